@@ -1,0 +1,147 @@
+"""The chain runner: each store's configured steps, in order, for a batch of pending orders.
+
+One transaction per batch: state changes, holds, step timings and queued pushes commit together.
+A step's error is handled by its family and the step's ``on_error`` policy:
+
+- record / system error: ``hold`` (default) puts the order in review with the error as reason,
+  ``skip`` goes on to the next step, ``retry`` leaves the order pending at this step;
+- transient error: the order stays pending at this step and is retried on the next pass
+  (``skip`` goes on instead);
+- config error: the whole batch stops and the error propagates (the store gets paused).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from .db import orders as order_store
+from .db.common import utcnow
+from .db.orders import Notice
+from .db.pushes import queue_push
+from .db.review import hold
+from .db.schema import orders, step_runs
+from .errors import ConfigError, OrderhubError, family_of
+from .hub import Hub
+from .lifecycle import TERMINAL, OrderStatus
+from .logging import get_logger
+from .models import Order
+from .steps import Reason, StepContext
+
+log = get_logger()
+
+
+@dataclass
+class ChainResult:
+    processed: int = 0
+    completed: int = 0
+    held: int = 0
+    retry_later: int = 0
+    pushes_queued: int = 0
+    notices: list[Notice] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        return {"processed": self.processed, "completed": self.completed, "held": self.held,
+                "retry_later": self.retry_later, "pushes_queued": self.pushes_queued}
+
+
+async def pending_order_ids(conn: Any, store: str, limit: int, after: str = "") -> list[str]:
+    q = (sa.select(orders.c.id).where(orders.c.store == store, orders.c.chain_pending.is_(True), orders.c.id > after)
+         .order_by(orders.c.id).limit(limit))
+    return list((await conn.execute(q)).scalars())
+
+
+async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after: str = "") -> tuple[ChainResult, str]:
+    """Run the chain for up to ``limit`` pending orders with ids above ``after``; returns the last id."""
+    result = ChainResult()
+    links = hub.chain(store)
+    sc = hub.store_config(store)
+    q = (sa.select(orders.c.id, orders.c.status, orders.c.data, orders.c.chain_step)
+         .where(orders.c.store == store, orders.c.chain_pending.is_(True), orders.c.id > after)
+         .order_by(orders.c.id).limit(limit))
+    rows = (await conn.execute(q)).all()
+    timings: list[dict[str, Any]] = []
+    last = after
+    for row in rows:
+        last = row.id
+        result.processed += 1
+        order = Order.model_validate(row.data)
+        order.status = OrderStatus(row.status)
+        if order.status in TERMINAL or order.status is OrderStatus.ON_HOLD:
+            await conn.execute(orders.update().where(orders.c.id == row.id).values(chain_pending=False))
+            continue
+        outcome = await _run_order(conn, hub, store, sc, links, order, row.chain_step, result, timings)
+        if outcome == "completed":
+            result.completed += 1
+            await conn.execute(orders.update().where(orders.c.id == row.id)
+                               .values(chain_pending=False, chain_step=len(links)))
+    if timings:
+        await conn.execute(step_runs.insert(), timings)
+    return result, last
+
+
+async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any], order: Order, start: int,
+                     result: ChainResult, timings: list[dict[str, Any]]) -> str:
+    for link in links[start:]:
+        ctx = StepContext(store=store, store_config=sc, conn=conn, step_name=link.entry.step)
+        started = utcnow()
+        t0 = time.perf_counter()
+        error: OrderhubError | None = None
+        outcome = "continue"
+        try:
+            step_result = await link.step.run(order, ctx)
+        except ConfigError:
+            raise
+        except Exception as exc:  # every other failure is handled per policy, never lost
+            step_result = None
+            error = exc if isinstance(exc, OrderhubError) else None
+            family = family_of(exc)
+            code = error.code if error else "step_failed"
+            message = error.message if error else f"{type(exc).__name__}: {exc}"
+            if family == "system":
+                log.exception("step_crashed", store=store, order_id=order.id, step=link.entry.step)
+            else:
+                log.warning("step_error", store=store, order_id=order.id, step=link.entry.step, code=code, error=message)
+            policy = link.entry.on_error
+            if policy == "skip":
+                outcome = "error_skipped"
+            elif family == "transient" or policy == "retry":
+                outcome = "retry"
+            else:
+                outcome = "error_held"
+        duration = (time.perf_counter() - t0) * 1000
+        timings.append({"order_id": order.id, "store": store, "step": link.entry.step, "started_at": started,
+                        "duration_ms": duration, "outcome": outcome if step_result is None else step_result.outcome,
+                        "error_code": (error.code if error else ("step_failed" if step_result is None else None))})
+        if outcome == "retry":
+            await conn.execute(orders.update().where(orders.c.id == order.id).values(chain_step=link.index))
+            result.retry_later += 1
+            return "retry"
+        if outcome == "error_held":
+            reason = Reason(code, f"step {link.entry.step} failed: {message}")
+            await hold(conn, order, step=link.entry.step, step_index=link.index, reasons=[reason.as_dict()],
+                       notices=result.notices)
+            result.held += 1
+            return "held"
+        if outcome == "error_skipped":
+            continue
+        assert step_result is not None
+        for p in ctx.pushes:
+            if await queue_push(conn, key=p.key, store=store, kind=p.kind, target=p.target,
+                                payload=p.payload, order_id=order.id):
+                result.pushes_queued += 1
+                await order_store.add_event(conn, order.id, "push_queued", f"step:{link.entry.step}",
+                                            data={"kind": p.kind, "key": p.key})
+        if step_result.outcome == "hold":
+            await hold(conn, order, step=link.entry.step, step_index=link.index,
+                       reasons=[r.as_dict() for r in step_result.reasons], notices=result.notices)
+            result.held += 1
+            return "held"
+        if step_result.to is not None and step_result.to != order.status:
+            await order_store.transition(conn, order.id, step_result.to, actor=f"step:{link.entry.step}",
+                                         reason=step_result.note, notices=result.notices, order=order)
+            order.status = step_result.to
+    return "completed"

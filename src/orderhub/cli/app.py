@@ -1,0 +1,132 @@
+"""``orderhub``: the command line. Exit codes: 0 success, 1 failure, 2 bad usage or config."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from ..config import load_config
+from ..errors import ConfigError
+from ..hub import Hub
+from ..models import order_json_schema
+from ..plugins import PluginManager
+from . import orders_cmd, quarantine_cmd, review_cmd, sync_cmd
+from .context import ConfigOpt, JsonOpt, fail
+from .output import console, emit, print_json
+
+app = typer.Typer(name="orderhub", help=__doc__, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False)
+app.add_typer(orders_cmd.app, name="orders")
+app.add_typer(review_cmd.app, name="review")
+app.add_typer(quarantine_cmd.app, name="quarantine")
+app.command("sync")(sync_cmd.sync)
+app.command("demo")(sync_cmd.demo)
+
+STARTER = """\
+# orderhub configuration. Secrets are never written here: use "env:NAME" or "file:PATH".
+[database]
+url = "sqlite:///orderhub.db"          # or "postgresql+psycopg://user@host/db"
+
+[runtime]
+executor_id = "worker-1"              # stable per worker: recovery after a crash depends on it
+
+[logging]
+format = "console"                    # or "json"
+level = "info"
+
+[stores.{store}]
+connector = "files"
+path = "{inbox}"                      # drop *.json (canonical orders) or *.csv exports here
+outbox = "{outbox}"                   # cancellations and fulfilments are written here
+poll_interval = "60s"
+chain = ["hold_rules"]
+
+[stores.{store}.hold_rules]
+"""
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the config.")] = Path("orderhub.toml"),
+    store: Annotated[str, typer.Option(help="Name of the first store.")] = "my-shop",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter config with one files store, and create its folders."""
+    if path.exists() and not force:
+        fail(f"{path} exists (use --force to overwrite)", 2)
+    base = path.parent
+    (base / "inbox").mkdir(parents=True, exist_ok=True)
+    (base / "outbox").mkdir(parents=True, exist_ok=True)
+    text = STARTER.format(store=store, inbox="inbox", outbox="outbox").replace("\n[stores.{}.hold_rules]\n".format(store), "\n")
+    path.write_text(text)
+    console.print(f"wrote {path}; drop order files into {base / 'inbox'} and run [bold]orderhub sync --once[/bold]")
+
+
+@app.command()
+def check(config: ConfigOpt = None) -> None:
+    """Validate the config: keys, secrets, connectors and chain steps. Exit 2 naming the key when wrong."""
+    try:
+        cfg = load_config(config)
+    except ConfigError as exc:
+        fail(str(exc), 2)
+    problems = Hub(cfg).check()
+    if problems:
+        for p in problems:
+            console.print(f"[red]✗[/red] {p}")
+        raise typer.Exit(2)
+    console.print(f"[green]✓[/green] config OK: {len(cfg.stores)} store(s): {', '.join(cfg.stores) or 'none'}")
+
+
+@app.command()
+def plugins(as_json: JsonOpt = False) -> None:
+    """List installed plugins with their version and hooks, and any that failed to load."""
+    pm = PluginManager()
+    rows = [{"name": p.name, "version": p.version, "module": p.module, "hooks": p.hooks, "error": None}
+            for p in pm.plugins()]
+    rows += [{"name": e.name, "version": None, "module": e.value, "hooks": [], "error": e.error}
+             for e in pm.load_errors]
+    if as_json:
+        print_json({"plugins": rows, "connectors": sorted(pm.registry.connectors),
+                    "steps": sorted(pm.registry.steps), "carriers": sorted(pm.registry.carriers),
+                    "conflicts": pm.registry.conflicts})
+        return
+    emit(rows, ["name", "version", "module", "hooks", "error"], as_json=False, title="plugins")
+    console.print(f"connectors: {', '.join(sorted(pm.registry.connectors)) or '-'}   "
+                  f"steps: {', '.join(sorted(pm.registry.steps)) or '-'}   "
+                  f"carriers: {', '.join(sorted(pm.registry.carriers)) or '-'}")
+    for c in pm.registry.conflicts:
+        console.print(f"[red]conflict:[/red] {c}")
+    if pm.load_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(name: Annotated[str, typer.Argument(help="Which model: order.")] = "order") -> None:
+    """Print the JSON Schema of a canonical model, for integrators."""
+    if name != "order":
+        fail(f"unknown schema {name!r}; available: order", 2)
+    print_json(order_json_schema())
+
+
+@app.command()
+def version() -> None:
+    """Print orderhub's version."""
+    console.print(__version__)
+
+
+def main() -> None:
+    pm = PluginManager()
+    pm.hook.register_commands(cli=app)
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""``orderhub orders``: list and show orders with their event log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..db import orders as order_store
+from ..db.pushes import list_pushes
+from .context import ConfigOpt, JsonOpt, fail, run_with_hub
+from .output import console, emit, print_json
+
+app = typer.Typer(help="Orders and their history.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()] = None,
+          status: Annotated[str | None, typer.Option()] = None, limit: int = 50, as_json: JsonOpt = False) -> None:
+    """Newest orders first, filtered by store and status."""
+    async def go(hub):
+        async with hub.engine.connect() as conn:
+            return await order_store.list_orders(conn, store=store, status=status, limit=limit)
+    rows = run_with_hub(config, go)
+    emit(rows, ["id", "store", "external_id", "number", "status", "channel_status", "total", "currency", "version",
+                "created_at"], as_json=as_json, title="orders")
+
+
+@app.command()
+def show(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, external id or number.")],
+         config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """One order: its canonical data, versions, event log and pushes."""
+    async def go(hub):
+        async with hub.engine.connect() as conn:
+            row = await order_store.find_order(conn, ref)
+            if row is None:
+                return None
+            return {"order": row["data"] | {"status": row["status"]}, "version": row["version"],
+                    "versions": await order_store.order_versions_of(conn, row["id"]),
+                    "events": await order_store.order_events_of(conn, row["id"]),
+                    "pushes": await list_pushes(conn, order_id=row["id"])}
+    doc = run_with_hub(config, go)
+    if doc is None:
+        fail(f"no order matches {ref!r}")
+    if as_json:
+        print_json(doc)
+        return
+    o = doc["order"]
+    console.print(f"[bold]{o['id']}[/bold]  {o['store']}:{o['external_id']}  #{o.get('number') or '-'}  "
+                  f"[bold]{o['status']}[/bold] (channel: {o.get('channel_status') or '-'})  version {doc['version']}")
+    console.print(f"total {o['totals']['total']} {o['currency']}  payment {o['payment']['status']}  "
+                  f"customer {o['customer'].get('name') or '-'} <{o['customer'].get('email') or '-'}>")
+    for li in o["line_items"]:
+        console.print(f"  {li['quantity']} × {li.get('sku') or '-'}  {li['title']}  @ {li['unit_price']}")
+    emit(doc["events"], ["at", "kind", "from_status", "to_status", "actor", "reason"], as_json=False, title="events")
+    if doc["pushes"]:
+        emit(doc["pushes"], ["id", "kind", "target", "status", "attempts", "last_error"], as_json=False, title="pushes")

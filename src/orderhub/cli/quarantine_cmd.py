@@ -1,0 +1,76 @@
+"""``orderhub quarantine``: payloads that could not be imported, kept with their error."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import operations
+from ..db import quarantine as q
+from .context import ConfigOpt, JsonOpt, fail, run_with_hub
+from .output import console, emit, print_json
+
+app = typer.Typer(help="Payloads that failed to parse or validate.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()] = None,
+          status: Annotated[str, typer.Option(help="open, replayed, dropped or all.")] = "open",
+          limit: int = 100, as_json: JsonOpt = False) -> None:
+    """Quarantined payloads with the error and where they came from."""
+    async def go(hub):
+        async with hub.engine.connect() as conn:
+            return await q.list_quarantine(conn, store=store, status=None if status == "all" else status, limit=limit)
+    emit(run_with_hub(config, go), ["id", "store", "external_id", "location", "error_code", "error", "attempts",
+                                    "status"], as_json=as_json, title="quarantine")
+
+
+@app.command()
+def show(qid: int, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """One quarantined payload, raw, with its error."""
+    async def go(hub):
+        async with hub.engine.connect() as conn:
+            return await q.get_quarantined(conn, qid)
+    row = run_with_hub(config, go)
+    if row is None:
+        fail(f"no quarantined record {qid}")
+    if as_json:
+        print_json(row)
+        return
+    console.print(f"[bold]#{row['id']}[/bold] {row['store']} {row['location'] or ''}  {row['status']}, "
+                  f"{row['attempts']} attempt(s)")
+    console.print(f"[red]{row['error_code']}[/red]: {row['error']}")
+    print_json(row["raw"])
+
+
+@app.command()
+def replay(qid: Annotated[int | None, typer.Argument(help="Record id; omit with --all.")] = None,
+           all_: Annotated[bool, typer.Option("--all", help="Replay every open record (of --store).")] = False,
+           store: Annotated[str | None, typer.Option()] = None, operator: str = "cli",
+           config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """Map quarantined payloads again (after a fix) and store those that now pass."""
+    if qid is None and not all_:
+        fail("give a record id or --all", 2)
+
+    async def go(hub):
+        if qid is not None:
+            return [await operations.replay_quarantined(hub, qid, operator=operator)]
+        async with hub.engine.connect() as conn:
+            ids = [r["id"] for r in await q.list_quarantine(conn, store=store, limit=100_000)]
+        return [await operations.replay_quarantined(hub, i, operator=operator) for i in ids]
+    results = run_with_hub(config, go)
+    if as_json:
+        print_json(results)
+    else:
+        emit(results, ["id", "result", "order_id", "error"], as_json=False, title="replay")
+    if any(r["result"] != "stored" for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def drop(qid: int, operator: Annotated[str, typer.Option("--operator")],
+         reason: Annotated[str | None, typer.Option("--reason")] = None, config: ConfigOpt = None) -> None:
+    """Give up on a quarantined payload (kept for audit, marked dropped)."""
+    run_with_hub(config, lambda hub: operations.drop_quarantined(hub, qid, operator=operator, reason=reason))
+    console.print(f"dropped #{qid}")

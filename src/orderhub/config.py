@@ -1,0 +1,216 @@
+"""One TOML file, validated by pydantic. An error names the key and what was wrong.
+
+Secrets never live in the file: a secret value is ``"env:NAME"`` or ``"file:PATH"`` and is read
+at start into a ``SecretStr``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "orderhub.toml"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_STORE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+def parse_duration(value: Any) -> float:
+    """``"60s"``, ``"5m"``, ``"250ms"``, ``"1h"`` or a number of seconds."""
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of seconds or a string like '60s'")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        m = _DURATION.match(str(value))
+        if not m:
+            raise ValueError(f"invalid duration {value!r}; use e.g. '250ms', '60s', '5m', '1h'")
+        seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return seconds
+
+
+def resolve_secret(reference: str, *, key: str) -> SecretStr:
+    """Read ``env:NAME`` or ``file:PATH``; anything else is refused so no secret sits in the file."""
+    if not isinstance(reference, str):
+        raise ConfigError(f"{key}: a secret must be a string 'env:NAME' or 'file:PATH'", key=key)
+    if reference.startswith("env:"):
+        name = reference[4:]
+        if name not in os.environ:
+            raise ConfigError(f"{key}: environment variable {name} is not set", key=key)
+        return SecretStr(os.environ[name])
+    if reference.startswith("file:"):
+        path = Path(reference[5:]).expanduser()
+        try:
+            return SecretStr(path.read_text().strip())
+        except OSError as exc:
+            raise ConfigError(f"{key}: cannot read secret file {path}: {exc.strerror}", key=key) from exc
+    raise ConfigError(
+        f"{key}: secrets must be given as 'env:NAME' or 'file:PATH', not as a literal value", key=key
+    )
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite:///orderhub.db"
+    system_url: str | None = Field(
+        default=None,
+        description="DBOS system database; defaults to a sibling SQLite file, or the same PostgreSQL database.",
+    )
+
+    @field_validator("url", "system_url")
+    @classmethod
+    def _known_backend(cls, v: str | None) -> str | None:
+        if v is not None and not (v.startswith("sqlite") or v.startswith("postgresql")):
+            raise ValueError("only sqlite:/// and postgresql+psycopg:// URLs are supported")
+        return v
+
+
+class RuntimeConfig(_Section):
+    executor_id: str = Field(default_factory=lambda: os.environ.get("ORDERHUB_WORKER_ID", "worker-1"))
+    application_version: str = "1"
+    batch_size: int = Field(default=200, ge=1, le=5000)
+    max_concurrent_stores: int = Field(default=8, ge=1)
+
+
+class LoggingConfig(_Section):
+    format: Literal["console", "json"] = "console"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    admin_token: str | None = None
+
+
+class ChainEntry(BaseModel):
+    """One step of a chain: its registered name, its error policy, its options."""
+
+    model_config = ConfigDict(extra="allow")
+    step: str
+    on_error: Literal["hold", "skip", "retry"] = "hold"
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class StoreConfig(BaseModel):
+    """A store. Keys not listed here belong to its connector and are validated by its Settings."""
+
+    model_config = ConfigDict(extra="allow")
+    connector: str
+    base_url: str | None = None
+    credentials: dict[str, str] = Field(default_factory=dict)
+    poll_interval: float = 60.0
+    chain: list[ChainEntry] = Field(default_factory=list)
+    enabled: bool = True
+
+    @field_validator("poll_interval", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+    @field_validator("chain", mode="before")
+    @classmethod
+    def _chain_entries(cls, v: Any) -> Any:
+        if not isinstance(v, list):
+            raise ValueError("chain must be a list of step names or tables with a 'step' key")
+        return [{"step": e} if isinstance(e, str) else e for e in v]
+
+    @field_validator("credentials")
+    @classmethod
+    def _references_only(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, ref in v.items():
+            if not (isinstance(ref, str) and (ref.startswith("env:") or ref.startswith("file:"))):
+                raise ValueError(f"credential {name!r} must be an 'env:NAME' or 'file:PATH' reference")
+        return v
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+    def secrets(self, store: str) -> dict[str, SecretStr]:
+        return {k: resolve_secret(v, key=f"stores.{store}.credentials.{k}") for k, v in self.credentials.items()}
+
+
+class Config(_Section):
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    runtime: RuntimeConfig = Field(default_factory=RuntimeConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    stores: dict[str, StoreConfig] = Field(default_factory=dict)
+    path: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _store_names(self) -> Config:
+        for name in self.stores:
+            if not _STORE_NAME.match(name):
+                raise ValueError(f"store name {name!r} must be lowercase letters, digits, '-' or '_'")
+        return self
+
+    def system_database_url(self) -> str:
+        if self.database.system_url:
+            return self.database.system_url
+        url = self.database.url
+        if url.startswith("sqlite"):
+            path = url.split(":///", 1)[1] or "orderhub.db"
+            stem = path[:-3] if path.endswith(".db") else path
+            return f"sqlite:///{stem}.dbos.db"
+        return url
+
+
+def _format_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-")) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{key}: {msg}")
+    return "; ".join(lines)
+
+
+def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid config: {_format_validation_error(exc)}") from None
+    cfg.path = path
+    if path is not None:
+        _anchor_sqlite_paths(cfg, path.parent)
+    return cfg
+
+
+def _anchor_sqlite_paths(cfg: Config, base: Path) -> None:
+    """Relative SQLite paths are relative to the config file, not to wherever the CLI was started."""
+    for attr in ("url", "system_url"):
+        url = getattr(cfg.database, attr)
+        if url and url.startswith("sqlite") and ":///" in url:
+            prefix, file = url.split(":///", 1)
+            if file and not file.startswith("/") and file != ":memory:":
+                setattr(cfg.database, attr, f"{prefix}:///{(base / file).resolve()}")
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load from ``path``, else ``$ORDERHUB_CONFIG``, else ``./orderhub.toml``."""
+    chosen = Path(path or os.environ.get("ORDERHUB_CONFIG") or DEFAULT_CONFIG_NAME)
+    try:
+        raw = chosen.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"config file {chosen} not found (use --config or $ORDERHUB_CONFIG)") from None
+    try:
+        data = tomllib.loads(raw.decode())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
+    return parse_config(data, path=chosen.resolve())

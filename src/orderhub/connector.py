@@ -1,0 +1,142 @@
+"""The marketplace connector interface. A connector is a small class; mapping is pure functions.
+
+Subclass :class:`Connector`, give it a ``name`` and a ``Settings`` model for its store options,
+and implement what the platform can do. What it cannot do raises
+:class:`~orderhub.errors.CapabilityNotSupported` from this base class.
+
+Example::
+
+    class MyShop(Connector):
+        name = "myshop"
+
+        async def fetch_orders(self, cursor):
+            resp = await self.http.get("/orders", params={"since": cursor or "1970-01-01"})
+            body = resp.json()
+            return Page(records=[RawRecord(o, external_id=str(o["id"])) for o in body["orders"]],
+                        cursor=body["next"], has_more=bool(body["more"]))
+
+        def normalize(self, record):
+            return mapping.order_from_myshop(record.raw, store=self.store)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+
+from .config import StoreConfig
+from .errors import CapabilityNotSupported, ConfigError, RecordError
+from .models import Order
+
+
+class NoSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One raw payload as the platform sent it, and where it came from (for quarantine)."""
+
+    raw: dict[str, Any]
+    external_id: str | None = None
+    location: str | None = None
+
+
+@dataclass
+class Page:
+    """One page of a pull. ``cursor`` is saved with the page's orders; ``has_more`` asks for the next."""
+
+    records: list[RawRecord]
+    cursor: str | None
+    has_more: bool
+    #: Records already known to be bad at read time (unparseable rows), with their error.
+    rejects: list[tuple[RawRecord, RecordError]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class WebhookDelivery:
+    delivery_id: str
+    topic: str
+    records: list[RawRecord]
+
+
+class Connector:
+    """Base class for marketplace connectors. See the module docstring for an example."""
+
+    name: ClassVar[str]
+    #: The channel name orders carry; defaults to ``name``.
+    channel: ClassVar[str | None] = None
+    Settings: ClassVar[type[BaseModel]] = NoSettings
+    #: Credential names this connector needs, as the platform names them.
+    credentials: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, store: str, config: StoreConfig, *, secrets: dict[str, SecretStr] | None = None,
+                 http: httpx.AsyncClient | None = None, base_dir: Path | None = None) -> None:
+        self.store = store
+        #: Relative paths in the store's options are relative to the config file's folder.
+        self.base_dir = base_dir or Path.cwd()
+        self.config = config
+        self.secrets = secrets or {}
+        missing = [c for c in self.credentials if c not in self.secrets]
+        if missing:
+            raise ConfigError(f"stores.{store}.credentials: missing {', '.join(missing)}", store=store)
+        self.settings = self.parse_settings(store, config)
+        self.http = http
+
+    @classmethod
+    def parse_settings(cls, store: str, config: StoreConfig) -> BaseModel:
+        try:
+            return cls.Settings.model_validate(config.options)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(p) for p in err["loc"])
+            raise ConfigError(f"stores.{store}.{key}: {err['msg']}", store=store, key=key) from None
+
+    @property
+    def channel_name(self) -> str:
+        return self.channel or self.name
+
+    # -- intake ---------------------------------------------------------------------------
+
+    async def fetch_orders(self, cursor: str | None) -> Page:
+        """Pull the next page of orders changed since ``cursor`` (``None``: from the beginning)."""
+        raise CapabilityNotSupported(f"{self.name} cannot pull orders", store=self.store)
+
+    def normalize(self, record: RawRecord) -> Order:
+        """Map one raw payload to the canonical :class:`Order`. Pure; raises RecordError on bad data."""
+        raise CapabilityNotSupported(f"{self.name} cannot normalize orders", store=self.store)
+
+    def parse_webhook(self, headers: dict[str, str], body: bytes) -> WebhookDelivery:
+        """Verify a webhook's signature and parse it; raise ConfigError-free RecordError when forged."""
+        raise CapabilityNotSupported(f"{self.name} does not take webhooks", store=self.store)
+
+    # -- pushes (each receives the idempotency key it must send or read back) ---------------
+
+    async def push_fulfilment(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        raise CapabilityNotSupported(f"{self.name} cannot push fulfilments", store=self.store)
+
+    async def push_cancel(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        raise CapabilityNotSupported(f"{self.name} cannot push cancellations", store=self.store)
+
+    async def push_stock(self, payload: dict[str, Any], *, key: str) -> Any:
+        raise CapabilityNotSupported(f"{self.name} cannot push stock", store=self.store)
+
+    async def fetch_feedback(self, cursor: str | None) -> Page:
+        raise CapabilityNotSupported(f"{self.name} cannot pull feedback", store=self.store)
+
+    async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:
+        """Dispatch a queued push to the method for its kind."""
+        if kind == "fulfilment" and order is not None:
+            return await self.push_fulfilment(order, payload, key=key)
+        if kind == "cancel" and order is not None:
+            return await self.push_cancel(order, payload, key=key)
+        if kind == "stock":
+            return await self.push_stock(payload, key=key)
+        raise CapabilityNotSupported(f"{self.name} has no push of kind {kind!r}", store=self.store)
+
+    async def aclose(self) -> None:
+        """Release what the connector holds (files, clients it created itself)."""

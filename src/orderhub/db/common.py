@@ -1,0 +1,37 @@
+"""Small helpers the query modules share: dialect-aware inserts, UTC handling, hashing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def payload_hash(raw: Any) -> str:
+    """Hash of a raw payload with sorted keys, so key order never makes a new version."""
+    return hashlib.sha256(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def insert_ignoring_conflicts(conn: Any, table: sa.Table, *index_elements: str) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` in the connection's dialect."""
+    dialect = postgresql if dialect_name(conn) == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(index_elements) or None)
+
+
+def dialect_name(conn: Any) -> str:
+    return conn.dialect.name if hasattr(conn, "dialect") else conn.bind.dialect.name

@@ -1,0 +1,240 @@
+"""Orders, their versions, their event log and the per-stream cursors.
+
+Every function takes an open connection or session (``await conn.execute``) so the caller decides
+the transaction: one per page on ingest, one per batch in the chain, the DBOS datasource's inside a
+workflow. Functions append :class:`Notice` s for hooks to fire after the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..lifecycle import TERMINAL, OrderStatus, check_move, can_move
+from ..models import Order
+from .common import as_utc, utcnow
+from .schema import cursors, order_events, order_versions, orders
+
+#: (hook name, keyword arguments): fired by the caller once the transaction has committed.
+Notice = tuple[str, dict[str, Any]]
+
+
+@dataclass(slots=True)
+class Ingested:
+    """One normalized order with the raw payload it came from."""
+
+    order: Order
+    raw: dict[str, Any]
+    payload_hash: str
+
+
+@dataclass
+class UpsertSummary:
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    notices: list[Notice] = field(default_factory=list)
+
+    def merge(self, other: UpsertSummary) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.notices += other.notices
+
+
+def _event(order_id: str, kind: str, actor: str, *, at: datetime, src: str | None = None,
+           dst: str | None = None, reason: str | None = None, data: Any = None) -> dict[str, Any]:
+    return {"order_id": order_id, "at": at, "kind": kind, "from_status": src, "to_status": dst,
+            "actor": actor, "reason": reason, "data": data}
+
+
+async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "ingest") -> UpsertSummary:
+    """Store a page of orders idempotently: same payload → nothing, changed payload → a new version.
+
+    A new order is ``received`` with its chain pending. A changed order is re-checked from the
+    start of the chain when it is still before validation or held; a channel-side state (for
+    example cancelled on the marketplace) moves it through the lifecycle table.
+    """
+    out = UpsertSummary()
+    if not items:
+        return out
+    by_id: dict[str, Ingested] = {}
+    for it in items:  # the last occurrence on a page wins
+        by_id[it.order.id] = it  # type: ignore[index]
+    rows = (await conn.execute(
+        sa.select(orders.c.id, orders.c.payload_hash, orders.c.version, orders.c.status)
+        .where(orders.c.id.in_(list(by_id)))
+    )).all()
+    existing = {r.id: r for r in rows}
+    now = utcnow()
+    new_rows, version_rows, events, updates = [], [], [], []
+    for oid, it in by_id.items():
+        o = it.order
+        old = existing.get(oid)
+        if old is not None and old.payload_hash == it.payload_hash:
+            out.unchanged += 1
+            continue
+        data = o.model_dump(mode="json")
+        if old is None:
+            status = OrderStatus.RECEIVED
+            new_rows.append({
+                "id": oid, "store": o.store, "channel": o.channel, "external_id": o.external_id,
+                "number": o.number, "status": status.value, "channel_status": o.channel_status,
+                "version": 1, "payload_hash": it.payload_hash, "data": data, "raw": it.raw,
+                "created_at": o.created_at, "updated_at": o.updated_at, "ingested_at": now,
+                "modified_at": now, "chain_step": 0, "chain_pending": True,
+            })
+            version_rows.append({"order_id": oid, "version": 1, "payload_hash": it.payload_hash,
+                                 "raw": it.raw, "received_at": now})
+            events.append(_event(oid, "received", actor, at=now, dst=status.value,
+                                 data={"version": 1, "channel_status": o.channel_status}))
+            out.inserted.append(oid)
+        else:
+            status = OrderStatus(old.status)
+            version = old.version + 1
+            recheck = status in (OrderStatus.RECEIVED, OrderStatus.ON_HOLD)
+            new_status = status
+            if status is OrderStatus.ON_HOLD:
+                new_status = OrderStatus.RECEIVED
+                events.append(_event(oid, "transition", actor, at=now, src=status.value,
+                                     dst=new_status.value, reason="order changed on the channel: re-check"))
+                out.notices.append(("on_order_state_changed", {"order": o, "from_status": status.value,
+                                    "to_status": new_status.value, "actor": actor, "reason": "re-check"}))
+            updates.append({
+                "b_id": oid, "number": o.number, "channel_status": o.channel_status, "version": version,
+                "payload_hash": it.payload_hash, "data": data, "raw": it.raw,
+                "updated_at": o.updated_at, "modified_at": now, "status": new_status.value,
+                "chain_step": 0 if recheck else None, "chain_pending": True if recheck else None,
+            })
+            version_rows.append({"order_id": oid, "version": version, "payload_hash": it.payload_hash,
+                                 "raw": it.raw, "received_at": now})
+            events.append(_event(oid, "updated", actor, at=now, data={"version": version,
+                                 "channel_status": o.channel_status}))
+            out.updated.append(oid)
+    if new_rows:
+        await conn.execute(orders.insert(), new_rows)
+    for u in updates:
+        values = {k: v for k, v in u.items() if k != "b_id" and v is not None}
+        await conn.execute(orders.update().where(orders.c.id == u["b_id"]).values(**values))
+    if version_rows:
+        await conn.execute(order_versions.insert(), version_rows)
+    if events:
+        await conn.execute(order_events.insert(), events)
+    # Channel-side lifecycle moves (e.g. cancelled on the marketplace) go through the table.
+    for oid in out.inserted + out.updated:
+        target = by_id[oid].order.channel_target
+        if target is not None:
+            await apply_channel_target(conn, oid, by_id[oid].order, target, out.notices)
+    return out
+
+
+async def apply_channel_target(conn: Any, oid: str, order: Order, target: OrderStatus,
+                               notices: list[Notice]) -> None:
+    current = OrderStatus((await conn.execute(sa.select(orders.c.status).where(orders.c.id == oid))).scalar_one())
+    if current == target:
+        return
+    if can_move(current, target):
+        await transition(conn, oid, target, actor="channel", reason=f"channel status {order.channel_status}",
+                         notices=notices, order=order)
+    else:
+        await conn.execute(order_events.insert().values(_event(
+            oid, "channel_conflict", "channel", at=utcnow(), src=current.value, dst=target.value,
+            reason=f"channel says {order.channel_status}; lifecycle does not allow {current.value} -> {target.value}")))
+
+
+async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, reason: str | None = None,
+                     notices: list[Notice] | None = None, order: Order | None = None,
+                     data: Any = None) -> OrderStatus:
+    """Move an order to ``to`` if the lifecycle table allows it; record one event row."""
+    to = OrderStatus(to)
+    row = (await conn.execute(sa.select(orders.c.status, orders.c.data).where(orders.c.id == oid))).one()
+    src = OrderStatus(row.status)
+    check_move(src, to, order_id=oid)
+    values: dict[str, Any] = {"status": to.value, "modified_at": utcnow()}
+    if to in TERMINAL:
+        values["chain_pending"] = False
+    await conn.execute(orders.update().where(orders.c.id == oid).values(**values))
+    await conn.execute(order_events.insert().values(
+        _event(oid, "transition", actor, at=utcnow(), src=src.value, dst=to.value, reason=reason, data=data)))
+    if notices is not None:
+        o = order or Order.model_validate(row.data)
+        o.status = to
+        notices.append(("on_order_state_changed", {"order": o, "from_status": src.value, "to_status": to.value,
+                                                    "actor": actor, "reason": reason}))
+    return src
+
+
+async def add_event(conn: Any, oid: str, kind: str, actor: str, *, reason: str | None = None, data: Any = None) -> None:
+    await conn.execute(order_events.insert().values(_event(oid, kind, actor, at=utcnow(), reason=reason, data=data)))
+
+
+async def get_cursor(conn: Any, store: str, stream: str) -> str | None:
+    return (await conn.execute(
+        sa.select(cursors.c.value).where(cursors.c.store == store, cursors.c.stream == stream)
+    )).scalar_one_or_none()
+
+
+async def save_cursor(conn: Any, store: str, stream: str, value: str) -> None:
+    res = await conn.execute(cursors.update().where(cursors.c.store == store, cursors.c.stream == stream)
+                             .values(value=value, updated_at=utcnow()))
+    if res.rowcount == 0:
+        await conn.execute(cursors.insert().values(store=store, stream=stream, value=value, updated_at=utcnow()))
+
+
+async def load_order(conn: Any, oid: str) -> dict[str, Any] | None:
+    row = (await conn.execute(sa.select(orders).where(orders.c.id == oid))).mappings().one_or_none()
+    return dict(row) if row else None
+
+
+async def find_order(conn: Any, ref: str) -> dict[str, Any] | None:
+    """By hub id, or by ``store:external_id`` / external id / order number when unambiguous."""
+    row = await load_order(conn, ref)
+    if row:
+        return row
+    q = sa.select(orders)
+    if ":" in ref:
+        store, ext = ref.split(":", 1)
+        q = q.where(orders.c.store == store, orders.c.external_id == ext)
+    else:
+        q = q.where(sa.or_(orders.c.external_id == ref, orders.c.number == ref))
+    rows = (await conn.execute(q.limit(2))).mappings().all()
+    return dict(rows[0]) if len(rows) == 1 else None
+
+
+async def list_orders(conn: Any, *, store: str | None = None, status: str | None = None,
+                      limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    q = sa.select(orders.c.id, orders.c.store, orders.c.external_id, orders.c.number, orders.c.status,
+                  orders.c.channel_status, orders.c.version, orders.c.created_at, orders.c.modified_at,
+                  orders.c.data["totals"]["total"].as_string().label("total"),
+                  orders.c.data["currency"].as_string().label("currency"))
+    if store:
+        q = q.where(orders.c.store == store)
+    if status:
+        q = q.where(orders.c.status == status)
+    q = q.order_by(orders.c.created_at.desc(), orders.c.id).limit(limit).offset(offset)
+    out = []
+    for r in (await conn.execute(q)).mappings():
+        d = dict(r)
+        d["created_at"] = as_utc(d["created_at"])
+        d["modified_at"] = as_utc(d["modified_at"])
+        out.append(d)
+    return out
+
+
+async def order_events_of(conn: Any, oid: str) -> list[dict[str, Any]]:
+    q = sa.select(order_events).where(order_events.c.order_id == oid).order_by(order_events.c.id)
+    return [{**dict(r), "at": as_utc(r["at"])} for r in (await conn.execute(q)).mappings()]
+
+
+async def order_versions_of(conn: Any, oid: str) -> list[dict[str, Any]]:
+    q = (sa.select(order_versions.c.version, order_versions.c.payload_hash, order_versions.c.received_at)
+         .where(order_versions.c.order_id == oid).order_by(order_versions.c.version))
+    return [dict(r) for r in (await conn.execute(q)).mappings()]
+
+
+async def count_by_status(conn: Any) -> list[dict[str, Any]]:
+    q = sa.select(orders.c.store, orders.c.status, sa.func.count().label("n")).group_by(orders.c.store, orders.c.status)
+    return [dict(r) for r in (await conn.execute(q)).mappings()]

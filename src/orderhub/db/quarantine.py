@@ -1,0 +1,59 @@
+"""Quarantine: payloads that could not be parsed or validated, kept whole with the error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import OrderhubError
+from .common import as_utc, insert_ignoring_conflicts, payload_hash, utcnow
+from .schema import quarantine
+
+
+async def quarantine_record(conn: Any, store: str, raw: Any, error: OrderhubError, *,
+                            external_id: str | None = None, location: str | None = None) -> bool:
+    """Keep ``raw`` with its error. The same payload twice is one row; returns whether it is new."""
+    now = utcnow()
+    stmt = insert_ignoring_conflicts(conn, quarantine, "store", "payload_hash").values(
+        store=store, external_id=external_id, payload_hash=payload_hash(raw), raw=raw,
+        error_code=error.code, error=error.message, location=location,
+        context={k: v for k, v in error.context.items() if isinstance(v, str | int | float | bool)},
+        attempts=1, status="open", created_at=now, updated_at=now,
+    )
+    res = await conn.execute(stmt)
+    return bool(res.rowcount)
+
+
+async def list_quarantine(conn: Any, *, store: str | None = None, status: str | None = "open",
+                          limit: int = 100) -> list[dict[str, Any]]:
+    q = sa.select(quarantine.c.id, quarantine.c.store, quarantine.c.external_id, quarantine.c.error_code,
+                  quarantine.c.error, quarantine.c.location, quarantine.c.attempts, quarantine.c.status,
+                  quarantine.c.created_at)
+    if store:
+        q = q.where(quarantine.c.store == store)
+    if status:
+        q = q.where(quarantine.c.status == status)
+    rows = (await conn.execute(q.order_by(quarantine.c.id).limit(limit))).mappings()
+    return [{**dict(r), "created_at": as_utc(r["created_at"])} for r in rows]
+
+
+async def get_quarantined(conn: Any, qid: int) -> dict[str, Any] | None:
+    row = (await conn.execute(sa.select(quarantine).where(quarantine.c.id == qid))).mappings().one_or_none()
+    return dict(row) if row else None
+
+
+async def resolve(conn: Any, qid: int, status: str, *, by: str) -> None:
+    await conn.execute(quarantine.update().where(quarantine.c.id == qid)
+                       .values(status=status, resolved_by=by, updated_at=utcnow()))
+
+
+async def record_failed_replay(conn: Any, qid: int, error: OrderhubError) -> None:
+    await conn.execute(quarantine.update().where(quarantine.c.id == qid).values(
+        attempts=quarantine.c.attempts + 1, error_code=error.code, error=error.message, updated_at=utcnow()))
+
+
+async def count_open(conn: Any) -> list[dict[str, Any]]:
+    q = (sa.select(quarantine.c.store, sa.func.count().label("n")).where(quarantine.c.status == "open")
+         .group_by(quarantine.c.store))
+    return [dict(r) for r in (await conn.execute(q)).mappings()]

@@ -1,0 +1,96 @@
+"""The review queue: held orders, their reasons, and what an operator decided."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import RecordError
+from ..lifecycle import OrderStatus
+from ..models import Order
+from .common import as_utc, utcnow
+from .orders import Notice, add_event, transition
+from .pushes import queue_push
+from .schema import orders, reviews
+
+
+async def hold(conn: Any, order: Order, *, step: str, step_index: int, reasons: list[dict[str, str]],
+               notices: list[Notice], actor: str | None = None) -> int:
+    """Put an order on hold with its reasons; it waits in the review queue."""
+    oid = order.id
+    src = OrderStatus(order.status)
+    summary = "; ".join(f"{r['code']}: {r['message']}" for r in reasons)
+    if src is not OrderStatus.ON_HOLD:
+        await transition(conn, oid, OrderStatus.ON_HOLD, actor=actor or f"step:{step}", reason=summary,
+                         notices=notices, order=order, data={"reasons": reasons})
+    await conn.execute(orders.update().where(orders.c.id == oid).values(chain_pending=False, chain_step=step_index))
+    res = await conn.execute(reviews.insert().values(
+        order_id=oid, store=order.store, step=step, step_index=step_index,
+        resume_status=src.value if src is not OrderStatus.ON_HOLD else OrderStatus.RECEIVED.value,
+        reasons=reasons, reason_codes=" " + " ".join(r["code"] for r in reasons) + " ", created_at=utcnow()))
+    order.status = OrderStatus.ON_HOLD
+    notices.append(("on_order_held", {"order": order, "step": step, "reasons": reasons}))
+    return res.inserted_primary_key[0]
+
+
+async def open_review_of(conn: Any, oid: str) -> dict[str, Any] | None:
+    q = (sa.select(reviews).where(reviews.c.order_id == oid, reviews.c.resolved_at.is_(None))
+         .order_by(reviews.c.id.desc()).limit(1))
+    row = (await conn.execute(q)).mappings().one_or_none()
+    return dict(row) if row else None
+
+
+async def list_reviews(conn: Any, *, store: str | None = None, reason: str | None = None,
+                       limit: int = 100) -> list[dict[str, Any]]:
+    """Open reviews, oldest first, optionally for one store or one reason code."""
+    q = (sa.select(reviews.c.id, reviews.c.order_id, reviews.c.store, reviews.c.step, reviews.c.reasons,
+                   reviews.c.created_at, orders.c.external_id, orders.c.number)
+         .join(orders, orders.c.id == reviews.c.order_id).where(reviews.c.resolved_at.is_(None)))
+    if store:
+        q = q.where(reviews.c.store == store)
+    if reason:
+        q = q.where(reviews.c.reason_codes.like(f"% {reason} %"))
+    rows = (await conn.execute(q.order_by(reviews.c.created_at, reviews.c.id).limit(limit))).mappings()
+    return [{**dict(r), "created_at": as_utc(r["created_at"])} for r in rows]
+
+
+async def _resolve(conn: Any, review: dict[str, Any], resolution: str, operator: str, note: str | None) -> None:
+    await conn.execute(reviews.update().where(reviews.c.id == review["id"]).values(
+        resolved_at=utcnow(), resolution=resolution, operator=operator, note=note))
+
+
+async def _open_review_or_fail(conn: Any, oid: str) -> dict[str, Any]:
+    review = await open_review_of(conn, oid)
+    if review is None:
+        raise RecordError(f"order {oid} has no open review", code="not_held", order_id=oid)
+    return review
+
+
+async def approve(conn: Any, oid: str, *, operator: str, reason: str | None, notices: list[Notice]) -> str:
+    """Release a held order: it goes back to where it was held and the chain resumes after that step."""
+    review = await _open_review_or_fail(conn, oid)
+    await transition(conn, oid, review["resume_status"], actor=f"operator:{operator}",
+                     reason=reason or "approved", notices=notices, data={"review": review["id"]})
+    await conn.execute(orders.update().where(orders.c.id == oid).values(
+        chain_step=review["step_index"] + 1, chain_pending=True))
+    await _resolve(conn, review, "approved", operator, reason)
+    return review["resume_status"]
+
+
+async def reject(conn: Any, oid: str, *, operator: str, reason: str | None, notices: list[Notice]) -> None:
+    """Cancel a held order and queue exactly one cancellation push to its channel."""
+    review = await _open_review_or_fail(conn, oid)
+    await transition(conn, oid, OrderStatus.CANCELLED, actor=f"operator:{operator}",
+                     reason=reason or "rejected in review", notices=notices, data={"review": review["id"]})
+    store = (await conn.execute(sa.select(orders.c.store).where(orders.c.id == oid))).scalar_one()
+    await queue_push(conn, key=f"{oid}:cancel", store=store, kind="cancel", target="channel",
+                     payload={"reason": reason or "rejected in review"}, order_id=oid)
+    await add_event(conn, oid, "push_queued", f"operator:{operator}", data={"kind": "cancel"})
+    await _resolve(conn, review, "rejected", operator, reason)
+
+
+async def count_open(conn: Any) -> list[dict[str, Any]]:
+    q = (sa.select(reviews.c.store, sa.func.count().label("n")).where(reviews.c.resolved_at.is_(None))
+         .group_by(reviews.c.store))
+    return [dict(r) for r in (await conn.execute(q)).mappings()]

@@ -1,0 +1,166 @@
+"""The domain tables. Alembic migrations create them; a test checks the two agree."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+TS = sa.DateTime(timezone=True)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("external_id", sa.String(128), nullable=False),
+    sa.Column("number", sa.String(128)),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("channel_status", sa.String(64)),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("data", JSON, nullable=False),
+    sa.Column("raw", JSON, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Column("ingested_at", TS, nullable=False),
+    sa.Column("modified_at", TS, nullable=False),
+    # The chain resumes at chain_step while chain_pending is set.
+    sa.Column("chain_step", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("chain_pending", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("store", "external_id"),
+    sa.Index(None, "store", "status"),
+    sa.Index(None, "chain_pending", "store"),
+)
+
+order_versions = sa.Table(
+    "order_versions",
+    metadata,
+    sa.Column("order_id", sa.String(40), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("raw", JSON, nullable=False),
+    sa.Column("received_at", TS, nullable=False),
+)
+
+order_events = sa.Table(
+    "order_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("order_id", sa.String(40), nullable=False),
+    sa.Column("at", TS, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("from_status", sa.String(32)),
+    sa.Column("to_status", sa.String(32)),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("data", JSON),
+    sa.Index(None, "order_id"),
+)
+
+cursors = sa.Table(
+    "cursors",
+    metadata,
+    sa.Column("store", sa.String(64), primary_key=True),
+    sa.Column("stream", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("external_id", sa.String(128)),
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("raw", JSON, nullable=False),
+    sa.Column("error_code", sa.String(64), nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("location", sa.Text),
+    sa.Column("context", JSON),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Column("resolved_by", sa.String(128)),
+    sa.UniqueConstraint("store", "payload_hash"),
+    sa.Index(None, "status", "store"),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("order_id", sa.String(40), nullable=False),
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("step", sa.String(64), nullable=False),
+    sa.Column("step_index", sa.Integer, nullable=False),
+    sa.Column("resume_status", sa.String(32), nullable=False),
+    sa.Column("reasons", JSON, nullable=False),
+    # " code1 code2 " so a reason filter is a LIKE on both backends.
+    sa.Column("reason_codes", sa.Text, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("resolved_at", TS),
+    sa.Column("resolution", sa.String(16)),
+    sa.Column("operator", sa.String(128)),
+    sa.Column("note", sa.Text),
+    sa.Index(None, "resolved_at", "store"),
+    sa.Index(None, "order_id"),
+)
+
+step_runs = sa.Table(
+    "step_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("order_id", sa.String(40), nullable=False),
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("step", sa.String(64), nullable=False),
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("duration_ms", sa.Float, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("error_code", sa.String(64)),
+    sa.Index(None, "store", "step"),
+)
+
+pushes = sa.Table(
+    "pushes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # The idempotency key: the same effect is never queued twice, and is sent with it.
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("order_id", sa.String(40)),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(64), nullable=False),
+    sa.Column("payload", JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("next_attempt_at", TS, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("delivered_at", TS),
+    sa.Column("receipt", JSON),
+    sa.Index(None, "status", "store", "next_attempt_at"),
+)
+
+store_state = sa.Table(
+    "store_state",
+    metadata,
+    sa.Column("store", sa.String(64), primary_key=True),
+    sa.Column("paused", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("paused_reason", sa.Text),
+    sa.Column("last_sync_at", TS),
+    sa.Column("last_result", sa.String(16)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("updated_at", TS, nullable=False),
+)

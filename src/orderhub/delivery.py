@@ -1,0 +1,123 @@
+"""Delivery of queued pushes: at least once, with the idempotency key, receipt recorded.
+
+A push is claimed before it is sent (its ``next_attempt_at`` moved forward by a lease, compare-and-
+set), so two workers never send the same push at the same moment; a crash between sending and
+recording sends it again with the same key, which the far side uses to ignore the repeat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from .db import orders as order_store
+from .db.common import utcnow
+from .db.pushes import due_pushes, mark_delivered, mark_failed
+from .db.schema import orders, pushes
+from .errors import CapabilityNotSupported, ConfigError, RecordError, TransientError
+from .hub import Hub
+from .logging import get_logger
+from .models import Order
+
+log = get_logger()
+LEASE = timedelta(seconds=120)
+
+
+@dataclass
+class DeliveryResult:
+    delivered: int = 0
+    failed: int = 0
+    dead: int = 0
+
+    def summary(self) -> dict[str, int]:
+        return {"delivered": self.delivered, "failed": self.failed, "dead": self.dead}
+
+
+def backoff(attempts: int) -> float:
+    return min(2.0 ** attempts, 3600.0)
+
+
+def _jsonable(value: Any) -> Any:
+    return orjson.loads(orjson.dumps(value, default=str))
+
+
+async def _claim(hub: Hub, row: dict[str, Any]) -> bool:
+    async with hub.engine.begin() as conn:
+        res = await conn.execute(pushes.update().where(
+            pushes.c.id == row["id"], pushes.c.status == "pending",
+            pushes.c.next_attempt_at == row["next_attempt_at"]).values(next_attempt_at=utcnow() + LEASE))
+        return res.rowcount == 1
+
+
+def _handler(hub: Hub, store: str, target: str) -> Any:
+    if target == "channel":
+        return hub.connector(store)
+    if target.startswith("step:"):
+        name = target[5:]
+        for link in hub.chain(store):
+            if link.entry.step == name:
+                return link.step
+        raise ConfigError(f"push target {target!r}: step not in the chain of store {store!r}", store=store)
+    raise ConfigError(f"unknown push target {target!r}", store=store)
+
+
+async def deliver_due(hub: Hub, store: str, *, limit: int = 500) -> DeliveryResult:
+    """Send every due push of ``store`` once; failures are rescheduled or marked dead."""
+    result = DeliveryResult()
+    while True:
+        async with hub.engine.connect() as conn:
+            rows = await due_pushes(conn, store=store, limit=limit)
+        if not rows:
+            return result
+        progressed = False
+        for row in rows:
+            if not await _claim(hub, row):
+                continue
+            progressed = True
+            await _deliver_one(hub, store, row, result)
+        if not progressed or len(rows) < limit:
+            return result
+
+
+async def _deliver_one(hub: Hub, store: str, row: dict[str, Any], result: DeliveryResult) -> None:
+    bound = log.bind(store=store, order_id=row["order_id"], push=row["kind"], key=row["key"])
+    order = None
+    retry_in: float | None
+    try:
+        if row["order_id"]:
+            async with hub.engine.connect() as conn:
+                data = (await conn.execute(sa.select(orders.c.data, orders.c.status)
+                                           .where(orders.c.id == row["order_id"]))).one()
+            order = Order.model_validate(data.data)
+        receipt = await _handler(hub, store, row["target"]).deliver(row["kind"], order, row["payload"], key=row["key"])
+    except TransientError as exc:
+        retry_in = exc.retry_after if exc.retry_after is not None else backoff(row["attempts"])
+        error = f"{exc.code}: {exc.message}"
+    except (CapabilityNotSupported, ConfigError, RecordError) as exc:
+        retry_in = None
+        error = f"{exc.code}: {exc.message}"
+    except Exception as exc:  # a bug in a plugin: keep the push, retry later, say so loudly
+        bound.exception("push_crashed")
+        retry_in = backoff(row["attempts"])
+        error = f"{type(exc).__name__}: {exc}"
+    else:
+        async with hub.engine.begin() as conn:
+            await mark_delivered(conn, row["id"], _jsonable(receipt))
+            if row["order_id"]:
+                await order_store.add_event(conn, row["order_id"], "pushed", row["target"],
+                                            data={"kind": row["kind"], "key": row["key"]})
+        result.delivered += 1
+        bound.info("pushed")
+        return
+    async with hub.engine.begin() as conn:
+        await mark_failed(conn, row["id"], error, retry_in=retry_in)
+    if retry_in is None:
+        result.dead += 1
+        bound.error("push_dead", error=error)
+    else:
+        result.failed += 1
+        bound.warning("push_failed", error=error, retry_in=retry_in)

@@ -1,0 +1,80 @@
+"""Every extension point of orderhub, in pipeline order. This file is the integrator's map.
+
+Families:
+    ``register_*`` — hand classes to the hub. Each receives a ``register`` callback, so one
+    plugin can register several things. Called once at start-up.
+    ``on_*``       — notifications after the fact (alerts, messages). Return ``None`` or an
+    awaitable; the hub awaits it and logs, never raises, a failure.
+
+The chain itself is an explicit ordered list from config, never hook ordering. Specs grow by
+adding arguments, never by renaming them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .models import Feedback, InventoryLevel, Order, Shipment
+
+hookspec = pluggy.HookspecMarker("orderhub")
+hookimpl = pluggy.HookimplMarker("orderhub")
+
+
+# -- registration ---------------------------------------------------------------------------
+
+
+@hookspec
+def register_connectors(register: Callable[..., None]) -> None:
+    """Register marketplace connectors: ``register(ConnectorClass)``; the class's ``name`` is the config key."""
+
+
+@hookspec
+def register_carriers(register: Callable[..., None]) -> None:
+    """Register carrier connectors: ``register(CarrierClass)``; the class's ``name`` is the config key."""
+
+
+@hookspec
+def register_steps(register: Callable[..., None]) -> None:
+    """Register chain steps: ``register(StepClass)``; the class's ``name`` is what a chain lists."""
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add sub-commands to the ``orderhub`` typer app: ``cli.command()(fn)`` or ``cli.add_typer(...)``."""
+
+
+# -- notifications --------------------------------------------------------------------------
+
+
+@hookspec
+def on_order_state_changed(order: Order, from_status: str, to_status: str, actor: str, reason: str | None) -> Any:
+    """An order moved in the lifecycle (after the change is committed)."""
+
+
+@hookspec
+def on_order_held(order: Order, step: str, reasons: list[dict[str, str]]) -> Any:
+    """An order entered the review queue; ``reasons`` are ``{"code", "message"}`` dicts."""
+
+
+@hookspec
+def on_quarantined(store: str, external_id: str | None, error: dict[str, Any]) -> Any:
+    """A payload could not be parsed or validated and was put in quarantine."""
+
+
+@hookspec
+def on_low_stock(level: InventoryLevel, threshold: int) -> Any:
+    """Available stock of a SKU at a location crossed its threshold downwards (once per crossing)."""
+
+
+@hookspec
+def on_tracking_updated(shipment: Shipment, previous_status: str | None) -> Any:
+    """A shipment's normalized tracking status changed."""
+
+
+@hookspec
+def on_feedback_received(feedback: Feedback) -> Any:
+    """A review, complaint, return or question was imported and classified."""

@@ -1,0 +1,123 @@
+"""The hub: config, plugins, database engine, and each store's connector and chain, built once."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .config import ChainEntry, Config
+from .connector import Connector
+from .db.engine import make_async_engine, migrate
+from .errors import ConfigError
+from .logging import get_logger, remember_secrets
+from .plugins import PluginManager
+from .steps import Step
+
+log = get_logger()
+
+
+@dataclass
+class ChainLink:
+    index: int
+    entry: ChainEntry
+    step: Step
+
+
+class Hub:
+    """Everything a sync needs, resolved from config and plugins (no I/O until used)."""
+
+    def __init__(self, config: Config, plugins: PluginManager | None = None, *, engine: AsyncEngine | None = None):
+        self.config = config
+        self.plugins = plugins or PluginManager()
+        self._engine = engine
+        self._connectors: dict[str, Connector] = {}
+        self._chains: dict[str, list[ChainLink]] = {}
+        self._clients: list[httpx.AsyncClient] = []
+
+    # -- validation (orderhub check) --------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Resolve every store's connector, settings, secrets and chain; return problems found."""
+        problems: list[str] = list(self.plugins.registry.conflicts)
+        for err in self.plugins.load_errors:
+            problems.append(f"plugin {err.name} ({err.value}) failed to load: {err.error}")
+        for name in self.config.stores:
+            try:
+                self.connector(name)
+                self.chain(name)
+            except ConfigError as exc:
+                problems.append(str(exc))
+        return problems
+
+    # -- database ---------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            self._engine = make_async_engine(self.config.database.url)
+        return self._engine
+
+    def migrate(self) -> None:
+        migrate(self.config.database.url)
+
+    # -- per store --------------------------------------------------------------------------
+
+    def store_config(self, store: str) -> Any:
+        try:
+            return self.config.stores[store]
+        except KeyError:
+            raise ConfigError(f"unknown store {store!r} (configured: {', '.join(self.config.stores) or 'none'})") from None
+
+    def connector(self, store: str) -> Connector:
+        if store not in self._connectors:
+            sc = self.store_config(store)
+            cls = self.plugins.connector_class(sc.connector, key=f"stores.{store}.connector")
+            secrets = sc.secrets(store)
+            remember_secrets(list(secrets.values()))
+            http = None
+            if sc.base_url:
+                http = httpx.AsyncClient(base_url=sc.base_url, timeout=httpx.Timeout(30.0, connect=10.0))
+                self._clients.append(http)
+            base_dir = self.config.path.parent if self.config.path else None
+            self._connectors[store] = cls(store, sc, secrets=secrets, http=http, base_dir=base_dir)
+        return self._connectors[store]
+
+    def chain(self, store: str) -> list[ChainLink]:
+        if store not in self._chains:
+            sc = self.store_config(store)
+            links = []
+            for i, entry in enumerate(sc.chain):
+                key = f"stores.{store}.chain[{i}]"
+                cls = self.plugins.step_class(entry.step, key=key)
+                links.append(ChainLink(i, entry, cls.build(store, entry.options, key=key)))
+            self._chains[store] = links
+        return self._chains[store]
+
+    # -- notifications ----------------------------------------------------------------------
+
+    async def notify(self, notices: list[tuple[str, dict[str, Any]]]) -> None:
+        """Fire event hooks after a commit. A failing hook is logged, never raised."""
+        for hook_name, kwargs in notices:
+            hook = getattr(self.plugins.hook, hook_name)
+            try:
+                results = hook(**kwargs)
+                for r in results:
+                    if inspect.isawaitable(r):
+                        await r
+            except Exception:
+                log.exception("hook_failed", hook=hook_name)
+
+    async def aclose(self) -> None:
+        for c in self._connectors.values():
+            await c.aclose()
+        for links in self._chains.values():
+            for link in links:
+                await link.step.aclose()
+        for client in self._clients:
+            await client.aclose()
+        if self._engine is not None:
+            await self._engine.dispose()

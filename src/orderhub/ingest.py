@@ -1,0 +1,96 @@
+"""Intake of one page: normalize every record, quarantine the bad ones, store the rest, checkpoint.
+
+All of it happens in the caller's transaction, so a page's orders and its cursor commit together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from .connector import Connector, Page, RawRecord
+from .db import orders as order_store
+from .db.common import payload_hash
+from .db.orders import Ingested, Notice
+from .db.quarantine import quarantine_record
+from .errors import OrderhubError, RecordError, TransientError, ConfigError
+from .logging import get_logger
+
+log = get_logger()
+ORDERS_STREAM = "orders"
+
+
+@dataclass
+class PageResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    has_more: bool = False
+    notices: list[Notice] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
+                "quarantined": self.quarantined, "has_more": self.has_more}
+
+
+def record_error_from_validation(exc: ValidationError, record: RawRecord) -> RecordError:
+    """A pydantic error as a RecordError whose message names the field."""
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    msg = first["msg"].removeprefix("Value error, ")
+    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return RecordError(f"{loc}: {msg}{more}", code="invalid_field", field=loc,
+                       external_id=record.external_id, location=record.location)
+
+
+def normalize(connector: Connector, record: RawRecord) -> Ingested:
+    """Map one record, turning every way it can be wrong into a RecordError."""
+    try:
+        order = connector.normalize(record)
+    except RecordError:
+        raise
+    except ValidationError as exc:
+        raise record_error_from_validation(exc, record) from None
+    except (ConfigError, TransientError):
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        raise RecordError(f"cannot map payload: {type(exc).__name__}: {exc}", code="unmappable",
+                          external_id=record.external_id, location=record.location) from None
+    return Ingested(order=order, raw=record.raw, payload_hash=payload_hash(record.raw))
+
+
+async def ingest_records(conn: Any, connector: Connector, records: list[RawRecord],
+                         rejects: list[tuple[RawRecord, RecordError]] = (), *, actor: str = "ingest") -> PageResult:
+    result = PageResult()
+    good: list[Ingested] = []
+    bad: list[tuple[RawRecord, OrderhubError]] = list(rejects)
+    for rec in records:
+        try:
+            good.append(normalize(connector, rec))
+        except RecordError as exc:
+            bad.append((rec, exc))
+    for rec, exc in bad:
+        is_new = await quarantine_record(conn, connector.store, rec.raw, exc, external_id=rec.external_id,
+                                         location=rec.location or exc.context.get("location"))
+        if is_new:
+            result.quarantined += 1
+            log.warning("quarantined", store=connector.store, external_id=rec.external_id,
+                        location=rec.location, code=exc.code, error=exc.message)
+            result.notices.append(("on_quarantined", {"store": connector.store, "external_id": rec.external_id,
+                                                      "error": exc.as_dict()}))
+    up = await order_store.upsert_orders(conn, good, actor=actor)
+    result.inserted, result.updated, result.unchanged = len(up.inserted), len(up.updated), up.unchanged
+    result.notices += up.notices
+    return result
+
+
+async def ingest_page(conn: Any, connector: Connector, page: Page) -> PageResult:
+    """Store one pulled page and its cursor in the caller's transaction."""
+    result = await ingest_records(conn, connector, page.records, page.rejects)
+    if page.cursor is not None:
+        await order_store.save_cursor(conn, connector.store, ORDERS_STREAM, page.cursor)
+    result.has_more = page.has_more
+    return result

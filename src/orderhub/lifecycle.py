@@ -1,0 +1,66 @@
+"""The order lifecycle: the one table of allowed moves. Everything else asks it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import IllegalTransition
+
+
+class OrderStatus(StrEnum):
+    RECEIVED = "received"
+    VALIDATED = "validated"
+    RESERVED = "reserved"
+    READY_TO_SHIP = "ready_to_ship"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    ON_HOLD = "on_hold"
+    CANCELLED = "cancelled"
+    EXCEPTION = "exception"
+    RETURNED = "returned"
+
+
+S = OrderStatus
+_PRE_SHIPMENT = (S.RECEIVED, S.VALIDATED, S.RESERVED, S.READY_TO_SHIP)
+
+#: from-state -> the states it may move to. A held order goes back to where it was held
+#: (approve) or back to ``received`` when the channel changes it (re-check from the start).
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.RECEIVED: frozenset({S.VALIDATED, S.ON_HOLD, S.CANCELLED}),
+    S.VALIDATED: frozenset({S.RESERVED, S.READY_TO_SHIP, S.ON_HOLD, S.CANCELLED}),
+    S.RESERVED: frozenset({S.READY_TO_SHIP, S.ON_HOLD, S.CANCELLED}),
+    S.READY_TO_SHIP: frozenset({S.SHIPPED, S.ON_HOLD, S.CANCELLED}),
+    S.SHIPPED: frozenset({S.DELIVERED, S.EXCEPTION, S.RETURNED}),
+    S.EXCEPTION: frozenset({S.SHIPPED, S.DELIVERED, S.RETURNED, S.CANCELLED}),
+    S.DELIVERED: frozenset({S.RETURNED}),
+    S.ON_HOLD: frozenset({*_PRE_SHIPMENT, S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+    S.RETURNED: frozenset(),
+}
+
+#: States an order never leaves on its own; the chain does not run on them.
+TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+
+
+def can_move(src: OrderStatus | str, dst: OrderStatus | str) -> bool:
+    return OrderStatus(dst) in TRANSITIONS[OrderStatus(src)]
+
+
+def check_move(src: OrderStatus | str, dst: OrderStatus | str, *, order_id: str | None = None) -> None:
+    """Raise :class:`IllegalTransition` naming both states unless the table allows the move."""
+    if not can_move(src, dst):
+        raise IllegalTransition(
+            f"illegal transition {OrderStatus(src).value} -> {OrderStatus(dst).value}",
+            order_id=order_id,
+            from_status=str(src),
+            to_status=str(dst),
+        )
+
+
+def is_before(a: OrderStatus | str, b: OrderStatus | str) -> bool:
+    """Whether ``a`` comes earlier than ``b`` on the happy path (for 'already past this step')."""
+    order = [S.RECEIVED, S.VALIDATED, S.RESERVED, S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED]
+    a, b = OrderStatus(a), OrderStatus(b)
+    if a not in order or b not in order:
+        return False
+    return order.index(a) < order.index(b)

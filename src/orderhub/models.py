@@ -1,0 +1,284 @@
+"""The canonical model every connector maps into and every step reads.
+
+Money is ``Decimal`` with an ISO 4217 currency, never a float; times are timezone-aware UTC.
+Models refuse what they do not know (``extra="forbid"``) so a mapping bug shows up as a
+quarantined record instead of silently lost data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from .lifecycle import OrderStatus
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamp must carry a timezone")
+    return value.astimezone(UTC)
+
+
+def _currency(value: str) -> str:
+    code = value.upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"unknown ISO 4217 currency {value!r}")
+    return code
+
+
+def _country(value: str) -> str:
+    code = value.upper()
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"unknown ISO 3166-1 alpha-2 country {value!r}")
+    return code
+
+
+def _no_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError("money must be a decimal string or integer, never a float")
+    return value
+
+
+UTCDateTime = Annotated[datetime, AfterValidator(_utc)]
+Currency = Annotated[str, AfterValidator(_currency)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+Amount = Annotated[Decimal, BeforeValidator(_no_float), Field(max_digits=18, decimal_places=6)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Customer(_Model):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    external_id: str | None = None
+
+
+class Address(_Model):
+    name: str | None = None
+    company: str | None = None
+    lines: list[str] = Field(default_factory=list)
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: CountryCode | None = None
+    phone: str | None = None
+
+
+class Discount(_Model):
+    code: str | None = None
+    description: str | None = None
+    amount: Amount
+
+
+class TaxLine(_Model):
+    title: str
+    rate: Decimal | None = None
+    amount: Amount
+
+
+class LineItem(_Model):
+    external_id: str | None = None
+    sku: str | None
+    title: str
+    attributes: dict[str, str] = Field(default_factory=dict)
+    quantity: int
+    unit_price: Amount
+    discount: Amount = Decimal("0")
+    tax: Amount = Decimal("0")
+    requires_shipping: bool = True
+    fulfilled_quantity: int = 0
+
+
+class ShippingLine(_Model):
+    code: str | None = None
+    title: str
+    price: Amount
+    tax: Amount = Decimal("0")
+
+
+class Totals(_Model):
+    subtotal: Amount
+    discounts: Amount = Decimal("0")
+    shipping: Amount = Decimal("0")
+    tax: Amount = Decimal("0")
+    total: Amount
+    paid: Amount = Decimal("0")
+    refunded: Amount = Decimal("0")
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    AUTHORIZED = "authorized"
+    PAID = "paid"
+    PARTIALLY_PAID = "partially_paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    VOIDED = "voided"
+    FAILED = "failed"
+
+
+class Payment(_Model):
+    status: PaymentStatus
+    method: str | None = None
+    amount: Amount | None = None
+    gateway_reference: str | None = None
+
+
+class DeliveryWindow(_Model):
+    earliest: UTCDateTime | None = None
+    latest: UTCDateTime | None = None
+
+
+class Requirements(_Model):
+    packaging: str | None = None
+    gift: bool = False
+    gift_message: str | None = None
+    fragile: bool = False
+    delivery_window: DeliveryWindow | None = None
+    notes: str | None = None
+
+
+class Order(_Model):
+    """One order as orderhub sees it, whatever channel it came from.
+
+    ``id`` is the hub's stable id, derived from ``(store, external_id)`` so replays and
+    idempotency keys agree across processes. ``status`` is the hub lifecycle state;
+    ``channel_status`` is the platform's own word for it, kept verbatim.
+    """
+
+    id: str | None = None
+    store: str
+    channel: str
+    external_id: str
+    number: str | None = None
+    status: OrderStatus = OrderStatus.RECEIVED
+    channel_status: str | None = None
+    channel_target: OrderStatus | None = Field(
+        default=None, description="Lifecycle state the channel asks for (e.g. cancelled on the marketplace)."
+    )
+    created_at: UTCDateTime
+    updated_at: UTCDateTime
+    currency: Currency
+    customer: Customer = Field(default_factory=Customer)
+    shipping_address: Address | None = None
+    billing_address: Address | None = None
+    line_items: list[LineItem]
+    shipping_lines: list[ShippingLine] = Field(default_factory=list)
+    discounts: list[Discount] = Field(default_factory=list)
+    tax_lines: list[TaxLine] = Field(default_factory=list)
+    totals: Totals
+    payment: Payment
+    requirements: Requirements = Field(default_factory=Requirements)
+    tags: list[str] = Field(default_factory=list)
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.id is None:
+            self.id = order_id(self.store, self.external_id)
+
+
+def order_id(store: str, external_id: str) -> str:
+    """The hub id of an order: stable across runs, processes and databases."""
+    digest = hashlib.sha256(f"{store}\x00{external_id}".encode()).hexdigest()[:20]
+    return f"ord_{digest}"
+
+
+class InventoryLevel(_Model):
+    sku: str
+    location: str
+    on_hand: int
+    reserved: int = 0
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class Reservation(_Model):
+    order_id: str
+    sku: str
+    location: str
+    quantity: int
+    created_at: UTCDateTime
+
+
+class Parcel(_Model):
+    weight_g: int
+    length_mm: int | None = None
+    width_mm: int | None = None
+    height_mm: int | None = None
+    packaging: str | None = None
+
+
+class Rate(_Model):
+    carrier: str
+    service: str
+    price: Amount
+    currency: Currency
+    transit_days: int | None = None
+    delivery_window: DeliveryWindow | None = None
+
+
+class TrackingStatus(StrEnum):
+    PENDING = "pending"
+    INFO_RECEIVED = "info_received"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    ATTEMPT_FAIL = "attempt_fail"
+    DELIVERED = "delivered"
+    AVAILABLE_FOR_PICKUP = "available_for_pickup"
+    EXCEPTION = "exception"
+    EXPIRED = "expired"
+
+
+class TrackingEvent(_Model):
+    status: TrackingStatus
+    raw_code: str | None = None
+    description: str | None = None
+    location: str | None = None
+    occurred_at: UTCDateTime
+
+
+class Shipment(_Model):
+    order_id: str
+    carrier: str
+    service: str | None = None
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+    label_ref: str | None = None
+    parcels: list[Parcel] = Field(default_factory=list)
+    status: TrackingStatus = TrackingStatus.PENDING
+    events: list[TrackingEvent] = Field(default_factory=list)
+
+
+class FeedbackKind(StrEnum):
+    REVIEW = "review"
+    COMPLAINT = "complaint"
+    RETURN = "return"
+    QUESTION = "question"
+
+
+class Feedback(_Model):
+    order_id: str | None = None
+    store: str
+    channel: str
+    external_id: str
+    kind: FeedbackKind
+    rating: int | None = Field(default=None, ge=1, le=5)
+    text: str | None = None
+    category: str | None = None
+    priority: int | None = None
+    created_at: UTCDateTime
+
+
+def order_json_schema() -> dict[str, Any]:
+    """The JSON Schema integrators map their payloads against (``orderhub schema order``)."""
+    return Order.model_json_schema()

@@ -1,0 +1,116 @@
+"""The plugin manager: hookspecs, entry points, and what each plugin registered.
+
+Built-in connectors and steps arrive through the same ``orderhub`` entry-point group as a
+third-party package. A plugin that fails to load is kept in ``load_errors`` with its error
+(and shown by ``orderhub plugins``), never silently skipped.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import ConfigError
+
+ENTRY_POINT_GROUP = "orderhub"
+
+
+@dataclass
+class LoadError:
+    name: str
+    value: str
+    error: str
+    detail: str
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str | None
+    hooks: list[str]
+    module: str
+
+
+@dataclass
+class Registry:
+    """Everything the plugins registered, by the name a config uses."""
+
+    connectors: dict[str, type] = field(default_factory=dict)
+    carriers: dict[str, type] = field(default_factory=dict)
+    steps: dict[str, type] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+
+    def _add(self, kind: str, cls: type) -> None:
+        table: dict[str, type] = getattr(self, kind)
+        name = getattr(cls, "name", None)
+        if not isinstance(name, str) or not name:
+            self.conflicts.append(f"{kind}: {cls.__module__}.{cls.__qualname__} has no 'name'")
+            return
+        if name in table and table[name] is not cls:
+            self.conflicts.append(f"{kind}: {name!r} registered twice ({table[name].__module__} and {cls.__module__})")
+            return
+        table[name] = cls
+
+
+class PluginManager:
+    def __init__(self, *, load_entry_points: bool = True, extra: tuple[Any, ...] = ()) -> None:
+        self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self.pm.add_hookspecs(hookspecs)
+        self.load_errors: list[LoadError] = []
+        self._dists: dict[str, str | None] = {}
+        if load_entry_points:
+            self._load_entry_points()
+        for plugin in extra:
+            self.pm.register(plugin)
+        self.registry = self._collect()
+
+    @property
+    def hook(self) -> Any:
+        return self.pm.hook
+
+    def _load_entry_points(self) -> None:
+        for ep in md.entry_points(group=ENTRY_POINT_GROUP):
+            if self.pm.get_plugin(ep.name) is not None:
+                continue
+            try:
+                plugin = ep.load()
+                self.pm.register(plugin, name=ep.name)
+            except Exception as exc:  # a broken plugin must not take the hub down, but must show
+                self.load_errors.append(LoadError(ep.name, ep.value, f"{type(exc).__name__}: {exc}",
+                                                  traceback.format_exc(limit=3)))
+                continue
+            self._dists[ep.name] = ep.dist.version if ep.dist else None
+
+    def _collect(self) -> Registry:
+        reg = Registry()
+        for kind, hook in (("connectors", self.hook.register_connectors), ("carriers", self.hook.register_carriers),
+                           ("steps", self.hook.register_steps)):
+            hook(register=lambda cls, _k=kind: reg._add(_k, cls))
+        return reg
+
+    def plugins(self) -> list[PluginInfo]:
+        out = []
+        for name, plugin in self.pm.list_name_plugin():
+            hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+            out.append(PluginInfo(name=name, version=self._dists.get(name), hooks=hooks,
+                                  module=getattr(plugin, "__name__", type(plugin).__name__)))
+        return sorted(out, key=lambda p: p.name)
+
+    def connector_class(self, name: str, *, key: str) -> type:
+        try:
+            return self.registry.connectors[name]
+        except KeyError:
+            known = ", ".join(sorted(self.registry.connectors)) or "none"
+            raise ConfigError(f"{key}: unknown connector {name!r} (installed: {known})", key=key) from None
+
+    def step_class(self, name: str, *, key: str) -> type:
+        try:
+            return self.registry.steps[name]
+        except KeyError:
+            known = ", ".join(sorted(self.registry.steps)) or "none"
+            raise ConfigError(f"{key}: unknown step {name!r} (installed: {known})", key=key) from None

@@ -1,0 +1,211 @@
+"""Durable execution on DBOS Transact. Nothing outside this module imports ``dbos``.
+
+A store's sync is one workflow on a queue partitioned by store (one worker works a store at a
+time). Each step advances the store by one unit of work and commits it in its own transaction:
+a page of intake with its cursor, a batch of the chain with its state changes and queued pushes,
+the delivery of due pushes. Every step is idempotent — re-running one after a crash simply does
+the next unit — so a killed process resumes where it stopped and loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+from dbos import DBOS, SetEnqueueOptions, SetWorkflowID
+
+from .chain import run_chain_batch
+from .db.common import utcnow
+from .db.engine import sync_url
+from .db.schema import store_state
+from .delivery import deliver_due
+from .errors import ConfigError, TransientError
+from .hub import Hub
+from .ingest import ORDERS_STREAM, ingest_page
+from .db.orders import get_cursor
+from .logging import get_logger
+
+log = get_logger()
+STORE_QUEUE = "orderhub_store_io"
+SYNC_WORKFLOW = "orderhub.sync_store"
+_runtime: Runtime | None = None
+
+
+def _rt() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("orderhub runtime not started")
+    return _runtime
+
+
+# -- steps: each one unit of work in its own transaction ------------------------------------
+
+
+@DBOS.step(name="orderhub.ingest_next_page")
+async def ingest_next_page(store: str) -> dict[str, Any]:
+    hub = _rt().hub
+    connector = hub.connector(store)
+    async with hub.engine.connect() as conn:
+        cursor = await get_cursor(conn, store, ORDERS_STREAM)
+    page = await connector.fetch_orders(cursor)
+    async with hub.engine.begin() as conn:
+        result = await ingest_page(conn, connector, page)
+    await hub.notify(result.notices)
+    log.info("page_ingested", store=store, **result.summary())
+    return result.summary()
+
+
+@DBOS.step(name="orderhub.chain_next_batch")
+async def chain_next_batch(store: str, after: str) -> dict[str, Any]:
+    hub = _rt().hub
+    async with hub.engine.begin() as conn:
+        result, last = await run_chain_batch(conn, hub, store, limit=hub.config.runtime.batch_size, after=after)
+    await hub.notify(result.notices)
+    return {**result.summary(), "last": last}
+
+
+@DBOS.step(name="orderhub.deliver_pushes")
+async def deliver_pushes(store: str) -> dict[str, Any]:
+    return (await deliver_due(_rt().hub, store)).summary()
+
+
+# -- the workflow ---------------------------------------------------------------------------
+
+
+def _add(totals: dict[str, Any], part: dict[str, Any]) -> None:
+    for k, v in part.items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            totals[k] = totals.get(k, 0) + v
+
+
+@DBOS.workflow(name=SYNC_WORKFLOW)
+async def sync_store_workflow(store: str) -> dict[str, Any]:
+    """Pull every changed order of ``store``, run its chain, deliver its pushes."""
+    totals: dict[str, Any] = {"store": store, "pages": 0}
+    result = "complete"
+    error: str | None = None
+    try:
+        while True:
+            part = await ingest_next_page(store)
+            totals["pages"] += 1
+            _add(totals, part)
+            if not part["has_more"]:
+                break
+    except TransientError as exc:
+        result, error = "partial", f"{exc.code}: {exc.message}"
+        log.warning("sync_partial", store=store, error=error)
+    except ConfigError as exc:
+        await set_store_state(store, result="paused", error=str(exc), paused=True)
+        log.error("store_paused", store=store, error=str(exc))
+        return {**totals, "result": "paused", "error": str(exc)}
+    chain: dict[str, Any] = {}
+    after = ""
+    while True:
+        part = await chain_next_batch(store, after)
+        _add(chain, part)
+        after = part["last"]
+        if part["processed"] == 0:
+            break
+    delivered = await deliver_pushes(store)
+    await set_store_state(store, result=result, error=error)
+    return {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
+
+
+@DBOS.step(name="orderhub.set_store_state")
+async def set_store_state(store: str, *, result: str, error: str | None, paused: bool | None = None) -> None:
+    hub = _rt().hub
+    now = utcnow()
+    values: dict[str, Any] = {"last_sync_at": now, "last_result": result, "last_error": error, "updated_at": now}
+    if paused is not None:
+        values.update(paused=paused, paused_reason=error if paused else None)
+    async with hub.engine.begin() as conn:
+        res = await conn.execute(store_state.update().where(store_state.c.store == store).values(**values))
+        if res.rowcount == 0:
+            await conn.execute(store_state.insert().values(store=store, **{"paused": False, **values}))
+
+
+# -- the runtime ----------------------------------------------------------------------------
+
+
+class Runtime:
+    """Starts DBOS for this process and runs store syncs through the partitioned queue."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.queue: Any = None
+
+    async def start(self) -> None:
+        global _runtime
+        if _runtime is not None:
+            raise RuntimeError("one orderhub runtime per process")
+        cfg = self.hub.config
+        self.hub.migrate()
+        _runtime = self
+        DBOS(config={
+            "name": "orderhub",
+            "system_database_url": sync_url(cfg.system_database_url()),
+            "executor_id": cfg.runtime.executor_id,
+            "application_version": cfg.runtime.application_version,
+            "log_level": "WARNING",
+        })
+        DBOS.launch()
+        self.queue = await DBOS.register_queue_async(
+            STORE_QUEUE, partition_concurrency=1, worker_concurrency=cfg.runtime.max_concurrent_stores,
+            polling_interval_sec=0.2)
+
+    async def stop(self) -> None:
+        global _runtime
+        DBOS.destroy(workflow_completion_timeout_sec=0)
+        _runtime = None
+        await self.hub.aclose()
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+    async def paused_stores(self) -> set[str]:
+        import sqlalchemy as sa
+
+        async with self.hub.engine.connect() as conn:
+            rows = await conn.execute(sa.select(store_state.c.store).where(store_state.c.paused.is_(True)))
+            return set(rows.scalars())
+
+    async def enqueue_sync(self, store: str) -> Any:
+        with SetEnqueueOptions(queue_partition_key=store), SetWorkflowID(f"sync-{store}-{uuid.uuid4().hex[:12]}"):
+            return await self.queue.enqueue_async(sync_store_workflow, store)
+
+    async def unfinished_syncs(self) -> list[str]:
+        """Sync workflows left by an earlier run of this worker (recovered by DBOS on launch)."""
+        rows = await DBOS.list_workflows_async(status=["PENDING", "ENQUEUED"], name=SYNC_WORKFLOW,
+                                               load_input=False, load_output=False)
+        return [r.workflow_id for r in rows]
+
+    async def sync_once(self, stores: list[str], *, on_done: Any = None) -> dict[str, dict[str, Any]]:
+        """Finish what an earlier run left, then sync each store once; return each store's summary."""
+        t0 = time.perf_counter()
+        leftovers = await self.unfinished_syncs()
+        for wid in leftovers:
+            log.info("resuming_unfinished_sync", workflow_id=wid)
+            handle = await DBOS.retrieve_workflow_async(wid)
+            await handle.get_result()
+        paused = await self.paused_stores()
+        handles = {}
+        results: dict[str, dict[str, Any]] = {}
+        for store in stores:
+            if store in paused:
+                results[store] = {"store": store, "result": "paused"}
+                continue
+            handles[store] = await self.enqueue_sync(store)
+
+        async def wait(store: str, handle: Any) -> None:
+            results[store] = await handle.get_result()
+            if on_done:
+                on_done(store, results[store])
+
+        await asyncio.gather(*(wait(s, h) for s, h in handles.items()))
+        log.info("sync_once_done", stores=len(stores), seconds=round(time.perf_counter() - t0, 3))
+        return results

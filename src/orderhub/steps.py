@@ -1,0 +1,119 @@
+"""The chain step interface: what a step returns and what it may touch.
+
+A step looks at one order and returns :meth:`StepResult.proceed` (optionally moving the order in
+the lifecycle) or :meth:`StepResult.hold` with reasons for the review queue, or raises a typed
+error (see :mod:`orderhub.errors`) that the runner handles by the step's ``on_error`` policy.
+
+Example::
+
+    class RequirePhone(Step):
+        name = "require_phone"
+
+        async def run(self, order, ctx):
+            if not order.customer.phone:
+                return StepResult.hold(Reason("missing_phone", "customer has no phone number"))
+            return StepResult.proceed()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ConfigError
+from .lifecycle import OrderStatus
+from .models import Order
+
+if TYPE_CHECKING:
+    from .config import StoreConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an order is held: a stable ``code`` for filters and a message for people."""
+
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    outcome: Literal["continue", "hold"]
+    to: OrderStatus | None = None
+    reasons: tuple[Reason, ...] = ()
+    note: str | None = None
+
+    @classmethod
+    def proceed(cls, to: OrderStatus | None = None, note: str | None = None) -> StepResult:
+        return cls("continue", to=to, note=note)
+
+    @classmethod
+    def hold(cls, *reasons: Reason) -> StepResult:
+        if not reasons:
+            raise ValueError("a hold needs at least one reason")
+        return cls("hold", reasons=tuple(reasons))
+
+
+@dataclass
+class PushRequest:
+    """An effect for the outside, queued in the same transaction as the step's result."""
+
+    kind: str
+    payload: dict[str, Any]
+    key: str
+    target: str
+
+
+@dataclass
+class StepContext:
+    """What a running step may use: its store, the database session, and a way to queue pushes."""
+
+    store: str
+    store_config: StoreConfig
+    conn: Any
+    step_name: str
+    pushes: list[PushRequest] = field(default_factory=list)
+
+    def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str | None = None) -> None:
+        """Queue a durable push. ``key`` must identify the effect (same effect → same key)."""
+        self.pushes.append(PushRequest(kind, payload, key, target or f"step:{self.step_name}"))
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Step:
+    """Base class for chain steps; see the module docstring for an example."""
+
+    name: ClassVar[str]
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def __init__(self, store: str, options: BaseModel) -> None:
+        self.store = store
+        self.options = options
+
+    @classmethod
+    def build(cls, store: str, raw_options: dict[str, Any], *, key: str) -> Step:
+        try:
+            options = cls.Options.model_validate(raw_options)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            sub = ".".join(str(p) for p in err["loc"])
+            raise ConfigError(f"{key}.{sub}: {err['msg']}", key=key) from None
+        return cls(store, options)
+
+    async def run(self, order: Order, ctx: StepContext) -> StepResult:
+        raise NotImplementedError
+
+    async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:
+        """Deliver a push this step queued (``target="step:<name>"``). Return a receipt."""
+        raise NotImplementedError(f"step {self.name} queued a push but cannot deliver it")
+
+    async def aclose(self) -> None:
+        """Release what the step holds."""

@@ -1,0 +1,1 @@
+"""pytest plugin of the connector conformance kit (grows with the marketplace connectors)."""
