@@ -33,5 +33,12 @@ def insert_ignoring_conflicts(conn: Any, table: sa.Table, *index_elements: str) 
     return dialect.insert(table).on_conflict_do_nothing(index_elements=list(index_elements) or None)
 
 
+async def inserted(conn: Any, stmt: Any, table: sa.Table) -> bool:
+    """Run an insert-ignoring-conflicts; whether a row was written (RETURNING, not rowcount,
+    which drivers report differently for ON CONFLICT DO NOTHING)."""
+    pk = list(table.primary_key.columns)[0]
+    return (await conn.execute(stmt.returning(pk))).first() is not None
+
+
 def dialect_name(conn: Any) -> str:
     return conn.dialect.name if hasattr(conn, "dialect") else conn.bind.dialect.name

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import as_utc, insert_ignoring_conflicts, utcnow
+from .common import as_utc, insert_ignoring_conflicts, inserted, utcnow
 from .schema import pushes
 
 MAX_ATTEMPTS = 12
@@ -20,10 +20,10 @@ MAX_ATTEMPTS = 12
 async def queue_push(conn: Any, *, key: str, store: str, kind: str, target: str, payload: Any,
                      order_id: str | None = None) -> bool:
     now = utcnow()
-    res = await conn.execute(insert_ignoring_conflicts(conn, pushes, "key").values(
+    stmt = insert_ignoring_conflicts(conn, pushes, "key").values(
         key=key, store=store, order_id=order_id, kind=kind, target=target, payload=payload,
-        status="pending", attempts=0, next_attempt_at=now, created_at=now))
-    return bool(res.rowcount)
+        status="pending", attempts=0, next_attempt_at=now, created_at=now)
+    return await inserted(conn, stmt, pushes)
 
 
 async def due_pushes(conn: Any, *, store: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import OrderhubError
-from .common import as_utc, insert_ignoring_conflicts, payload_hash, utcnow
+from .common import as_utc, insert_ignoring_conflicts, inserted, payload_hash, utcnow
 from .schema import quarantine
 
 
@@ -21,8 +21,7 @@ async def quarantine_record(conn: Any, store: str, raw: Any, error: OrderhubErro
         context={k: v for k, v in error.context.items() if isinstance(v, str | int | float | bool)},
         attempts=1, status="open", created_at=now, updated_at=now,
     )
-    res = await conn.execute(stmt)
-    return bool(res.rowcount)
+    return await inserted(conn, stmt, quarantine)
 
 
 async def list_quarantine(conn: Any, *, store: str | None = None, status: str | None = "open",
