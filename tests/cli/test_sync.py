@@ -1,0 +1,118 @@
+"""`orderhub sync --once` with the files connector, end to end in a subprocess (issue #2's 'done when')."""
+
+import json
+import os
+from pathlib import Path
+
+import orjson
+import pytest
+
+from orderhub.demo import write_json_orders
+
+pytestmark = pytest.mark.slow
+
+CONFIG = """\
+[database]
+url = "{url}"
+[runtime]
+executor_id = "test-1"
+[logging]
+level = "warning"
+[stores.shop]
+connector = "files"
+path = "inbox"
+outbox = "outbox"
+chain = [{{ step = "hold_rules", review_tags = ["vip"] }}]
+"""
+
+
+def setup(tmp_path: Path, url: str, count: int, malformed: int) -> tuple[Path, list[str]]:
+    broken = write_json_orders(tmp_path / "inbox", count, malformed=malformed)
+    cfg = tmp_path / "orderhub.toml"
+    cfg.write_text(CONFIG.format(url=url))
+    return cfg, broken
+
+
+def sync(cli, cfg):
+    res = cli("sync", "--once", "--json", "-c", str(cfg))
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)[0]
+
+
+def test_thousand_orders_ten_malformed_then_rerun_then_edit(tmp_path, cli, db_url):
+    cfg, broken = setup(tmp_path, db_url, 1000, 10)
+    first = sync(cli, cfg)
+    assert (first["inserted"], first["quarantined"], first["result"]) == (990, 10, "complete")
+    assert first["completed"] + first["held"] == 990 and first["held"] == 20  # every 50th order is tagged vip
+
+    q = json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout)
+    assert sorted(r["location"] for r in q) == sorted(f"order-{ext}.json" for ext in broken)
+    fields = {r["location"]: r["error"] for r in q}
+    named = [e for e in fields.values() if any(f in e for f in ("currency", "unit_price", "not valid JSON"))]
+    assert len(named) == 10, fields
+
+    second = sync(cli, cfg)
+    assert (second["inserted"], second["updated"], second["quarantined"], second["completed"]) == (0, 0, 0, 0)
+
+    target = tmp_path / "inbox" / "order-J1003.json"
+    doc = orjson.loads(target.read_bytes())
+    doc["customer"]["email"] = "changed@example.com"
+    target.write_bytes(orjson.dumps(doc))
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000_000))
+    third = sync(cli, cfg)
+    assert (third["inserted"], third["updated"]) == (0, 1)
+    shown = json.loads(cli("orders", "show", "shop:J1003", "--json", "-c", str(cfg)).stdout)
+    assert [v["version"] for v in shown["versions"]] == [1, 2]
+    assert [e["kind"] for e in shown["events"]].count("updated") == 1
+
+
+def test_review_and_quarantine_from_the_cli(tmp_path, cli, sqlite_url):
+    cfg, broken = setup(tmp_path, sqlite_url, 60, 1)
+    sync(cli, cfg)
+    held = json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)
+    assert [r["codes"] for r in held] == [["tag_requires_review"]] * 2
+    first, second = held[0]["order_id"], held[1]["order_id"]
+
+    ok = cli("review", "approve", first, "--operator", "maria", "--reason", "known customer", "-c", str(cfg))
+    assert ok.returncode == 0, ok.stderr
+    no = cli("review", "reject", second, "--operator", "maria", "--reason", "fraud", "-c", str(cfg))
+    assert no.returncode == 0, no.stderr
+    again = cli("review", "reject", second, "--operator", "maria", "-c", str(cfg))
+    assert again.returncode == 1 and "no open review" in again.stderr
+
+    after = sync(cli, cfg)
+    assert after["completed"] == 1 and after["pushed"] == 1  # the approved order finished, the cancellation went out
+    outbox = list((tmp_path / "outbox").iterdir())
+    assert [f.name for f in outbox] == [f"{second}_cancel.json"]
+    shown = json.loads(cli("orders", "show", second, "--json", "-c", str(cfg)).stdout)
+    assert shown["order"]["status"] == "cancelled"
+    assert [p["status"] for p in shown["pushes"]] == ["delivered"]
+    reject_event = [e for e in shown["events"] if e["to_status"] == "cancelled"][0]
+    assert (reject_event["actor"], reject_event["reason"]) == ("operator:maria", "fraud")
+
+    (qrow,) = json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout)
+    assert cli("quarantine", "replay", str(qrow["id"]), "-c", str(cfg)).returncode == 1  # still broken
+    dropped = cli("quarantine", "drop", str(qrow["id"]), "--operator", "maria", "--reason", "test data", "-c", str(cfg))
+    assert dropped.returncode == 0
+    assert json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []
+
+
+def test_check_init_schema_and_plugins(tmp_path, cli):
+    assert cli("init", str(tmp_path / "orderhub.toml")).returncode == 0
+    ok = cli("check", "-c", str(tmp_path / "orderhub.toml"))
+    assert ok.returncode == 0 and "config OK" in ok.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[stores.s]\nconnector = "files"\npath = "x"\npoll_interval = "often"\n')
+    res = cli("check", "-c", str(bad))
+    assert res.returncode == 2 and "stores.s.poll_interval" in res.stderr
+    bad.write_text('[stores.s]\nconnector = "nope"\n')
+    res = cli("check", "-c", str(bad))
+    assert res.returncode == 2 and "stores.s.connector: unknown connector 'nope'" in res.stdout
+    schema = json.loads(cli("schema", "order").stdout)
+    assert schema["title"] == "Order"
+    plugins = json.loads(cli("plugins", "--json").stdout)
+    assert {"files", "forward", "hold_rules"} <= {p["name"] for p in plugins["plugins"]}
+    assert plugins["connectors"] == ["files"] or "files" in plugins["connectors"]
+    usage = cli("sync", "-c", str(tmp_path / "orderhub.toml"))
+    assert usage.returncode == 2
