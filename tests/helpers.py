@@ -77,3 +77,49 @@ def make_hub(db_url: str, chain: list[Any], *, engine=None, plugin=None, stores:
     cfg = parse_config({"database": {"url": db_url},
                         "stores": stores or {"shop": {"connector": "files", "path": "/nonexistent", "chain": chain}}})
     return Hub(cfg, PluginManager(extra=(plugin or TestPlugin(),)), engine=engine)
+
+
+class RecordingReceiver:
+    """A loopback HTTP endpoint that records every POST with its Idempotency-Key, like a real
+    receiver that applies each key once."""
+
+    def __init__(self, fail_every: int = 0) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[str] = []
+        self.lock = threading.Lock()
+        self.fail_every = fail_every
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length", 0))
+                self.rfile.read(length)
+                with receiver.lock:
+                    receiver.requests.append(self.headers.get("Idempotency-Key", ""))
+                    n = len(receiver.requests)
+                if receiver.fail_every and n % receiver.fail_every == 0:
+                    self.send_response(503)
+                    self.send_header("Retry-After", "0")
+                    self.end_headers()
+                    return
+                self.send_response(201)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/orders"
+
+    @property
+    def applied(self) -> set[str]:
+        with self.lock:
+            return set(self.requests)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -49,7 +49,8 @@ async def _claim(hub: Hub, row: dict[str, Any]) -> bool:
     async with hub.engine.begin() as conn:
         res = await conn.execute(pushes.update().where(
             pushes.c.id == row["id"], pushes.c.status == "pending",
-            pushes.c.next_attempt_at == row["next_attempt_at"]).values(next_attempt_at=utcnow() + LEASE))
+            pushes.c.next_attempt_at == row["next_attempt_at"]).values(
+                next_attempt_at=utcnow() + LEASE, claimed_by=hub.config.runtime.executor_id))
         return res.rowcount == 1
 
 

@@ -25,6 +25,7 @@ from .errors import ConfigError, TransientError
 from .hub import Hub
 from .ingest import ORDERS_STREAM, ingest_page
 from .db.orders import get_cursor
+from .db.pushes import release_claims
 from .logging import get_logger
 
 log = get_logger()
@@ -141,6 +142,10 @@ class Runtime:
             raise RuntimeError("one orderhub runtime per process")
         cfg = self.hub.config
         self.hub.migrate()
+        async with self.hub.engine.begin() as conn:
+            freed = await release_claims(conn, cfg.runtime.executor_id)
+        if freed:
+            log.info("push_claims_released", worker=cfg.runtime.executor_id, pushes=freed)
         _runtime = self
         DBOS(config={
             "name": "orderhub",

@@ -47,7 +47,14 @@ async def mark_failed(conn: Any, push_id: int, error: str, *, retry_in: float | 
     else:
         values = {"next_attempt_at": utcnow() + timedelta(seconds=retry_in)}
     await conn.execute(pushes.update().where(pushes.c.id == push_id).values(
-        attempts=attempts, last_error=error[:2000], **values))
+        attempts=attempts, last_error=error[:2000], claimed_by=None, **values))
+
+
+async def release_claims(conn: Any, worker: str) -> int:
+    """Free the send leases a previous run of ``worker`` held when it died: they are due now."""
+    res = await conn.execute(pushes.update().where(pushes.c.status == "pending", pushes.c.claimed_by == worker)
+                             .values(claimed_by=None, next_attempt_at=utcnow()))
+    return res.rowcount
 
 
 async def requeue(conn: Any, push_id: int) -> bool:

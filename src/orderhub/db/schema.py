@@ -147,6 +147,8 @@ pushes = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text),
     sa.Column("next_attempt_at", TS, nullable=False),
+    # The worker that holds the send lease; a worker restarting under the same id frees its own.
+    sa.Column("claimed_by", sa.String(128)),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("delivered_at", TS),
     sa.Column("receipt", JSON),
