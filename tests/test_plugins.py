@@ -1,0 +1,54 @@
+"""Third-party plugins arrive through the `orderhub` entry point, exactly like the built-ins."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orderhub.demo import write_json_orders
+
+FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.slow
+
+
+def install(pkg: str, target: Path) -> dict[str, str]:
+    """pip-install a fixture package into its own folder; the returned env puts it on the path."""
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(FIXTURES / pkg)], check=True, capture_output=True)
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")]))}
+
+
+def test_installed_plugin_is_listed_and_its_step_runs(tmp_path, cli):
+    env = install("example_plugin", tmp_path / "site")
+    listed = json.loads(cli("plugins", "--json", env=env).stdout)
+    example = [p for p in listed["plugins"] if p["name"] == "example"][0]
+    assert (example["version"], example["hooks"], example["error"]) == ("1.2.3", ["register_steps"], None)
+    assert "example_approve" in listed["steps"]
+
+    write_json_orders(tmp_path / "inbox", 5)
+    cfg = tmp_path / "orderhub.toml"
+    cfg.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/hub.db"\n[logging]\nlevel = "warning"\n'
+                   '[stores.shop]\nconnector = "files"\npath = "inbox"\nchain = ["example_approve"]\n')
+    res = cli("sync", "--once", "--json", "-c", str(cfg), env=env)
+    assert res.returncode == 0, res.stderr
+    orders = json.loads(cli("orders", "list", "--json", "-c", str(cfg), env=env).stdout)
+    assert [o["status"] for o in orders] == ["validated"] * 5
+    shown = json.loads(cli("orders", "show", orders[0]["id"], "--json", "-c", str(cfg), env=env).stdout)
+    assert shown["events"][-1]["actor"] == "step:example_approve"
+
+    # without the package, the same config names the missing step and its key
+    check = cli("check", "-c", str(cfg))
+    assert check.returncode == 2 and "stores.shop.chain[0]: unknown step 'example_approve'" in check.stdout
+
+
+def test_a_plugin_that_fails_to_load_is_reported_not_skipped(tmp_path, cli):
+    env = install("broken_plugin", tmp_path / "site")
+    res = cli("plugins", env=env)
+    assert res.returncode == 1
+    assert "broken" in res.stdout and "ModuleNotFoundError" in res.stdout
+    listed = json.loads(cli("plugins", "--json", env=env).stdout)
+    err = [p for p in listed["plugins"] if p["name"] == "broken"][0]["error"]
+    assert err == "ModuleNotFoundError: No module named 'a_module_that_is_not_installed'"
