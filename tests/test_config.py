@@ -62,3 +62,14 @@ def test_missing_and_invalid_files(tmp_path: Path, monkeypatch):
     good.write_text("")
     monkeypatch.setenv("ORDERHUB_CONFIG", str(good))
     assert load_config().stores == {}
+
+
+def test_example_config_is_valid(monkeypatch):
+    """config/example.toml stays in step with the code."""
+    from orderhub.hub import Hub
+
+    monkeypatch.setenv("ERP_TOKEN", "x")
+    cfg = load_config(Path(__file__).parents[1] / "config" / "example.toml")
+    hub = Hub(cfg)
+    assert [str(p) for p in hub.check() if "does not exist" not in str(p)] == []
+    assert [link.entry.step for link in hub.chain("web-shop")] == ["hold_rules", "forward"]

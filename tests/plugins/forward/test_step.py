@@ -1,0 +1,75 @@
+"""The forward step: a durable push with an Idempotency-Key; HTTP outcomes map to typed errors."""
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+import respx
+
+from orderhub.errors import RecordError, TransientError
+from orderhub.models import Order
+from orderhub.steps import StepContext
+from orderhub_plugins.forward.step import Forward, retry_after_seconds
+
+from ...conftest import FIXTURE
+
+
+def order():
+    import orjson
+
+    return Order.model_validate({**orjson.loads(FIXTURE.read_bytes()), "store": "s", "channel": "files"})
+
+
+def step(**opts):
+    return Forward.build("s", {"url": "https://erp.example/orders", **opts}, key="stores.s.chain[0]")
+
+
+async def test_run_queues_one_push_keyed_by_order_and_change():
+    o = order()
+    ctx = StepContext(store="s", store_config=None, conn=None, step_name="forward")
+    result = await step().run(o, ctx)
+    assert result.outcome == "continue"
+    assert [(p.kind, p.target, p.key) for p in ctx.pushes] == [
+        ("order", "step:forward", f"forward:{o.id}:{o.updated_at.isoformat()}")]
+
+
+@respx.mock
+async def test_deliver_sends_the_key_and_the_canonical_order(monkeypatch):
+    monkeypatch.setenv("ERP_TOKEN", "t0k3n")
+    route = respx.post("https://erp.example/orders").mock(return_value=httpx.Response(201))
+    s = step(bearer_token="env:ERP_TOKEN")
+    assert await s.deliver("order", order(), {}, key="k-1") == {"status": 201}
+    req = route.calls.last.request
+    assert req.headers["Idempotency-Key"] == "k-1" and req.headers["Authorization"] == "Bearer t0k3n"
+    body = __import__("json").loads(req.content)
+    assert body["order"]["totals"]["total"] == "78.90" and body["store"] == "s"
+    await s.aclose()
+
+
+@respx.mock
+@pytest.mark.parametrize("response,error,retry_after", [
+    (httpx.Response(429, headers={"Retry-After": "7"}), TransientError, 7.0),
+    (httpx.Response(503), TransientError, None),
+    (httpx.Response(422, text="bad order"), RecordError, None),
+])
+async def test_deliver_failures_are_typed(response, error, retry_after):
+    respx.post("https://erp.example/orders").mock(return_value=response)
+    with pytest.raises(error) as exc:
+        await step().deliver("order", order(), {}, key="k")
+    if retry_after is not None:
+        assert exc.value.retry_after == retry_after
+
+
+@respx.mock
+async def test_connection_errors_are_transient():
+    respx.post("https://erp.example/orders").mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(TransientError, match="ConnectError"):
+        await step().deliver("order", order(), {}, key="k")
+
+
+def test_retry_after_accepts_seconds_and_http_dates():
+    now = datetime(2026, 11, 24, 12, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds("120", now=now) == 120
+    assert retry_after_seconds("Tue, 24 Nov 2026 12:00:30 GMT", now=now) == 30
+    assert retry_after_seconds("Tue, 24 Nov 2026 11:00:00 GMT", now=now) == 0
+    assert retry_after_seconds("soon", now=now) is None and retry_after_seconds(None) is None
