@@ -19,7 +19,7 @@ from dbos import DBOS, SetEnqueueOptions, SetWorkflowID
 from .chain import run_chain_batch
 from .db.common import utcnow
 from .db.engine import sync_url
-from .db.schema import store_state
+from .db import stores as stores_db
 from .delivery import deliver_due
 from .errors import ConfigError, TransientError
 from .hub import Hub
@@ -115,15 +115,11 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
 
 @DBOS.step(name="orderhub.set_store_state")
 async def set_store_state(store: str, *, result: str, error: str | None, paused: bool | None = None) -> None:
-    hub = _rt().hub
-    now = utcnow()
-    values: dict[str, Any] = {"last_sync_at": now, "last_result": result, "last_error": error, "updated_at": now}
+    values: dict[str, Any] = {"last_sync_at": utcnow(), "last_result": result, "last_error": error}
     if paused is not None:
         values.update(paused=paused, paused_reason=error if paused else None)
-    async with hub.engine.begin() as conn:
-        res = await conn.execute(store_state.update().where(store_state.c.store == store).values(**values))
-        if res.rowcount == 0:
-            await conn.execute(store_state.insert().values(store=store, **{"paused": False, **values}))
+    async with _rt().hub.engine.begin() as conn:
+        await stores_db.set_state(conn, store, **values)
 
 
 # -- the runtime ----------------------------------------------------------------------------
@@ -173,11 +169,8 @@ class Runtime:
         await self.stop()
 
     async def paused_stores(self) -> set[str]:
-        import sqlalchemy as sa
-
         async with self.hub.engine.connect() as conn:
-            rows = await conn.execute(sa.select(store_state.c.store).where(store_state.c.paused.is_(True)))
-            return set(rows.scalars())
+            return await stores_db.paused_stores(conn)
 
     async def enqueue_sync(self, store: str) -> Any:
         with SetEnqueueOptions(queue_partition_key=store), SetWorkflowID(f"sync-{store}-{uuid.uuid4().hex[:12]}"):

@@ -1,5 +1,6 @@
 """`orderhub sync --once` with the files connector, end to end in a subprocess (issue #2's 'done when')."""
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -7,7 +8,12 @@ from pathlib import Path
 import orjson
 import pytest
 
+from orderhub.config import load_config
+from orderhub.db import orders as order_db
+from orderhub.db import review
 from orderhub.demo import write_json_orders
+from orderhub.hub import Hub
+from orderhub.models import Order
 
 pytestmark = pytest.mark.slow
 
@@ -116,3 +122,34 @@ def test_check_init_schema_and_plugins(tmp_path, cli):
     assert plugins["connectors"] == ["files"] or "files" in plugins["connectors"]
     usage = cli("sync", "-c", str(tmp_path / "orderhub.toml"))
     assert usage.returncode == 2
+
+
+def test_pause_resume_and_retry_dead_pushes(tmp_path, cli, sqlite_url):
+    cfg, _ = setup(tmp_path, sqlite_url, 3, 0)
+    cfg.write_text(cfg.read_text().replace('outbox = "outbox"\n', ""))  # cancellations cannot be written yet
+    sync(cli, cfg)
+    assert cli("stores", "pause", "shop", "--reason", "maintenance", "-c", str(cfg)).returncode == 0
+    paused = cli("sync", "--once", "--json", "-c", str(cfg))
+    assert paused.returncode == 1 and json.loads(paused.stdout)[0]["result"] == "paused"
+    listed = json.loads(cli("stores", "list", "--json", "-c", str(cfg)).stdout)
+    assert (listed[0]["paused"], listed[0]["paused_reason"]) == (True, "maintenance")
+    assert cli("stores", "resume", "shop", "-c", str(cfg)).returncode == 0
+    assert cli("stores", "pause", "nope", "-c", str(cfg)).returncode == 2
+
+    orders = json.loads(cli("orders", "list", "--json", "-c", str(cfg)).stdout)
+    # hold and reject one order by hand: its cancellation push has nowhere to go and goes dead
+    async def hold_one():
+        hub = Hub(load_config(cfg))
+        async with hub.engine.begin() as conn:
+            o = Order.model_validate((await order_db.load_order(conn, orders[0]["id"]))["data"])
+            await review.hold(conn, o, step="manual", step_index=0, reasons=[{"code": "x", "message": "x"}], notices=[])
+        await hub.aclose()
+    asyncio.run(hold_one())
+    assert cli("review", "reject", orders[0]["id"], "--operator", "maria", "-c", str(cfg)).returncode == 0
+    sync(cli, cfg)
+    dead = json.loads(cli("pushes", "list", "--status", "dead", "--json", "-c", str(cfg)).stdout)
+    assert [d["kind"] for d in dead] == ["cancel"] and "outbox" in dead[0]["last_error"]
+    cfg.write_text(cfg.read_text().replace('path = "inbox"\n', 'path = "inbox"\noutbox = "outbox"\n'))
+    assert cli("pushes", "retry", "--all-dead", "-c", str(cfg)).returncode == 0
+    assert sync(cli, cfg)["pushed"] == 1
+    assert (tmp_path / "outbox" / f"{orders[0]['id']}_cancel.json").exists()

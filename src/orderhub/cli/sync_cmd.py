@@ -15,7 +15,6 @@ from ..db import pushes as push_store
 from ..db import quarantine as q
 from ..db import review
 from ..hub import Hub
-from ..runtime import Runtime
 from .context import ConfigOpt, JsonOpt, fail, open_hub
 from .output import console, emit, print_json
 
@@ -31,6 +30,8 @@ def _flatten(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_sync_once(hub: Hub, stores: list[str], *, show_progress: bool) -> dict[str, dict[str, Any]]:
+    from ..runtime import Runtime  # DBOS is only loaded by the commands that run work
+
     async def main() -> dict[str, dict[str, Any]]:
         rt = Runtime(hub)
         await rt.start()

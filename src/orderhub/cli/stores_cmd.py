@@ -1,0 +1,82 @@
+"""``orderhub stores`` and ``orderhub pushes``: the emergency path — pause a store, retry what failed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..db import pushes as push_store
+from ..db import stores as stores_db
+from .context import ConfigOpt, JsonOpt, fail, run_with_hub
+from .output import console, emit
+
+stores = typer.Typer(help="Stores: state, pause, resume.", no_args_is_help=True)
+pushes = typer.Typer(help="Outbound pushes: what is pending, what failed for good, retry it.", no_args_is_help=True)
+
+
+@stores.command("list")
+def list_stores(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """Every configured store with its connector, pause state and last sync."""
+    async def go(hub):
+        async with hub.engine.connect() as conn:
+            states = await stores_db.states(conn)
+        return [{"store": name, "connector": sc.connector, "enabled": sc.enabled,
+                 **{k: v for k, v in states.get(name, {}).items() if k != "store"}}
+                for name, sc in hub.config.stores.items()]
+    emit(run_with_hub(config, go), ["store", "connector", "enabled", "paused", "paused_reason", "last_result",
+                                    "last_sync_at", "last_error"], as_json=as_json, title="stores")
+
+
+def _set_paused(config, store: str, paused: bool, reason: str | None) -> None:
+    async def go(hub):
+        hub.store_config(store)  # unknown store: a config error naming it
+        async with hub.engine.begin() as conn:
+            await stores_db.set_state(conn, store, paused=paused, paused_reason=reason if paused else None)
+    run_with_hub(config, go)
+
+
+@stores.command()
+def pause(store: str, reason: Annotated[str, typer.Option("--reason")] = "paused by an operator",
+          config: ConfigOpt = None) -> None:
+    """Stop syncing a store (its orders and pushes stay; nothing is lost)."""
+    _set_paused(config, store, True, reason)
+    console.print(f"paused {store}")
+
+
+@stores.command()
+def resume(store: str, config: ConfigOpt = None) -> None:
+    """Sync a paused store again (for example after fixing its credentials)."""
+    _set_paused(config, store, False, None)
+    console.print(f"resumed {store}")
+
+
+@pushes.command("list")
+def list_pushes(config: ConfigOpt = None, status: Annotated[str | None, typer.Option(
+        help="pending, delivered or dead")] = None, store: Annotated[str | None, typer.Option()] = None,
+                limit: int = 100, as_json: JsonOpt = False) -> None:
+    """Pushes with their state, attempts and last error."""
+    async def go(hub):
+        async with hub.engine.connect() as conn:
+            return await push_store.list_pushes(conn, status=status, store=store, limit=limit)
+    emit(run_with_hub(config, go), ["id", "store", "order_id", "kind", "target", "status", "attempts", "last_error"],
+         as_json=as_json, title="pushes")
+
+
+@pushes.command()
+def retry(push_id: Annotated[int | None, typer.Argument()] = None,
+          all_dead: Annotated[bool, typer.Option("--all-dead", help="Every dead push (of --store).")] = False,
+          store: Annotated[str | None, typer.Option()] = None, config: ConfigOpt = None) -> None:
+    """Make dead pushes due again; the next sync delivers them with their original idempotency key."""
+    if push_id is None and not all_dead:
+        fail("give a push id or --all-dead", 2)
+
+    async def go(hub):
+        async with hub.engine.begin() as conn:
+            ids = [push_id] if push_id is not None else [
+                r["id"] for r in await push_store.list_pushes(conn, status="dead", store=store, limit=1_000_000)]
+            return sum([await push_store.requeue(conn, i) for i in ids])
+    n = run_with_hub(config, go)
+    console.print(f"{n} push(es) queued again")
+    if push_id is not None and n == 0:
+        raise typer.Exit(1)
