@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from email.utils import parsedate_to_datetime
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
@@ -9,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orderhub.config import parse_duration, resolve_secret
 from orderhub.errors import RecordError, TransientError
+from orderhub.http import parse_retry_after
 from orderhub.models import Order
 from orderhub.steps import Step, StepContext, StepResult
 
@@ -18,20 +17,6 @@ class ForwardOptions(BaseModel):
     url: str = Field(description="Endpoint that receives POSTed orders.")
     bearer_token: str | None = Field(default=None, description="'env:NAME' or 'file:PATH' of a bearer token.")
     timeout: float | str = "10s"
-
-
-def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class Forward(Step):
@@ -65,7 +50,7 @@ class Forward(Step):
             raise TransientError(f"forward to {opts.url} failed: {type(exc).__name__}", store=self.store) from None
         if resp.status_code in (408, 425, 429) or resp.status_code >= 500:
             raise TransientError(f"forward to {opts.url}: HTTP {resp.status_code}", store=self.store,
-                                 retry_after=retry_after_seconds(resp.headers.get("Retry-After")))
+                                 retry_after=parse_retry_after(resp.headers.get("Retry-After")))
         if resp.status_code >= 400:
             raise RecordError(f"forward to {opts.url}: HTTP {resp.status_code}: {resp.text[:200]}", store=self.store)
         return {"status": resp.status_code}

@@ -1,7 +1,5 @@
 """The forward step: a durable push with an Idempotency-Key; HTTP outcomes map to typed errors."""
 
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 import respx
@@ -9,7 +7,7 @@ import respx
 from orderhub.errors import RecordError, TransientError
 from orderhub.models import Order
 from orderhub.steps import StepContext
-from orderhub_plugins.forward.step import Forward, retry_after_seconds
+from orderhub_plugins.forward.step import Forward
 
 from ...conftest import FIXTURE
 
@@ -65,11 +63,3 @@ async def test_connection_errors_are_transient():
     respx.post("https://erp.example/orders").mock(side_effect=httpx.ConnectError("refused"))
     with pytest.raises(TransientError, match="ConnectError"):
         await step().deliver("order", order(), {}, key="k")
-
-
-def test_retry_after_accepts_seconds_and_http_dates():
-    now = datetime(2026, 11, 24, 12, 0, 0, tzinfo=UTC)
-    assert retry_after_seconds("120", now=now) == 120
-    assert retry_after_seconds("Tue, 24 Nov 2026 12:00:30 GMT", now=now) == 30
-    assert retry_after_seconds("Tue, 24 Nov 2026 11:00:00 GMT", now=now) == 0
-    assert retry_after_seconds("soon", now=now) is None and retry_after_seconds(None) is None

@@ -1,0 +1,131 @@
+"""The HTTP adapter: pacing, Retry-After honoured exactly, budgets, POST safety, typed errors."""
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from orderhub.errors import ConfigError, RecordError, TransientError
+from orderhub.http import CircuitBreaker, LeakyBucket, StoreHttp, parse_retry_after
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    async def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def adapter(responses, clock=None, **kw):
+    """A StoreHttp over a MockTransport that answers from ``responses`` in turn."""
+    seen = []
+    queue = list(responses)
+
+    def handler(request):
+        seen.append(request)
+        item = queue.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    clock = clock or Clock()
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="https://shop.test")
+    return StoreHttp(client, store="s", sleep=clock.sleep, **kw), seen, clock
+
+
+def test_parse_retry_after():
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    assert parse_retry_after("2.0") == 2.0 and parse_retry_after("30") == 30.0
+    assert parse_retry_after("Tue, 24 Nov 2026 12:00:45 GMT", now=now) == 45.0
+    assert parse_retry_after("Tue, 24 Nov 2026 11:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+async def test_retry_after_is_waited_exactly_without_jitter():
+    http, seen, clock = adapter([httpx.Response(429, headers={"Retry-After": "2.0"}),
+                                 httpx.Response(503, headers={"Retry-After": "3"}), httpx.Response(200, json={})])
+    resp = await http.get("/orders.json")
+    assert resp.status_code == 200 and len(seen) == 3
+    assert clock.sleeps == [2.0, 3.0]
+    assert (http.stats.throttled, http.stats.server_errors, http.stats.retries) == (1, 1, 2)
+    assert http.stats.rate_limit_wait_seconds == 5.0
+
+
+async def test_own_backoff_is_jittered_and_bounded():
+    http, _, clock = adapter([httpx.Response(502)] * 3 + [httpx.Response(200)], backoff=1.0)
+    await http.get("/x")
+    assert [0.5 <= clock.sleeps[0] <= 1.0, 1.0 <= clock.sleeps[1] <= 2.0, 2.0 <= clock.sleeps[2] <= 4.0] == [True] * 3
+
+
+async def test_budget_exhausted_is_transient():
+    http, seen, _ = adapter([httpx.Response(500)] * 3, max_attempts=3)
+    with pytest.raises(TransientError) as exc:
+        await http.get("/x")
+    assert exc.value.code == "server_error" and len(seen) == 3
+    http2, seen2, _ = adapter([httpx.Response(429, headers={"Retry-After": "600"})], budget=60)
+    with pytest.raises(TransientError) as exc2:
+        await http2.get("/x")
+    assert exc2.value.retry_after == 600 and len(seen2) == 1  # not waited past the budget
+
+
+@pytest.mark.parametrize("status,error,code", [(401, ConfigError, "unauthorized"), (403, ConfigError, "unauthorized"),
+                                               (404, RecordError, "not_found"), (422, RecordError, "http_422")])
+async def test_client_errors_are_typed_and_not_retried(status, error, code):
+    http, seen, _ = adapter([httpx.Response(status, json={"errors": "nope"})])
+    with pytest.raises(error) as exc:
+        await http.get("/orders/1.json")
+    assert exc.value.code == code and exc.value.context["status"] == status and len(seen) == 1
+
+
+async def test_post_is_retried_only_when_safe():
+    # a timeout after sending: outcome unknown, so a plain POST is not retried
+    http, seen, _ = adapter([httpx.ReadTimeout("slow"), httpx.Response(201)])
+    with pytest.raises(TransientError, match="ReadTimeout"):
+        await http.post("/fulfillments.json", json={})
+    assert len(seen) == 1
+    # with an idempotency key (sent as a header) it is
+    http, seen, _ = adapter([httpx.ReadTimeout("slow"), httpx.Response(201)])
+    await http.post("/notes", json={}, idempotency_key="k1")
+    assert len(seen) == 2 and seen[1].headers["Idempotency-Key"] == "k1"
+    # a POST that never connected, or got a 429, was not processed: retried
+    http, seen, _ = adapter([httpx.ConnectError("refused"), httpx.Response(429), httpx.Response(201)])
+    await http.post("/fulfillments.json", json={})
+    assert len(seen) == 3
+    # a 5xx on a plain POST is not retried (it may have been applied)
+    http, seen, _ = adapter([httpx.Response(500), httpx.Response(201)])
+    with pytest.raises(TransientError):
+        await http.post("/fulfillments.json", json={})
+    assert len(seen) == 1
+
+
+async def test_leaky_bucket_paces_from_the_header():
+    clock = Clock()
+    bucket = LeakyBucket(capacity=40, leak_rate=2, clock=clock, sleep=clock.sleep)
+    for _ in range(39):
+        assert await bucket.acquire() == 0.0
+    waited = await bucket.acquire()  # one marble of headroom kept: wait for one to leak
+    assert waited == pytest.approx(0.5)
+    bucket.observe(httpx.Response(200, headers={"X-Shopify-Shop-Api-Call-Limit": "10/80"}))
+    assert (bucket.level, bucket.capacity) == (10, 80)
+    bucket.observe(httpx.Response(429))
+    assert bucket.level == 80
+
+
+async def test_circuit_opens_after_consecutive_failures_and_half_opens():
+    clock = Clock()
+    breaker = CircuitBreaker(threshold=3, reset_after=30, clock=clock)
+    http, seen, _ = adapter([httpx.Response(500)] * 3, clock=clock, breaker=breaker, max_attempts=3)
+    with pytest.raises(TransientError):
+        await http.get("/x")
+    assert breaker.state == "open" and http.stats.circuit_opened == 1
+    with pytest.raises(TransientError) as exc:
+        await http.get("/x")
+    assert exc.value.code == "circuit_open" and len(seen) == 3  # nothing sent while open
+    clock.now += 31
+    assert breaker.state == "half_open"
