@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from .config import StoreConfig
 from .errors import CapabilityNotSupported, ConfigError, RecordError
+from .http import Limiter, NoLimit, StoreHttp
 from .models import Order
 
 
@@ -75,7 +75,7 @@ class Connector:
     credentials: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, store: str, config: StoreConfig, *, secrets: dict[str, SecretStr] | None = None,
-                 http: httpx.AsyncClient | None = None, base_dir: Path | None = None) -> None:
+                 http: StoreHttp | None = None, base_dir: Path | None = None) -> None:
         self.store = store
         #: Relative paths in the store's options are relative to the config file's folder.
         self.base_dir = base_dir or Path.cwd()
@@ -95,6 +95,20 @@ class Connector:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
             raise ConfigError(f"stores.{store}.{key}: {err['msg']}", store=store, key=key) from None
+
+    @classmethod
+    def make_limiter(cls, settings: BaseModel) -> Limiter:
+        """The store's pacing, from the platform's published limit (refined later by its headers)."""
+        return NoLimit()
+
+    def secret(self, name: str) -> str:
+        return self.secrets[name].get_secret_value()
+
+    def api(self) -> StoreHttp:
+        if self.http is None:
+            raise ConfigError(f"stores.{self.store}.base_url: the {self.name} connector needs the shop's URL",
+                              store=self.store)
+        return self.http
 
     @property
     def channel_name(self) -> str:

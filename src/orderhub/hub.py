@@ -13,6 +13,7 @@ from .config import ChainEntry, Config
 from .connector import Connector
 from .db.engine import make_async_engine, migrate
 from .errors import ConfigError
+from .http import StoreHttp
 from .logging import get_logger, remember_secrets
 from .plugins import PluginManager
 from .steps import Step
@@ -80,8 +81,11 @@ class Hub:
             remember_secrets(list(secrets.values()))
             http = None
             if sc.base_url:
-                http = httpx.AsyncClient(base_url=sc.base_url, timeout=httpx.Timeout(30.0, connect=10.0))
-                self._clients.append(http)
+                client = httpx.AsyncClient(base_url=sc.base_url, timeout=httpx.Timeout(30.0, connect=10.0),
+                                           limits=httpx.Limits(max_keepalive_connections=4, max_connections=8))
+                self._clients.append(client)
+                settings = cls.parse_settings(store, sc)
+                http = StoreHttp(client, store=store, limiter=cls.make_limiter(settings))
             base_dir = self.config.path.parent if self.config.path else None
             self._connectors[store] = cls(store, sc, secrets=secrets, http=http, base_dir=base_dir)
         return self._connectors[store]

@@ -105,10 +105,19 @@ class ShippingLine(_Model):
     tax: Amount = Decimal("0")
 
 
+class FeeLine(_Model):
+    """An order-level charge that is neither goods nor shipping (gift wrapping, COD fee)."""
+
+    title: str
+    amount: Amount
+    tax: Amount = Decimal("0")
+
+
 class Totals(_Model):
     subtotal: Amount
     discounts: Amount = Decimal("0")
     shipping: Amount = Decimal("0")
+    fees: Amount = Decimal("0")
     tax: Amount = Decimal("0")
     total: Amount
     paid: Amount = Decimal("0")
@@ -173,6 +182,7 @@ class Order(_Model):
     billing_address: Address | None = None
     line_items: list[LineItem]
     shipping_lines: list[ShippingLine] = Field(default_factory=list)
+    fee_lines: list[FeeLine] = Field(default_factory=list)
     discounts: list[Discount] = Field(default_factory=list)
     tax_lines: list[TaxLine] = Field(default_factory=list)
     totals: Totals

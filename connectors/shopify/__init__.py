@@ -1,0 +1,17 @@
+"""The ``shopify`` connector: Shopify Admin REST API (orders, fulfilment orders, inventory levels).
+
+REST is what most existing custom apps use; Shopify calls it legacy and points new apps at the
+GraphQL Admin API. The mapping in :mod:`.mapping` takes the documented order payload and is shared
+by any transport.
+"""
+
+from orderhub import hookimpl
+
+from .client import ShopifyConnector
+
+__all__ = ["ShopifyConnector"]
+
+
+@hookimpl
+def register_connectors(register):
+    register(ShopifyConnector)

@@ -1,0 +1,177 @@
+"""The Shopify connector's only HTTP: pulling orders, verifying webhooks, pushing back."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
+from orderhub.errors import CapabilityNotSupported, RecordError
+from orderhub.http import LeakyBucket
+from orderhub.models import Order
+
+from . import mapping
+from .settings import ShopifySettings
+from .units import ORDER_TOPICS
+
+_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+def verify_hmac(secret: str, body: bytes, signature: str | None) -> bool:
+    """Shopify signs the raw body: base64(HMAC-SHA256(secret, body)); compared in constant time."""
+    if not signature:
+        return False
+    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return hmac.compare_digest(digest, signature.strip())
+
+
+class ShopifyConnector(Connector):
+    name: ClassVar[str] = "shopify"
+    Settings = ShopifySettings
+    credentials: ClassVar[tuple[str, ...]] = ("access_token",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._inventory_items: dict[str, int] | None = None
+
+    @classmethod
+    def make_limiter(cls, settings: ShopifySettings) -> LeakyBucket:  # type: ignore[override]
+        return LeakyBucket(capacity=settings.bucket_size, leak_rate=settings.leak_rate)
+
+    @property
+    def s(self) -> ShopifySettings:
+        return self.settings  # type: ignore[return-value]
+
+    def _path(self, rest: str) -> str:
+        return f"/admin/api/{self.s.api_version}{rest}"
+
+    def _headers(self) -> dict[str, str]:
+        return {"X-Shopify-Access-Token": self.secret("access_token"), "Accept": "application/json"}
+
+    # -- intake ---------------------------------------------------------------------------
+
+    async def fetch_orders(self, cursor: str | None) -> Page:
+        """One page of orders by ``updated_at_min`` with ``Link`` cursor pagination.
+
+        The cursor is ``{"since", "page_info", "max_seen"}`` between pages of one pass and
+        ``{"since"}`` (newest ``updated_at`` seen minus ``overlap``) between passes.
+        """
+        state = orjson.loads(cursor) if cursor else {"since": self.s.initial_since}
+        since, page_info = state["since"], state.get("page_info")
+        if page_info:
+            params: dict[str, Any] = {"limit": self.s.page_size, "page_info": page_info}
+        else:
+            params = {"status": "any", "limit": self.s.page_size, "updated_at_min": since, "order": "updated_at asc"}
+        try:
+            resp = await self.api().get(self._path("/orders.json"), params=params, headers=self._headers())
+        except RecordError as exc:
+            if page_info and exc.context.get("status") == 400:  # an expired page_info: restart the pass
+                return await self.fetch_orders(orjson.dumps({"since": since}).decode())
+            raise
+        body = orjson.loads(resp.content)
+        orders = body.get("orders") or []
+        records = [RawRecord(o, external_id=str(o.get("id")), location=f"orders.json order {o.get('id')}")
+                   for o in orders]
+        max_seen = max([state.get("max_seen") or since] + [o["updated_at"] for o in orders
+                                                           if isinstance(o.get("updated_at"), str)],
+                       key=self._sort_key)
+        nxt = _NEXT.search(resp.headers.get("Link", ""))
+        if nxt:
+            token = parse_qs(urlsplit(nxt.group(1)).query).get("page_info", [None])[0]
+            new = {"since": since, "page_info": token, "max_seen": max_seen}
+            return Page(records, orjson.dumps(new).decode(), has_more=True)
+        end = self._sort_key(max_seen) - timedelta(seconds=self.s.overlap)
+        new_since = max(end, self._sort_key(since)).isoformat()
+        return Page(records, orjson.dumps({"since": new_since}).decode(), has_more=False)
+
+    @staticmethod
+    def _sort_key(value: str) -> datetime:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+
+    def normalize(self, record: RawRecord) -> Order:
+        return mapping.order_from_shopify(record.raw, store=self.store, channel=self.channel_name)
+
+    def parse_webhook(self, headers: dict[str, str], body: bytes) -> WebhookDelivery:
+        h = {k.lower(): v for k, v in headers.items()}
+        secret = self.secrets.get("webhook_secret")
+        if secret is None:
+            raise CapabilityNotSupported(f"stores.{self.store}.credentials.webhook_secret is not set", store=self.store)
+        if not verify_hmac(secret.get_secret_value(), body, h.get("x-shopify-hmac-sha256")):
+            raise RecordError("webhook signature does not match", code="forged_webhook", store=self.store)
+        delivery = h.get("x-shopify-webhook-id") or h.get("x-shopify-event-id")
+        if not delivery:
+            raise RecordError("webhook has no X-Shopify-Webhook-Id", code="invalid_webhook", store=self.store)
+        topic = h.get("x-shopify-topic", "")
+        records = []
+        if topic in ORDER_TOPICS:
+            try:
+                order = orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                raise RecordError(f"webhook body is not JSON: {exc}", code="invalid_webhook") from None
+            records.append(RawRecord(order, external_id=str(order.get("id")), location=f"webhook {topic} {delivery}"))
+        return WebhookDelivery(delivery_id=delivery, topic=topic, records=records)
+
+    # -- pushes ---------------------------------------------------------------------------
+
+    async def push_fulfilment(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        """Fulfil every open fulfillment order with the tracking info. Read back first: a fulfilment
+        that already went through (a retry after a lost response) is not created twice."""
+        api = self.api()
+        resp = await api.get(self._path(f"/orders/{order.external_id}/fulfillment_orders.json"), headers=self._headers())
+        fos = orjson.loads(resp.content).get("fulfillment_orders") or []
+        open_ids = [fo["id"] for fo in fos if fo.get("status") in ("open", "in_progress")]
+        if not open_ids:
+            return {"already_fulfilled": True, "fulfillment_orders": [fo["id"] for fo in fos]}
+        body = mapping.fulfillment_body(open_ids, payload, notify=self.s.notify_customer)
+        created = await api.post(self._path("/fulfillments.json"), json=body, headers=self._headers())
+        f = orjson.loads(created.content).get("fulfillment") or {}
+        return {"fulfillment_id": f.get("id"), "status": f.get("status")}
+
+    async def push_cancel(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        api = self.api()
+        current = orjson.loads((await api.get(self._path(f"/orders/{order.external_id}.json"),
+                                              headers=self._headers())).content).get("order") or {}
+        if current.get("cancelled_at"):
+            return {"already_cancelled": True}
+        await api.post(self._path(f"/orders/{order.external_id}/cancel.json"),
+                       json={"reason": payload.get("shopify_reason", "other"), "email": False}, headers=self._headers())
+        return {"cancelled": True}
+
+    async def _inventory_item(self, sku: str) -> int:
+        if self._inventory_items is None:
+            items: dict[str, int] = {}
+            url: str | None = self._path("/products.json")
+            params: dict[str, Any] | None = {"limit": 250, "fields": "id,variants"}
+            while url:
+                resp = await self.api().get(url, params=params, headers=self._headers())
+                for p in orjson.loads(resp.content).get("products") or []:
+                    for v in p.get("variants") or []:
+                        if v.get("sku"):
+                            items[v["sku"]] = int(v["inventory_item_id"])
+                nxt = _NEXT.search(resp.headers.get("Link", ""))
+                url, params = (nxt.group(1), None) if nxt else (None, None)
+            self._inventory_items = items
+        if sku not in self._inventory_items:
+            raise RecordError(f"no Shopify variant has SKU {sku!r}", code="unknown_sku", store=self.store)
+        return self._inventory_items[sku]
+
+    async def push_stock(self, payload: dict[str, Any], *, key: str) -> Any:
+        """``inventory_levels/set``: an absolute level, so a repeat is harmless (declared idempotent)."""
+        if self.s.location_id is None:
+            raise CapabilityNotSupported(f"stores.{self.store}.location_id is not set: cannot push stock",
+                                         store=self.store)
+        item = await self._inventory_item(payload["sku"])
+        body = {"location_id": self.s.location_id, "inventory_item_id": item, "available": int(payload["available"])}
+        await self.api().post(self._path("/inventory_levels/set.json"), json=body, headers=self._headers(),
+                              idempotent=True)
+        return {"inventory_item_id": item, "available": body["available"]}

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from orderhub.config import parse_duration
+
+
+class ShopifySettings(BaseModel):
+    """Options of a ``shopify`` store (besides ``base_url`` and ``credentials``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    api_version: str = Field(default="2025-01", pattern=r"^\d{4}-\d{2}$", description="Admin API version.")
+    page_size: int = Field(default=250, ge=1, le=250, description="Orders per page (Shopify's maximum is 250).")
+    overlap: float = Field(default=300.0, description="Re-read orders updated this long before the cursor.")
+    initial_since: str = Field(default="2000-01-01T00:00:00Z", description="updated_at_min of the very first pull.")
+    bucket_size: float = Field(default=40.0, gt=0, description="Leaky bucket size (REST: 40; Plus: 400).")
+    leak_rate: float = Field(default=2.0, gt=0, description="Requests per second the bucket leaks (Plus: 20).")
+    location_id: int | None = Field(default=None, description="Inventory location that stock pushes set.")
+    notify_customer: bool = Field(default=True, description="Let Shopify email the customer on fulfilment.")
+
+    @field_validator("overlap", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)

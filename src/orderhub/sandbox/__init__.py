@@ -1,0 +1,8 @@
+"""Loopback emulators of the supported marketplaces, so nobody needs a seller account to develop,
+test or try orderhub. Same paths, auth, pagination, rate limits, webhooks and push endpoints as the
+real APIs; deterministic orders; fault switches; a request log that tests use as the judge."""
+
+from .app import Sandbox
+from .shops import Faults
+
+__all__ = ["Faults", "Sandbox"]

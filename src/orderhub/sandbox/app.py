@@ -1,0 +1,115 @@
+"""The sandbox: several emulated shops behind one loopback port, each under its own path prefix
+(``/shopify/<shop>``, ``/woocommerce/<shop>``), plus control endpoints under ``/_sandbox``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .server import Request, Response, ServerThread
+from .shopify import ShopifyShop
+from .shops import Faults, Shop
+from .woocommerce import WooShop
+
+SHOPIFY_API_VERSION = "2025-01"
+
+
+class Sandbox:
+    def __init__(self, *, shopify: int = 2, woocommerce: int = 1, orders: int = 1000, malformed: float = 0.01,
+                 seed: int = 1, latency: float = 0.0, woo_rate: float = 25.0,
+                 shopify_bucket: float = 40.0, shopify_leak: float = 2.0) -> None:
+        self.shops: dict[str, Shop] = {}
+        for n in range(shopify):
+            name = f"shop{n + 1}"
+            self.shops[name] = ShopifyShop(name=name, count=orders, seed=seed * 100 + n, malformed=malformed,
+                                           latency=latency, access_token=f"shpat_sandbox_{name}",
+                                           webhook_secret=f"whsec_{name}", bucket_size=shopify_bucket,
+                                           leak_rate=shopify_leak, faults=Faults(seed=seed * 100 + n))
+        for n in range(woocommerce):
+            name = f"woo{n + 1}"
+            self.shops[name] = WooShop(name=name, count=orders, seed=seed * 200 + n, malformed=malformed,
+                                       latency=latency, consumer_key=f"ck_sandbox_{name}",
+                                       consumer_secret=f"cs_sandbox_{name}", webhook_secret=f"whsec_{name}",
+                                       rate=woo_rate, faults=Faults(seed=seed * 200 + n))
+        self.thread: ServerThread | None = None
+        self.url: str | None = None
+
+    # -- routing --------------------------------------------------------------------------
+
+    async def handle(self, req: Request) -> Response:
+        parts = req.path.split("/", 3)
+        if len(parts) >= 3 and parts[1] == "_sandbox":
+            return self.control(req, parts[2:])
+        if len(parts) >= 3 and parts[1] in ("shopify", "woocommerce") and parts[2] in self.shops:
+            shop = self.shops[parts[2]]
+            req.headers["x-sandbox-prefix"] = f"/{parts[1]}/{parts[2]}"
+            return await shop.handle(req, "/" + (parts[3] if len(parts) > 3 else ""))
+        return Response.json({"errors": "Not Found"}, 404)
+
+    def control(self, req: Request, parts: list[str]) -> Response:
+        if parts[0] == "summary":
+            return Response.json({name: s.summary() for name, s in self.shops.items()})
+        shop = self.shops.get(parts[0])
+        if shop is None:
+            return Response.json({"errors": "no such shop"}, 404)
+        what = parts[1] if len(parts) > 1 else ""
+        if what == "faults" and req.method == "POST":
+            shop.faults = Faults(**{**asdict(shop.faults), **(req.json() or {})})
+            return Response.json(asdict(shop.faults))
+        if what == "pushes":
+            return Response.json(shop.pushes)
+        if what == "log":
+            return Response.json([e.__dict__ for e in shop.log])
+        if what == "webhook_url" and req.method == "POST":
+            shop.webhook_url = (req.json() or {}).get("url")
+            return Response.json({"url": shop.webhook_url})
+        return Response.json({"errors": "unknown control"}, 404)
+
+    # -- running --------------------------------------------------------------------------
+
+    def start(self, port: int = 0) -> str:
+        self.thread = ServerThread(lambda: self.handle, port=port)
+        self.url = self.thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        if self.thread:
+            self.thread.stop()
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def base_url(self, name: str) -> str:
+        kind = "shopify" if isinstance(self.shops[name], ShopifyShop) else "woocommerce"
+        return f"{self.url}/{kind}/{name}"
+
+    def store_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
+        """Store tables for an orderhub config pointing at this sandbox; secrets written as files."""
+        secrets_dir.mkdir(parents=True, exist_ok=True)
+        stores: dict[str, dict[str, Any]] = {}
+
+        def secret(name: str, value: str) -> str:
+            path = secrets_dir / name
+            path.write_text(value)
+            path.chmod(0o600)
+            return f"file:{path}"
+
+        for name, shop in self.shops.items():
+            if isinstance(shop, ShopifyShop):
+                stores[name] = {"connector": "shopify", "base_url": self.base_url(name),
+                                "credentials": {"access_token": secret(f"{name}.access_token", shop.access_token),
+                                                "webhook_secret": secret(f"{name}.webhook_secret", shop.webhook_secret)},
+                                "api_version": SHOPIFY_API_VERSION}
+            else:
+                assert isinstance(shop, WooShop)
+                stores[name] = {"connector": "woocommerce", "base_url": self.base_url(name),
+                                "credentials": {"consumer_key": secret(f"{name}.consumer_key", shop.consumer_key),
+                                                "consumer_secret": secret(f"{name}.consumer_secret", shop.consumer_secret),
+                                                "webhook_secret": secret(f"{name}.webhook_secret", shop.webhook_secret)},
+                                "rate_limit": shop.rate or None}
+        return stores
