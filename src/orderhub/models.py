@@ -48,7 +48,8 @@ def _no_float(value: Any) -> Any:
 UTCDateTime = Annotated[datetime, AfterValidator(_utc)]
 Currency = Annotated[str, AfterValidator(_currency)]
 CountryCode = Annotated[str, AfterValidator(_country)]
-Amount = Annotated[Decimal, BeforeValidator(_no_float), Field(max_digits=18, decimal_places=6)]
+# No max_digits/decimal_places: pydantic checks them digit by digit, which cost a third of ingest.
+Amount = Annotated[Decimal, BeforeValidator(_no_float)]
 
 
 class _Model(BaseModel):

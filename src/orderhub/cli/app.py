@@ -15,7 +15,7 @@ from ..errors import ConfigError
 from ..hub import Hub
 from ..models import order_json_schema
 from ..plugins import PluginManager
-from . import orders_cmd, quarantine_cmd, review_cmd, stores_cmd, sync_cmd
+from . import orders_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
 from .context import ConfigOpt, JsonOpt, fail
 from .output import console, emit, print_json
 
@@ -28,6 +28,7 @@ app.add_typer(stores_cmd.stores, name="stores")
 app.add_typer(stores_cmd.pushes, name="pushes")
 app.command("sync")(sync_cmd.sync)
 app.command("demo")(sync_cmd.demo)
+app.command("sandbox")(sandbox_cmd.sandbox)
 
 STARTER = """\
 # orderhub configuration. Secrets are never written here: use "env:NAME" or "file:PATH".

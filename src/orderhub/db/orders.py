@@ -83,7 +83,7 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
             new_rows.append({
                 "id": oid, "store": o.store, "channel": o.channel, "external_id": o.external_id,
                 "number": o.number, "status": status.value, "channel_status": o.channel_status,
-                "version": 1, "payload_hash": it.payload_hash, "data": data, "raw": it.raw,
+                "version": 1, "payload_hash": it.payload_hash, "data": data,
                 "created_at": o.created_at, "updated_at": o.updated_at, "ingested_at": now,
                 "modified_at": now, "chain_step": 0, "chain_pending": True,
             })
@@ -105,7 +105,7 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
                                     "to_status": new_status.value, "actor": actor, "reason": "re-check"}))
             updates.append({
                 "b_id": oid, "number": o.number, "channel_status": o.channel_status, "version": version,
-                "payload_hash": it.payload_hash, "data": data, "raw": it.raw,
+                "payload_hash": it.payload_hash, "data": data,
                 "updated_at": o.updated_at, "modified_at": now, "status": new_status.value,
                 "chain_step": 0 if recheck else None, "chain_pending": True if recheck else None,
             })
@@ -227,6 +227,13 @@ async def list_orders(conn: Any, *, store: str | None = None, status: str | None
 async def order_events_of(conn: Any, oid: str) -> list[dict[str, Any]]:
     q = sa.select(order_events).where(order_events.c.order_id == oid).order_by(order_events.c.id)
     return [{**dict(r), "at": as_utc(r["at"])} for r in (await conn.execute(q)).mappings()]
+
+
+async def current_raw(conn: Any, oid: str) -> Any:
+    """The raw payload of the order's current version, as the channel sent it."""
+    q = (sa.select(order_versions.c.raw).where(order_versions.c.order_id == oid)
+         .order_by(order_versions.c.version.desc()).limit(1))
+    return (await conn.execute(q)).scalar_one_or_none()
 
 
 async def order_versions_of(conn: Any, oid: str) -> list[dict[str, Any]]:

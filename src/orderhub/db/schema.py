@@ -28,8 +28,8 @@ orders = sa.Table(
     sa.Column("channel_status", sa.String(64)),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("payload_hash", sa.String(64), nullable=False),
+    # The normalized order; the raw payload of each version lives in order_versions.
     sa.Column("data", JSON, nullable=False),
-    sa.Column("raw", JSON, nullable=False),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
     sa.Column("ingested_at", TS, nullable=False),
@@ -165,4 +165,15 @@ store_state = sa.Table(
     sa.Column("last_result", sa.String(16)),
     sa.Column("last_error", sa.Text),
     sa.Column("updated_at", TS, nullable=False),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    # The platform's delivery id: a replayed or retried delivery is recognised and ignored.
+    sa.Column("store", sa.String(64), primary_key=True),
+    sa.Column("delivery_id", sa.String(200), primary_key=True),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("received_at", TS, nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False, server_default="0"),
 )

@@ -52,6 +52,12 @@ class ShopifyShop(Shop):
     def updated_key(self, order: dict[str, Any]) -> str:
         return order["updated_at"]
 
+    def external_id(self, i: int) -> str:
+        return str(5_100_000_000_000 + i)
+
+    def updated_fields(self, when: Any) -> dict[str, Any]:
+        return {"updated_at": when.isoformat()}
+
     def order_index(self, order_id: int) -> int | None:
         i = order_id - 5_100_000_000_000
         return i if 0 <= i < self.count else None

@@ -34,6 +34,8 @@ class Faults:
     truncate_rate: float = 0.0       # cut a read's JSON body short
     slow: float = 0.0                # seconds added before every answer
     seed: int = 1
+    next_429: float | None = None    # one-shot: the next request gets 429 with this Retry-After
+    drop_next_write: bool = False    # one-shot: apply the next write, then drop the connection
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -98,11 +100,24 @@ class Shop:
         self.overrides.setdefault(i, {}).update(fields)
         self._dirty = True
 
+    def external_id(self, i: int) -> str:
+        raise NotImplementedError
+
     def add_orders(self, n: int) -> list[int]:
+        """New orders, changed after every change so far (as new orders on a live shop are)."""
+        from datetime import datetime, timedelta
+
+        latest = self.index()[-1][0] if self.count else "2026-10-01T00:00:00+00:00"
+        base = datetime.fromisoformat(latest.replace("Z", "+00:00"))
         start = self.count
         self.count += n
-        self._dirty = True
+        for k, i in enumerate(range(start, self.count)):
+            self.touch(i, **self.updated_fields(base + timedelta(seconds=k + 1)))
         return list(range(start, self.count))
+
+    def updated_fields(self, when: Any) -> dict[str, Any]:
+        """The fields that say 'this order changed at ``when``' in the platform's format."""
+        raise NotImplementedError
 
     # -- the request path -----------------------------------------------------------------
 
@@ -116,6 +131,8 @@ class Shop:
             if self.latency:
                 await asyncio.sleep(self.latency)
             resp = self.authenticate(req)
+            if resp is None and self.faults.next_429 is not None:
+                resp, self.faults.next_429 = self.too_many(self.faults.next_429), None
             if resp is None and self.faults.hit(self.faults.storm):
                 resp = self.too_many(self.faults.storm_retry_after)
             if resp is None:
@@ -124,8 +141,9 @@ class Shop:
                 resp = Response.json({"errors": "Internal Server Error (sandbox fault)"}, 503)
             if resp is None:
                 resp = await self.route(req, path)
-                if req.method in ("POST", "PUT") and resp.status < 300 and self.faults.hit(self.faults.drop_rate):
-                    resp.drop = True
+                if req.method in ("POST", "PUT") and resp.status < 300 and (
+                        self.faults.drop_next_write or self.faults.hit(self.faults.drop_rate)):
+                    resp.drop, self.faults.drop_next_write = True, False
                 elif req.method == "GET" and resp.status == 200 and self.faults.hit(self.faults.truncate_rate):
                     resp.truncate = True
             resp.delay = max(resp.delay, self.faults.slow)

@@ -40,6 +40,13 @@ class WooShop(Shop):
     def updated_key(self, order: dict[str, Any]) -> str:
         return str(order["date_modified_gmt"])
 
+    def external_id(self, i: int) -> str:
+        return str(10_000 + i)
+
+    def updated_fields(self, when: Any) -> dict[str, Any]:
+        gmt = when.replace(tzinfo=None).isoformat(timespec="seconds")
+        return {"date_modified_gmt": gmt, "date_modified": gmt}
+
     def order_index(self, order_id: int) -> int | None:
         i = order_id - 10_000
         return i if 0 <= i < self.count else None

@@ -1,0 +1,62 @@
+"""``orderhub sandbox``: loopback emulators of the supported marketplaces."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .output import console
+
+
+def sandbox_config_toml(stores: dict[str, dict[str, Any]], *, db: str = "sqlite:///orderhub.db",
+                        chain: list[str] | None = None) -> str:
+    """An orderhub config for the sandbox's stores (secrets as file: references)."""
+    lines = ["# Written by `orderhub sandbox`: every store points at the loopback sandbox.",
+             "[database]", f'url = "{db}"', "", "[runtime]", 'executor_id = "sandbox-worker"', "",
+             "[logging]", 'level = "warning"', ""]
+    for name, sc in stores.items():
+        lines.append(f"[stores.{name}]")
+        for k, v in sc.items():
+            if v is None:
+                continue
+            if isinstance(v, dict):
+                inner = ", ".join(f'{ik} = "{iv}"' for ik, iv in v.items())
+                lines.append(f"{k} = {{ {inner} }}")
+            elif isinstance(v, str):
+                lines.append(f'{k} = "{v}"')
+            else:
+                lines.append(f"{k} = {v}")
+        chain_items = ", ".join(f'"{c}"' for c in (chain or ["hold_rules"]))
+        lines += [f"chain = [{chain_items}]", ""]
+    return "\n".join(lines)
+
+
+def sandbox(
+    shops: Annotated[int, typer.Option("--shops", help="Shopify shops to emulate.")] = 2,
+    woo: Annotated[int, typer.Option("--woo", help="WooCommerce shops to emulate.")] = 1,
+    orders: Annotated[int, typer.Option("--orders", help="Orders per shop.")] = 1000,
+    malformed: Annotated[float, typer.Option(help="Share of malformed orders (0..1).")] = 0.01,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
+    latency: Annotated[float, typer.Option(help="Seconds added to every response.")] = 0.0,
+    write_config: Annotated[Path | None, typer.Option("--write-config", help="Write an orderhub config for these "
+                                                      "shops (secrets beside it) and keep serving.")] = None,
+) -> None:
+    """Serve emulated Shopify and WooCommerce shops on loopback until interrupted."""
+    from ..sandbox import Sandbox
+
+    sb = Sandbox(shopify=shops, woocommerce=woo, orders=orders, malformed=malformed, latency=latency)
+    url = sb.start(port)
+    console.print(f"sandbox on {url}: " + ", ".join(f"{n} ({type(s).__name__})" for n, s in sb.shops.items()))
+    if write_config:
+        stores = sb.store_configs(write_config.parent / "secrets")
+        write_config.write_text(sandbox_config_toml(stores))
+        console.print(f"wrote {write_config}; try: orderhub sync --once -c {write_config}")
+    console.print(f"summary: {url}/_sandbox/summary   (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sb.stop()
