@@ -153,3 +153,17 @@ def test_pause_resume_and_retry_dead_pushes(tmp_path, cli, sqlite_url):
     assert cli("pushes", "retry", "--all-dead", "-c", str(cfg)).returncode == 0
     assert sync(cli, cfg)["pushed"] == 1
     assert (tmp_path / "outbox" / f"{orders[0]['id']}_cancel.json").exists()
+
+
+def test_demo_is_the_main_job(tmp_path, cli):
+    """The README's main job: sandbox shops and a CSV folder synced into SQLite, with a summary."""
+    res = cli("demo", "--orders", "120", "--folder", str(tmp_path / "demo"), "--json", timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    out = json.loads(res.stdout)
+    stores = {r["store"]: r for r in out["sync"]}
+    assert set(stores) == {"shop1", "shop2", "woo1", "pos-export"}
+    assert all(r["result"] == "complete" for r in stores.values())
+    total = sum(r["n"] for r in out["summary"]["orders"])
+    quarantined = sum(r["n"] for r in out["summary"]["quarantine"])
+    assert total + quarantined == 4 * 120
+    assert (tmp_path / "demo" / "orderhub.db").exists()

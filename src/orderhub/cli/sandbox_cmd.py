@@ -12,8 +12,8 @@ from .output import console
 
 
 def sandbox_config_toml(stores: dict[str, dict[str, Any]], *, db: str = "sqlite:///orderhub.db",
-                        chain: list[str] | None = None) -> str:
-    """An orderhub config for the sandbox's stores (secrets as file: references)."""
+                        chain: str = '["hold_rules"]') -> str:
+    """An orderhub config for the sandbox's stores (secrets as file: references; ``chain`` is TOML)."""
     lines = ["# Written by `orderhub sandbox`: every store points at the loopback sandbox.",
              "[database]", f'url = "{db}"', "", "[runtime]", 'executor_id = "sandbox-worker"', "",
              "[logging]", 'level = "warning"', ""]
@@ -29,8 +29,7 @@ def sandbox_config_toml(stores: dict[str, dict[str, Any]], *, db: str = "sqlite:
                 lines.append(f'{k} = "{v}"')
             else:
                 lines.append(f"{k} = {v}")
-        chain_items = ", ".join(f'"{c}"' for c in (chain or ["hold_rules"]))
-        lines += [f"chain = [{chain_items}]", ""]
+        lines += [f"chain = {chain}", ""]
     return "\n".join(lines)
 
 

@@ -22,6 +22,13 @@ SUMMARY_COLUMNS = ["store", "result", "pages", "inserted", "updated", "unchanged
                    "held", "retry_later", "pushed", "error"]
 
 
+def emit_sync(rows: list[dict[str, Any]]) -> None:
+    """The sync table, without columns that say nothing in this run (no errors, no retries)."""
+    cols = [c for c in SUMMARY_COLUMNS if c not in ("error", "retry_later", "updated")
+            or any(r.get(c) for r in rows)]
+    emit(rows, cols, as_json=False, title="sync")
+
+
 def _flatten(res: dict[str, Any]) -> dict[str, Any]:
     chain, pushes = res.get("chain", {}), res.get("pushes", {})
     return {**{k: v for k, v in res.items() if k not in ("chain", "pushes")},
@@ -74,7 +81,7 @@ def sync(
     if as_json:
         print_json(rows)
     else:
-        emit(rows, SUMMARY_COLUMNS, as_json=False, title="sync")
+        emit_sync(rows)
     if any(r.get("result") != "complete" for r in rows):
         raise typer.Exit(1)
 
@@ -101,46 +108,31 @@ def print_summary(data: dict[str, Any]) -> None:
     emit(rows, ["store", *statuses, "held (review)", "quarantined", "pushed"], as_json=False, title="orderhub summary")
 
 
-DEMO_CONFIG = """\
-[database]
-url = "sqlite:///orderhub.db"
-
-[runtime]
-executor_id = "demo-1"
-
-[logging]
-level = "warning"
-
-[stores.web-shop]
-connector = "files"
-path = "inbox/web-shop"
-outbox = "outbox/web-shop"
-chain = [{ step = "hold_rules", max_total = "150.00", review_tags = ["vip"] }]
-
-[stores.pos-export]
-connector = "files"
-path = "inbox/pos-export"
-outbox = "outbox/pos-export"
-chain = [{ step = "hold_rules", countries = ["DE", "AT", "NL", "FR"] }]
-"""
-
-
 def demo(
     folder: Annotated[Path, typer.Option(help="Where the demo writes its config, files and database.")] = Path("demo"),
-    orders: Annotated[int, typer.Option(help="Orders per store.")] = 500,
+    orders: Annotated[int, typer.Option(help="Orders per store.")] = 1000,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write demo stores (JSON orders and a CSV export, a few malformed), sync them once, print a summary."""
-    from ..demo import write_csv_export, write_json_orders
+    """The main job on the embedded default: sandbox Shopify and WooCommerce shops plus a CSV drop
+    folder, synced into SQLite, with a summary."""
+    from ..demo import write_csv_export
+    from ..sandbox import Sandbox
+    from .sandbox_cmd import sandbox_config_toml
 
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    write_json_orders(folder / "inbox" / "web-shop", orders, malformed=max(1, orders // 100))
     write_csv_export(folder / "inbox" / "pos-export" / "export.csv", orders, malformed=max(1, orders // 100))
-    (folder / "orderhub.toml").write_text(DEMO_CONFIG)
-    hub = open_hub(folder / "orderhub.toml")
-    results = run_sync_once(hub, list(hub.config.stores), show_progress=console.is_terminal and not as_json)
+    with Sandbox(shopify=2, woocommerce=1, orders=orders, malformed=0.01) as sb:
+        stores = sb.store_configs(folder.resolve() / "secrets")
+        text = sandbox_config_toml(stores, db="sqlite:///orderhub.db",
+                                   chain='[{ step = "hold_rules", max_total = "400.00", review_tags = ["vip"] }]')
+        text += ('\n[stores.pos-export]\nconnector = "files"\npath = "inbox/pos-export"\n'
+                 'outbox = "outbox/pos-export"\nchain = [{ step = "hold_rules", countries = ["DE", "AT", "NL", "FR"] }]\n')
+        (folder / "orderhub.toml").write_text(text)
+        hub = open_hub(folder / "orderhub.toml")
+        results = run_sync_once(hub, list(hub.config.stores), show_progress=console.is_terminal and not as_json)
+        traffic = {name: shop.summary() for name, shop in sb.shops.items()}
     hub2 = open_hub(folder / "orderhub.toml")
 
     async def collect() -> dict[str, Any]:
@@ -151,8 +143,10 @@ def demo(
 
     data = asyncio.run(collect())
     if as_json:
-        print_json({"sync": [_flatten(r) for r in results.values()], "summary": data})
+        print_json({"sync": [_flatten(r) for r in results.values()], "summary": data, "sandbox": traffic})
         return
-    emit([_flatten(r) for r in results.values()], SUMMARY_COLUMNS, as_json=False, title="sync")
+    emit_sync([_flatten(r) for r in results.values()])
     print_summary(data)
+    console.print("sandbox traffic: " + "; ".join(f"{n}: {t['requests']} requests, statuses {t['statuses']}"
+                                                   for n, t in traffic.items()))
     console.print(f"config and data in {folder}/: try [bold]orderhub review list -c {folder}/orderhub.toml[/bold]")
