@@ -146,3 +146,85 @@ def test_fulfilments_with_dropped_responses_are_recorded_once(tmp_path, sqlite_u
               f"{sum(per_order.values())} recorded")
         assert dropped > 50
         assert len(per_order) == 1000 and set(per_order.values()) == {1}
+
+
+def test_outage_ends_partial_and_resumes_from_the_checkpoint(tmp_path, cli, sqlite_url):
+    with Sandbox(shopify=1, woocommerce=0, orders=1000, malformed=0.0) as sb:
+        shop = sb.shops["shop1"]
+        cfg = write_config(tmp_path, sb, sqlite_url, page_size=100, http_attempts=2)
+        original = shop.route
+
+        async def failing_after_three_pages(req, path):  # the shop goes down mid-pass
+            if sum(1 for e in shop.log if e.status == 200) >= 3:
+                shop.faults.error_rate = 1.0
+            return await original(req, path)
+
+        shop.route = failing_after_three_pages
+        res = cli("sync", "--once", "--json", "-c", str(cfg), timeout=300)
+        first = json.loads(res.stdout)[0]
+        assert res.returncode == 1 and first["result"] == "partial" and "server_error" in first["error"]
+        assert first["inserted"] >= 300
+        shop.route, shop.faults.error_rate = original, 0.0
+        requests_before = len(shop.log)
+        second = sync(cli, cfg)["shop1"]
+        assert second["result"] == "complete" and first["inserted"] + second["inserted"] == 1000
+        resumed_pages = len(shop.log) - requests_before
+        assert resumed_pages <= 10 - first["pages"] + 2  # resumed from the checkpoint, not from the start
+
+
+def test_rejected_credentials_pause_the_store_and_say_why(tmp_path, cli, sqlite_url):
+    with Sandbox(shopify=1, woocommerce=1, orders=50, malformed=0.0, woo_rate=0) as sb:
+        cfg = write_config(tmp_path, sb, sqlite_url)
+        sb.shops["shop1"].access_token = "rotated-by-the-merchant"
+        res = cli("sync", "--once", "--json", "-c", str(cfg))
+        results = {r["store"]: r for r in json.loads(res.stdout)}
+        assert res.returncode == 1
+        assert results["shop1"]["result"] == "paused" and "credentials rejected" in results["shop1"]["error"]
+        assert results["woo1"]["result"] == "complete" and results["woo1"]["inserted"] == 50
+        listed = {s["store"]: s for s in json.loads(cli("stores", "list", "--json", "-c", str(cfg)).stdout)}
+        assert listed["shop1"]["paused"] and "HTTP 401" in listed["shop1"]["paused_reason"]
+        assert not listed["woo1"].get("paused")
+
+
+def test_sandbox_webhooks_are_signed_as_the_platforms_sign_them(tmp_path, sqlite_url):
+    """The sandbox's webhooks verify with the connectors and are stored once (replays ignored)."""
+    from orderhub.webhooks import receive
+
+    from .helpers import RecordingReceiver
+
+    receiver = RecordingReceiver()
+    captured = []
+    original = receiver.server.RequestHandlerClass.do_POST
+
+    def capture(handler):
+        length = int(handler.headers.get("Content-Length", 0))
+        captured.append((dict(handler.headers), handler.rfile.read(length)))
+        handler.send_response(200)
+        handler.end_headers()
+
+    receiver.server.RequestHandlerClass.do_POST = capture
+    try:
+        with Sandbox(shopify=1, woocommerce=1, orders=5, malformed=0.0) as sb:
+            for name, topic in (("shop1", "orders/create"), ("woo1", "order.created")):
+                sb.shops[name].webhook_url = receiver.url
+                for i in (0, 1, 1):
+                    assert asyncio.run(sb.shops[name].send_webhook(topic, i, delivery_id=f"d-{i}")) == 200
+            cfg = load_config(write_config(tmp_path, sb, sqlite_url))
+
+            async def replay():
+                hub = Hub(cfg)
+                hub.migrate()
+                out = []
+                for headers, body in captured:
+                    store = "shop1" if "X-Shopify-Topic" in headers else "woo1"
+                    out.append((await receive(hub, store, headers, body)).status)
+                await hub.aclose()
+                return out
+
+            statuses = asyncio.run(replay())
+        assert statuses == ["stored", "stored", "duplicate"] * 2
+        orders, _ = stored(sqlite_url)
+        assert len(orders) == 4
+    finally:
+        receiver.server.RequestHandlerClass.do_POST = original
+        receiver.close()

@@ -117,8 +117,11 @@ class StoreConfig(BaseModel):
     poll_interval: float = 60.0
     chain: list[ChainEntry] = Field(default_factory=list)
     enabled: bool = True
+    http_timeout: float = Field(default=30.0, description="Seconds one HTTP call may take.")
+    http_attempts: int = Field(default=6, ge=1, le=20, description="Tries per HTTP call, the first included.")
+    http_budget: float = Field(default=120.0, description="Seconds one HTTP call may spend retrying in all.")
 
-    @field_validator("poll_interval", mode="before")
+    @field_validator("poll_interval", "http_timeout", "http_budget", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)

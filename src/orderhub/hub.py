@@ -81,11 +81,13 @@ class Hub:
             remember_secrets(list(secrets.values()))
             http = None
             if sc.base_url:
-                client = httpx.AsyncClient(base_url=sc.base_url, timeout=httpx.Timeout(30.0, connect=10.0),
+                client = httpx.AsyncClient(base_url=sc.base_url,
+                                           timeout=httpx.Timeout(sc.http_timeout, connect=min(10.0, sc.http_timeout)),
                                            limits=httpx.Limits(max_keepalive_connections=4, max_connections=8))
                 self._clients.append(client)
                 settings = cls.parse_settings(store, sc)
-                http = StoreHttp(client, store=store, limiter=cls.make_limiter(settings))
+                http = StoreHttp(client, store=store, limiter=cls.make_limiter(settings),
+                                 max_attempts=sc.http_attempts, budget=sc.http_budget)
             base_dir = self.config.path.parent if self.config.path else None
             self._connectors[store] = cls(store, sc, secrets=secrets, http=http, base_dir=base_dir)
         return self._connectors[store]
