@@ -1,7 +1,7 @@
 """Delivery of queued pushes: at least once, with the idempotency key, receipt recorded.
 
-A push is claimed before it is sent (its ``next_attempt_at`` moved forward by a lease, compare-and-
-set), so two workers never send the same push at the same moment; a crash between sending and
+A push is claimed before it is sent (its ``next_attempt_at`` moved forward by a lease, only while it
+is still due), so two workers never send the same push at the same moment; a crash between sending and
 recording sends it again with the same key, which the far side uses to ignore the repeat.
 """
 
@@ -46,11 +46,13 @@ def _jsonable(value: Any) -> Any:
 
 
 async def _claim(hub: Hub, row: dict[str, Any]) -> bool:
+    """Take the send lease if the push is still due (another worker's claim makes it not due)."""
+    now = utcnow()
     async with hub.engine.begin() as conn:
         res = await conn.execute(pushes.update().where(
             pushes.c.id == row["id"], pushes.c.status == "pending",
-            pushes.c.next_attempt_at == row["next_attempt_at"]).values(
-                next_attempt_at=utcnow() + LEASE, claimed_by=hub.config.runtime.executor_id))
+            pushes.c.next_attempt_at <= now).values(
+                next_attempt_at=now + LEASE, claimed_by=hub.config.runtime.executor_id))
         return res.rowcount == 1
 
 

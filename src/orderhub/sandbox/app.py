@@ -40,14 +40,24 @@ class Sandbox:
     async def handle(self, req: Request) -> Response:
         parts = req.path.split("/", 3)
         if len(parts) >= 3 and parts[1] == "_sandbox":
-            return self.control(req, parts[2:])
+            return await self.control(req, parts[2:])
         if len(parts) >= 3 and parts[1] in ("shopify", "woocommerce") and parts[2] in self.shops:
             shop = self.shops[parts[2]]
             req.headers["x-sandbox-prefix"] = f"/{parts[1]}/{parts[2]}"
             return await shop.handle(req, "/" + (parts[3] if len(parts) > 3 else ""))
         return Response.json({"errors": "Not Found"}, 404)
 
-    def control(self, req: Request, parts: list[str]) -> Response:
+    async def add_orders(self, name: str, count: int) -> list[str]:
+        """New orders on a live shop; with a webhook URL set, each is announced as the platform would."""
+        shop = self.shops[name]
+        new = shop.add_orders(count)
+        if shop.webhook_url:
+            topic = "orders/create" if isinstance(shop, ShopifyShop) else "order.created"
+            for i in new:
+                await shop.send_webhook(topic, i)
+        return [shop.external_id(i) for i in new]
+
+    async def control(self, req: Request, parts: list[str]) -> Response:
         if parts[0] == "summary":
             return Response.json({name: s.summary() for name, s in self.shops.items()})
         shop = self.shops.get(parts[0])
@@ -61,6 +71,8 @@ class Sandbox:
             return Response.json(shop.pushes)
         if what == "log":
             return Response.json([e.__dict__ for e in shop.log])
+        if what == "orders" and req.method == "POST":
+            return Response.json({"created": await self.add_orders(shop.name, int((req.json() or {}).get("count", 1)))})
         if what == "webhook_url" and req.method == "POST":
             shop.webhook_url = (req.json() or {}).get("url")
             return Response.json({"url": shop.webhook_url})

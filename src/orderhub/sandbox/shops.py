@@ -188,13 +188,16 @@ class Shop:
         body = orjson.dumps(self.order(i))
         headers = self.webhook_headers(topic, body, delivery_id or f"{self.name}-{topic}-{i}-{len(self.log)}")
         own = client is None
-        client = client or httpx.AsyncClient(timeout=10)
+        client = client or self._client()
         try:
             resp = await client.post(self.webhook_url, content=body, headers=headers)
             return resp.status_code
         finally:
             if own:
                 await client.aclose()
+
+    def _client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=10)
 
     def summary(self) -> dict[str, Any]:
         statuses: dict[int, int] = {}
