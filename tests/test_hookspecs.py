@@ -178,3 +178,18 @@ async def test_hook_on_feedback_received():
     with structlog.testing.capture_logs() as logs:
         await hub.notify([("on_feedback_received", {"feedback": fb})])  # a failing hook is logged, not raised
     assert [(e["event"], e["hook"]) for e in logs] == [("hook_failed", "on_feedback_received")]
+
+
+def test_hook_configure():
+    from orderhub.config import parse_config
+    from orderhub.hub import Hub
+
+    seen = []
+
+    class Configured:
+        @hookimpl
+        def configure(self, config):
+            seen.append(config.plugins.get("mine"))
+
+    Hub(parse_config({"plugins": {"mine": {"level": 3}}}), PluginManager(extra=(Configured(),)))
+    assert seen == [{"level": 3}]

@@ -143,7 +143,8 @@ def order_from_shopify(raw: dict[str, Any], *, store: str, channel: str = "shopi
                    "shipping": money(_set_amount(raw.get("total_shipping_price_set")), "total_shipping_price_set",
                                      default="0"),
                    "tax": money(raw.get("total_tax"), "total_tax", default="0"), "total": total, "paid": paid,
-                   "refunded": total if status is PaymentStatus.REFUNDED else Decimal("0")},
+                   "refunded": total if status is PaymentStatus.REFUNDED else Decimal("0"),
+                   "tax_included": bool(raw.get("taxes_included"))},
         "payment": {"status": status, "method": (raw.get("payment_gateway_names") or [None])[0],
                     "amount": total, "gateway_reference": raw.get("checkout_token")},
         "requirements": {"gift": "gift_message" in notes or any("gift" in k.lower() for li in lines

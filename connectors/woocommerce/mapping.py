@@ -135,7 +135,7 @@ def order_from_woocommerce(raw: dict[str, Any], *, store: str, channel: str = "w
                    "tax": money(raw.get("total_tax"), "total_tax", default="0"), "total": total,
                    "paid": total if pay in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED,
                                             PaymentStatus.REFUNDED) else Decimal("0"),
-                   "refunded": refunded},
+                   "refunded": refunded, "tax_included": bool(raw.get("prices_include_tax"))},
         "payment": {"status": pay, "method": raw.get("payment_method_title") or raw.get("payment_method") or None,
                     "amount": total, "gateway_reference": raw.get("transaction_id") or None},
         "requirements": {"notes": raw.get("customer_note") or None,

@@ -24,7 +24,7 @@ from .db.orders import Notice
 from .db.pushes import queue_push
 from .db.review import hold
 from .db.schema import orders, step_runs
-from .errors import ConfigError, OrderhubError, family_of
+from .errors import ConfigError, IllegalTransition, OrderhubError, family_of
 from .hub import Hub
 from .lifecycle import TERMINAL, OrderStatus
 from .logging import get_logger
@@ -113,6 +113,7 @@ async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any],
             else:
                 outcome = "error_held"
         duration = (time.perf_counter() - t0) * 1000
+        result.notices += ctx.notices
         timings.append({"order_id": order.id, "store": store, "step": link.entry.step, "started_at": started,
                         "duration_ms": duration, "outcome": outcome if step_result is None else step_result.outcome,
                         "error_code": (error.code if error else ("step_failed" if step_result is None else None))})
@@ -141,7 +142,14 @@ async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any],
             result.held += 1
             return "held"
         if step_result.to is not None and step_result.to != order.status:
-            await order_store.transition(conn, order.id, step_result.to, actor=f"step:{link.entry.step}",
-                                         reason=step_result.note, notices=result.notices, order=order)
+            try:
+                await order_store.transition(conn, order.id, step_result.to, actor=f"step:{link.entry.step}",
+                                             reason=step_result.note, notices=result.notices, order=order)
+            except IllegalTransition as exc:  # a chain in the wrong order: say so on the order, hold it
+                await hold(conn, order, step=link.entry.step, step_index=link.index,
+                           reasons=[Reason(exc.code, f"step {link.entry.step}: {exc.message}").as_dict()],
+                           notices=result.notices)
+                result.held += 1
+                return "held"
             order.status = step_result.to
     return "completed"

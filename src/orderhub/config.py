@@ -117,6 +117,12 @@ class StoreConfig(BaseModel):
     poll_interval: float = 60.0
     chain: list[ChainEntry] = Field(default_factory=list)
     enabled: bool = True
+    payment_rule: Literal["always", "paid", "authorized"] = Field(
+        default="paid", description="Which payment states may proceed past validation.")
+    locations: list[str] = Field(default_factory=lambda: ["default"], min_length=1,
+                                 description="Stock locations this store reserves from, in order of preference.")
+    reserve_policy: Literal["hold", "backorder"] = Field(default="hold", description="What partial stock does.")
+    stock_sync: bool = Field(default=False, description="Push available stock of the SKUs it sells to this store.")
     http_timeout: float = Field(default=30.0, description="Seconds one HTTP call may take.")
     http_attempts: int = Field(default=6, ge=1, le=20, description="Tries per HTTP call, the first included.")
     http_budget: float = Field(default=120.0, description="Seconds one HTTP call may spend retrying in all.")
@@ -155,6 +161,8 @@ class Config(_Section):
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     stores: dict[str, StoreConfig] = Field(default_factory=dict)
+    #: One table per plugin, e.g. ``[plugins.low_stock_alerts]``; read by the plugin's ``configure`` hook.
+    plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
     path: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")

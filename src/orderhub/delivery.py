@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from .db import orders as order_store
 from .db.common import utcnow
+from .db.inventory import available
 from .db.pushes import due_pushes, mark_delivered, mark_failed
 from .db.schema import orders, pushes
 from .errors import CapabilityNotSupported, ConfigError, RecordError, TransientError
@@ -96,7 +97,12 @@ async def _deliver_one(hub: Hub, store: str, row: dict[str, Any], result: Delive
                 data = (await conn.execute(sa.select(orders.c.data, orders.c.status)
                                            .where(orders.c.id == row["order_id"]))).one()
             order = Order.model_validate(data.data)
-        receipt = await _handler(hub, store, row["target"]).deliver(row["kind"], order, row["payload"], key=row["key"])
+        payload = row["payload"]
+        if row["kind"] == "stock":  # the level at the moment of sending: a burst sends the latest once
+            async with hub.engine.connect() as conn:
+                level = await available(conn, payload["sku"], hub.store_config(store).locations)
+            payload = {**payload, "available": level}
+        receipt = await _handler(hub, store, row["target"]).deliver(row["kind"], order, payload, key=row["key"])
     except TransientError as exc:
         retry_in = exc.retry_after if exc.retry_after is not None else backoff(row["attempts"])
         error = f"{exc.code}: {exc.message}"

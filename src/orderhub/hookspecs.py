@@ -1,6 +1,7 @@
 """Every extension point of orderhub, in pipeline order. This file is the integrator's map.
 
 Families:
+    ``configure``  — start-up: the validated config, once per hub.
     ``register_*`` — hand classes to the hub. Each receives a ``register`` callback, so one
     plugin can register several things. Called once at start-up.
     ``on_*``       — notifications after the fact (alerts, messages). Return ``None`` or an
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
 
 hookspec = pluggy.HookspecMarker("orderhub")
 hookimpl = pluggy.HookimplMarker("orderhub")
+
+
+# -- start-up -------------------------------------------------------------------------------
+
+
+@hookspec
+def configure(config: Any) -> None:
+    """The hub started with this validated Config; read your own table from ``config.plugins[<name>]``."""
 
 
 # -- registration ---------------------------------------------------------------------------

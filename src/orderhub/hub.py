@@ -38,6 +38,7 @@ class Hub:
         self._connectors: dict[str, Connector] = {}
         self._chains: dict[str, list[ChainLink]] = {}
         self._clients: list[httpx.AsyncClient] = []
+        self.plugins.hook.configure(config=config)
 
     # -- validation (orderhub check) --------------------------------------------------------
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from .connector import Connector, Page, RawRecord
 from .db import orders as order_store
 from .db.common import payload_hash
+from .db.inventory import record_store_skus
 from .db.orders import Ingested, Notice
 from .db.quarantine import quarantine_record
 from .errors import OrderhubError, RecordError, TransientError, ConfigError
@@ -82,6 +83,8 @@ async def ingest_records(conn: Any, connector: Connector, records: list[RawRecor
             result.notices.append(("on_quarantined", {"store": connector.store, "external_id": rec.external_id,
                                                       "error": exc.as_dict()}))
     up = await order_store.upsert_orders(conn, good, actor=actor)
+    if connector.config.stock_sync and good:
+        await record_store_skus(conn, connector.store, {li.sku for it in good for li in it.order.line_items if li.sku})
     result.inserted, result.updated, result.unchanged = len(up.inserted), len(up.updated), up.unchanged
     result.notices += up.notices
     return result

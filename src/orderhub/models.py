@@ -123,6 +123,8 @@ class Totals(_Model):
     total: Amount
     paid: Amount = Decimal("0")
     refunded: Amount = Decimal("0")
+    #: Prices already include tax (Shopify ``taxes_included``, WooCommerce ``prices_include_tax``).
+    tax_included: bool = False
 
 
 class PaymentStatus(StrEnum):

@@ -7,7 +7,7 @@ from typing import Any
 from .connector import RawRecord
 from .db import orders as order_store
 from .db import quarantine as q
-from .db import review
+from .db import inventory, review
 from .errors import RecordError
 from .hub import Hub
 from .ingest import normalize
@@ -68,3 +68,58 @@ async def drop_quarantined(hub: Hub, qid: int, *, operator: str, reason: str | N
             raise RecordError(f"no quarantined record {qid}", code="not_found")
         await q.resolve(conn, qid, "dropped", by=f"{operator}: {reason}" if reason else operator)
     return {"id": qid, "result": "dropped"}
+
+
+async def import_catalog(hub: Hub, rows: list[dict[str, Any]]) -> dict[str, int]:
+    async with hub.engine.begin() as conn:
+        inserted, updated = await inventory.upsert_catalog(conn, rows)
+    return {"inserted": inserted, "updated": updated}
+
+
+async def set_stock(hub: Hub, sku: str, quantity: int, location: str, *, operator: str,
+                    reason: str | None) -> dict[str, Any]:
+    notices: list[Any] = []
+    async with hub.engine.begin() as conn:
+        variance = await inventory.set_on_hand(conn, sku, location, quantity, actor=f"operator:{operator}",
+                                               reason=reason, notices=notices)
+        level = await inventory.level(conn, sku, location)
+    await hub.notify(notices)
+    return {"sku": sku, "location": location, "variance": variance, **_level_view(level)}
+
+
+async def adjust_stock(hub: Hub, sku: str, delta: int, location: str, *, operator: str, reason: str) -> dict[str, Any]:
+    notices: list[Any] = []
+    async with hub.engine.begin() as conn:
+        try:
+            await inventory.adjust_on_hand(conn, sku, location, delta, actor=f"operator:{operator}", reason=reason,
+                                           notices=notices)
+        except ValueError as exc:
+            raise RecordError(str(exc), code="negative_stock") from None
+        level = await inventory.level(conn, sku, location)
+    await hub.notify(notices)
+    return {"sku": sku, "location": location, "delta": delta, **_level_view(level)}
+
+
+async def import_count(hub: Hub, rows: list[dict[str, Any]], *, operator: str, source: str) -> list[dict[str, Any]]:
+    """A stock count: each variance against the books is applied as one audited movement."""
+    notices: list[Any] = []
+    variances = []
+    async with hub.engine.begin() as conn:
+        for r in rows:
+            before = await inventory.level(conn, r["sku"], r["location"])
+            was = before["on_hand"] if before else 0
+            variance = await inventory.set_on_hand(conn, r["sku"], r["location"], r["on_hand"], kind="count",
+                                                   actor=f"operator:{operator}", reason=f"stock count {source}",
+                                                   notices=notices)
+            if variance:
+                variances.append({"sku": r["sku"], "location": r["location"], "books": was, "counted": r["on_hand"],
+                                  "variance": variance})
+    await hub.notify(notices)
+    return variances
+
+
+def _level_view(level: dict[str, Any] | None) -> dict[str, Any]:
+    if level is None:
+        return {"on_hand": 0, "reserved": 0, "available": 0}
+    return {"on_hand": level["on_hand"], "reserved": level["reserved"],
+            "available": level["on_hand"] - level["reserved"], "low": level["low"]}

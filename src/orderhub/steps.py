@@ -78,6 +78,8 @@ class StepContext:
     conn: Any
     step_name: str
     pushes: list[PushRequest] = field(default_factory=list)
+    #: Hook notifications (e.g. low stock) the step's database work produced; fired after commit.
+    notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str | None = None) -> None:
         """Queue a durable push. ``key`` must identify the effect (same effect → same key)."""

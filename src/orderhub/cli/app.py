@@ -15,7 +15,7 @@ from ..errors import ConfigError
 from ..hub import Hub
 from ..models import order_json_schema
 from ..plugins import PluginManager
-from . import orders_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
+from . import inventory_cmd, orders_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
 from .context import ConfigOpt, JsonOpt, fail
 from .output import console, emit, print_json
 
@@ -25,6 +25,8 @@ app.add_typer(orders_cmd.app, name="orders")
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(stores_cmd.stores, name="stores")
+app.add_typer(inventory_cmd.catalog, name="catalog")
+app.add_typer(inventory_cmd.inventory, name="inventory")
 app.add_typer(stores_cmd.pushes, name="pushes")
 app.command("sync")(sync_cmd.sync)
 app.command("demo")(sync_cmd.demo)

@@ -159,12 +159,24 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
     await conn.execute(orders.update().where(orders.c.id == oid).values(**values))
     await conn.execute(order_events.insert().values(
         _event(oid, "transition", actor, at=utcnow(), src=src.value, dst=to.value, reason=reason, data=data)))
+    await _stock_follows(conn, oid, to, actor, notices)
     if notices is not None:
         o = order or Order.model_validate(row.data)
         o.status = to
         notices.append(("on_order_state_changed", {"order": o, "from_status": src.value, "to_status": to.value,
                                                     "actor": actor, "reason": reason}))
     return src
+
+
+async def _stock_follows(conn: Any, oid: str, to: OrderStatus, actor: str, notices: list[Notice] | None) -> None:
+    """Reserved stock follows the order: cancelling releases it, shipping consumes it."""
+    from . import inventory  # inventory imports this module
+
+    sink: list[Notice] = notices if notices is not None else []
+    if to is OrderStatus.CANCELLED:
+        await inventory.release_order(conn, oid, actor=actor, notices=sink)
+    elif to is OrderStatus.SHIPPED:
+        await inventory.consume_order(conn, oid, actor=actor, notices=sink)
 
 
 async def add_event(conn: Any, oid: str, kind: str, actor: str, *, reason: str | None = None, data: Any = None) -> None:

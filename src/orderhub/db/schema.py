@@ -177,3 +177,82 @@ webhook_deliveries = sa.Table(
     sa.Column("received_at", TS, nullable=False),
     sa.Column("orders", sa.Integer, nullable=False, server_default="0"),
 )
+
+catalog = sa.Table(
+    "catalog",
+    metadata,
+    sa.Column("sku", sa.String(128), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("weight_g", sa.Integer),
+    sa.Column("length_mm", sa.Integer),
+    sa.Column("width_mm", sa.Integer),
+    sa.Column("height_mm", sa.Integer),
+    sa.Column("fragile", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("hazmat", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("reorder_point", sa.Integer),
+    # Below or at this many available units a SKU is low; defaults to the reorder point.
+    sa.Column("low_stock_threshold", sa.Integer),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+inventory = sa.Table(
+    "inventory",
+    metadata,
+    sa.Column("sku", sa.String(128), primary_key=True),
+    sa.Column("location", sa.String(64), primary_key=True),
+    sa.Column("on_hand", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reserved", sa.Integer, nullable=False, server_default="0"),
+    # Whether the level is below its threshold now: low_stock fires on the crossing, not on every order.
+    sa.Column("low", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.CheckConstraint("reserved >= 0 AND on_hand >= 0", name="stock_not_negative"),
+)
+
+reservations = sa.Table(
+    "reservations",
+    metadata,
+    sa.Column("order_id", sa.String(40), primary_key=True),
+    sa.Column("sku", sa.String(128), primary_key=True),
+    sa.Column("location", sa.String(64), primary_key=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    # held (counted in reserved), released, consumed (shipped), backorder (waiting for stock)
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Index(None, "sku", "status"),
+)
+
+stock_movements = sa.Table(
+    "stock_movements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sku", sa.String(128), nullable=False),
+    sa.Column("location", sa.String(64), nullable=False),
+    # set, adjust, count, reserve, release, consume
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("on_hand_delta", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reserved_delta", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reason", sa.Text),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("order_id", sa.String(40)),
+    sa.Column("at", TS, nullable=False),
+    sa.Index(None, "sku", "location"),
+)
+
+store_skus = sa.Table(
+    "store_skus",
+    metadata,
+    # Which store sells which SKU (seen on its orders): stock changes are pushed there.
+    sa.Column("store", sa.String(64), primary_key=True),
+    sa.Column("sku", sa.String(128), primary_key=True),
+)
+
+order_fingerprints = sa.Table(
+    "order_fingerprints",
+    metadata,
+    sa.Column("order_id", sa.String(40), primary_key=True),
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Index(None, "store", "fingerprint"),
+)

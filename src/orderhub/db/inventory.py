@@ -1,0 +1,291 @@
+"""Catalog, stock per SKU and location, reservations, and the audit trail of every movement.
+
+No oversell, on SQLite and PostgreSQL alike, with any number of workers: a reservation is one
+conditional ``UPDATE … SET reserved = reserved + q WHERE on_hand - reserved >= q``; the database
+evaluates the condition on the row it locks, so two workers can never both take the last unit.
+An order reserves all its lines or none (what one line took is given back in the same transaction).
+
+Every change of available stock calls :func:`stock_changed`: the low-stock state is re-evaluated
+(``on_low_stock`` fires once per crossing) and one coalesced stock push is queued per store that
+sells the SKU — its payload is only the SKU; the level is read when it is sent, so a burst of
+changes sends the latest level once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..models import InventoryLevel, Order
+from .common import insert_ignoring_conflicts, utcnow
+from .orders import Notice
+from .schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
+
+CATALOG_COLUMNS = ("sku", "title", "weight_g", "length_mm", "width_mm", "height_mm", "fragile", "hazmat",
+                   "reorder_point", "low_stock_threshold")
+
+
+# -- catalog --------------------------------------------------------------------------------
+
+
+async def upsert_catalog(conn: Any, rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """Insert or update SKUs; returns (inserted, updated)."""
+    existing = set((await conn.execute(sa.select(catalog.c.sku).where(
+        catalog.c.sku.in_([r["sku"] for r in rows])))).scalars()) if rows else set()
+    now = utcnow()
+    new = [{**r, "updated_at": now} for r in rows if r["sku"] not in existing]
+    if new:
+        await conn.execute(catalog.insert(), new)
+    for r in rows:
+        if r["sku"] in existing:
+            await conn.execute(catalog.update().where(catalog.c.sku == r["sku"]).values(**r, updated_at=now))
+    return len(new), len(rows) - len(new)
+
+
+async def list_catalog(conn: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in (await conn.execute(sa.select(catalog).order_by(catalog.c.sku))).mappings()]
+
+
+async def known_skus(conn: Any, skus: set[str]) -> set[str]:
+    if not skus:
+        return set()
+    return set((await conn.execute(sa.select(catalog.c.sku).where(catalog.c.sku.in_(sorted(skus))))).scalars())
+
+
+async def catalog_items(conn: Any, skus: set[str]) -> dict[str, dict[str, Any]]:
+    if not skus:
+        return {}
+    rows = (await conn.execute(sa.select(catalog).where(catalog.c.sku.in_(sorted(skus))))).mappings()
+    return {r["sku"]: dict(r) for r in rows}
+
+
+# -- levels -----------------------------------------------------------------------------------
+
+
+async def level(conn: Any, sku: str, location: str) -> dict[str, Any] | None:
+    row = (await conn.execute(sa.select(inventory).where(inventory.c.sku == sku, inventory.c.location == location))
+           ).mappings().one_or_none()
+    return dict(row) if row else None
+
+
+async def list_levels(conn: Any, *, sku: str | None = None, location: str | None = None,
+                      low_only: bool = False) -> list[dict[str, Any]]:
+    q = sa.select(inventory, (inventory.c.on_hand - inventory.c.reserved).label("available"))
+    if sku:
+        q = q.where(inventory.c.sku == sku)
+    if location:
+        q = q.where(inventory.c.location == location)
+    if low_only:
+        q = q.where(inventory.c.low.is_(True))
+    return [dict(r) for r in (await conn.execute(q.order_by(inventory.c.sku, inventory.c.location))).mappings()]
+
+
+async def available(conn: Any, sku: str, locations: list[str]) -> int:
+    q = sa.select(sa.func.coalesce(sa.func.sum(inventory.c.on_hand - inventory.c.reserved), 0)).where(
+        inventory.c.sku == sku, inventory.c.location.in_(locations))
+    return int((await conn.execute(q)).scalar_one())
+
+
+async def _ensure_row(conn: Any, sku: str, location: str) -> None:
+    await conn.execute(insert_ignoring_conflicts(conn, inventory, "sku", "location").values(
+        sku=sku, location=location, on_hand=0, reserved=0, low=False, updated_at=utcnow()))
+
+
+async def _move(conn: Any, sku: str, location: str, kind: str, *, on_hand: int = 0, reserved: int = 0,
+                reason: str | None, actor: str, order_id: str | None = None) -> None:
+    await conn.execute(stock_movements.insert().values(
+        sku=sku, location=location, kind=kind, on_hand_delta=on_hand, reserved_delta=reserved, reason=reason,
+        actor=actor, order_id=order_id, at=utcnow()))
+
+
+async def set_on_hand(conn: Any, sku: str, location: str, quantity: int, *, actor: str, reason: str | None,
+                      kind: str = "set", notices: list[Notice]) -> int:
+    """Make ``on_hand`` exactly ``quantity`` (a count, or an operator's set); returns the variance."""
+    if quantity < 0:
+        raise ValueError("on hand cannot be negative")
+    await _ensure_row(conn, sku, location)
+    current = (await level(conn, sku, location)) or {"on_hand": 0}
+    variance = quantity - current["on_hand"]
+    if variance:
+        await conn.execute(inventory.update().where(inventory.c.sku == sku, inventory.c.location == location)
+                           .values(on_hand=quantity, updated_at=utcnow()))
+        await _move(conn, sku, location, kind, on_hand=variance, reason=reason, actor=actor)
+        await stock_changed(conn, sku, notices)
+    return variance
+
+
+async def adjust_on_hand(conn: Any, sku: str, location: str, delta: int, *, actor: str, reason: str,
+                         notices: list[Notice]) -> int:
+    """Add ``delta`` (negative: remove) to on hand; refused below zero. Returns the new on hand."""
+    await _ensure_row(conn, sku, location)
+    res = await conn.execute(inventory.update().where(
+        inventory.c.sku == sku, inventory.c.location == location, inventory.c.on_hand + delta >= 0)
+        .values(on_hand=inventory.c.on_hand + delta, updated_at=utcnow()))
+    if res.rowcount != 1:
+        raise ValueError(f"{sku}@{location}: adjusting by {delta} would make on hand negative")
+    await _move(conn, sku, location, "adjust", on_hand=delta, reason=reason, actor=actor)
+    await stock_changed(conn, sku, notices)
+    return (await level(conn, sku, location))["on_hand"]  # type: ignore[index]
+
+
+# -- reservations -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReserveResult:
+    ok: bool
+    shortages: list[dict[str, Any]] = field(default_factory=list)  # sku, wanted, available
+    backordered: list[dict[str, Any]] = field(default_factory=list)
+    already: bool = False
+
+
+def _wanted(order: Order) -> dict[str, int]:
+    wanted: dict[str, int] = {}
+    for li in order.line_items:
+        if li.sku and li.requires_shipping and li.quantity > 0:
+            wanted[li.sku] = wanted.get(li.sku, 0) + li.quantity - li.fulfilled_quantity
+    return {k: v for k, v in wanted.items() if v > 0}
+
+
+async def _take(conn: Any, sku: str, location: str, quantity: int) -> bool:
+    res = await conn.execute(inventory.update().where(
+        inventory.c.sku == sku, inventory.c.location == location,
+        inventory.c.on_hand - inventory.c.reserved >= quantity).values(
+        reserved=inventory.c.reserved + quantity, updated_at=utcnow()))
+    return res.rowcount == 1
+
+
+async def _give_back(conn: Any, sku: str, location: str, quantity: int) -> None:
+    await conn.execute(inventory.update().where(inventory.c.sku == sku, inventory.c.location == location)
+                       .values(reserved=inventory.c.reserved - quantity, updated_at=utcnow()))
+
+
+async def reserve_order(conn: Any, order: Order, locations: list[str], *, policy: str, actor: str,
+                        notices: list[Notice]) -> ReserveResult:
+    """Reserve every line from ``locations`` (in order of preference), all or nothing.
+
+    ``policy="backorder"`` reserves what there is and records the rest as backordered instead of
+    failing; nothing is ever reserved beyond what is available.
+    """
+    held = (await conn.execute(sa.select(sa.func.count()).select_from(reservations).where(
+        reservations.c.order_id == order.id, reservations.c.status.in_(("held", "backorder"))))).scalar_one()
+    if held:
+        return ReserveResult(ok=True, already=True)
+    taken: list[tuple[str, str, int]] = []
+    shortages, backordered = [], []
+    for sku, qty in sorted(_wanted(order).items()):  # a fixed order of SKUs: no lock-order deadlocks
+        left = qty
+        for loc in locations:
+            if left == 0:
+                break
+            for _ in range(3):  # another worker may take stock between reading and taking
+                row = await level(conn, sku, loc)
+                free = (row["on_hand"] - row["reserved"]) if row else 0
+                part = min(left, free)
+                if part <= 0:
+                    break
+                if await _take(conn, sku, loc, part):
+                    taken.append((sku, loc, part))
+                    left -= part
+                    break
+        if left:
+            if policy == "backorder":
+                backordered.append({"sku": sku, "quantity": left})
+            else:
+                shortages.append({"sku": sku, "wanted": qty, "available": qty - left})
+    if shortages:
+        for sku, loc, part in taken:  # all or nothing
+            await _give_back(conn, sku, loc, part)
+        return ReserveResult(ok=False, shortages=shortages)
+    now = utcnow()
+    rows = [{"order_id": order.id, "sku": sku, "location": loc, "quantity": part, "status": "held",
+             "created_at": now, "updated_at": now} for sku, loc, part in taken]
+    rows += [{"order_id": order.id, "sku": b["sku"], "location": "-", "quantity": b["quantity"],
+              "status": "backorder", "created_at": now, "updated_at": now} for b in backordered]
+    if rows:
+        await conn.execute(reservations.insert(), rows)
+    for sku, loc, part in taken:
+        await _move(conn, sku, loc, "reserve", reserved=part, reason=None, actor=actor, order_id=order.id)
+    for sku in sorted({t[0] for t in taken}):
+        await stock_changed(conn, sku, notices)
+    return ReserveResult(ok=True, backordered=backordered)
+
+
+async def _close(conn: Any, oid: str, *, to: str, actor: str, notices: list[Notice]) -> int:
+    rows = (await conn.execute(sa.select(reservations).where(
+        reservations.c.order_id == oid, reservations.c.status == "held"))).mappings().all()
+    for r in rows:
+        if to == "released":
+            await _give_back(conn, r["sku"], r["location"], r["quantity"])
+            await _move(conn, r["sku"], r["location"], "release", reserved=-r["quantity"], reason=None,
+                        actor=actor, order_id=oid)
+        else:  # consumed: the goods left the building
+            await conn.execute(inventory.update().where(inventory.c.sku == r["sku"],
+                                                        inventory.c.location == r["location"]).values(
+                on_hand=inventory.c.on_hand - r["quantity"], reserved=inventory.c.reserved - r["quantity"],
+                updated_at=utcnow()))
+            await _move(conn, r["sku"], r["location"], "consume", on_hand=-r["quantity"], reserved=-r["quantity"],
+                        reason=None, actor=actor, order_id=oid)
+    await conn.execute(reservations.update().where(reservations.c.order_id == oid,
+                                                   reservations.c.status.in_(("held", "backorder")))
+                       .values(status=to, updated_at=utcnow()))
+    for sku in sorted({r["sku"] for r in rows}):
+        await stock_changed(conn, sku, notices)
+    return len(rows)
+
+
+async def release_order(conn: Any, oid: str, *, actor: str, notices: list[Notice]) -> int:
+    """Give an order's reserved stock back (cancelled, rejected)."""
+    return await _close(conn, oid, to="released", actor=actor, notices=notices)
+
+
+async def consume_order(conn: Any, oid: str, *, actor: str, notices: list[Notice]) -> int:
+    """The order shipped: its reservations leave on hand."""
+    return await _close(conn, oid, to="consumed", actor=actor, notices=notices)
+
+
+async def reservations_of(conn: Any, oid: str) -> list[dict[str, Any]]:
+    q = sa.select(reservations).where(reservations.c.order_id == oid).order_by(reservations.c.sku)
+    return [dict(r) for r in (await conn.execute(q)).mappings()]
+
+
+# -- after every change -------------------------------------------------------------------------
+
+
+async def record_store_skus(conn: Any, store: str, skus: set[str]) -> None:
+    if skus:
+        await conn.execute(insert_ignoring_conflicts(conn, store_skus, "store", "sku"),
+                           [{"store": store, "sku": s} for s in sorted(skus)])
+
+
+async def stock_changed(conn: Any, sku: str, notices: list[Notice]) -> None:
+    """Re-evaluate low stock for ``sku`` and queue one coalesced stock push per store selling it."""
+    item = (await conn.execute(sa.select(catalog.c.low_stock_threshold, catalog.c.reorder_point)
+                               .where(catalog.c.sku == sku))).one_or_none()
+    threshold = None if item is None else (item.low_stock_threshold if item.low_stock_threshold is not None
+                                           else item.reorder_point)
+    if threshold is not None:
+        rows = (await conn.execute(sa.select(inventory).where(inventory.c.sku == sku))).mappings().all()
+        for r in rows:
+            is_low = r["on_hand"] - r["reserved"] <= threshold
+            if is_low != r["low"]:
+                await conn.execute(inventory.update().where(inventory.c.sku == sku,
+                                                            inventory.c.location == r["location"]).values(low=is_low))
+                if is_low:
+                    notices.append(("on_low_stock", {"level": InventoryLevel(
+                        sku=sku, location=r["location"], on_hand=r["on_hand"], reserved=r["reserved"]),
+                        "threshold": threshold}))
+    stores = (await conn.execute(sa.select(store_skus.c.store).where(store_skus.c.sku == sku))).scalars().all()
+    for store in stores:
+        prefix = f"stock:{store}:{sku}:"
+        pending = (await conn.execute(sa.select(pushes.c.id).where(
+            pushes.c.status == "pending", pushes.c.store == store, pushes.c.kind == "stock",
+            pushes.c.key.startswith(prefix, autoescape=True)).limit(1))).first()
+        if pending is None:
+            now = utcnow()
+            await conn.execute(pushes.insert().values(
+                key=prefix + uuid.uuid4().hex[:12], store=store, order_id=None, kind="stock", target="channel",
+                payload={"sku": sku}, status="pending", attempts=0, next_attempt_at=now, created_at=now))
