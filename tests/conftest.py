@@ -38,6 +38,14 @@ def _pg_available() -> str | None:
         return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
+@pytest.fixture(autouse=True)
+def quiet_logs():
+    """In-process tests log errors only; tests that look at logs capture them themselves."""
+    from orderhub.logging import configure
+
+    configure("console", "error")
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> str:
     problem = _pg_available()

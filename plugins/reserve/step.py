@@ -14,7 +14,8 @@ class Reserve(Step):
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         sc = ctx.store_config
         result = await reserve_order(ctx.conn, order, sc.locations, policy=sc.reserve_policy,
-                                     actor=f"step:{self.name}", notices=ctx.notices)
+                                     actor=f"step:{self.name}", notices=ctx.notices,
+                                     changed=ctx.stock_changed)
         if not result.ok:
             return StepResult.hold(*(Reason("insufficient_stock", f"{s['sku']}: {s['wanted']} wanted, "
                                             f"{s['available']} available in {', '.join(sc.locations)}")

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from .db import orders as order_store
 from .db.common import utcnow
+from .db.inventory import stock_changed
 from .db.orders import Notice
 from .db.pushes import queue_push
 from .db.review import hold
@@ -64,6 +65,7 @@ async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after:
          .order_by(orders.c.id).limit(limit))
     rows = (await conn.execute(q)).all()
     timings: list[dict[str, Any]] = []
+    stock: set[str] = set()
     last = after
     for row in rows:
         last = row.id
@@ -73,20 +75,22 @@ async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after:
         if order.status in TERMINAL or order.status is OrderStatus.ON_HOLD:
             await conn.execute(orders.update().where(orders.c.id == row.id).values(chain_pending=False))
             continue
-        outcome = await _run_order(conn, hub, store, sc, links, order, row.chain_step, result, timings)
+        outcome = await _run_order(conn, hub, store, sc, links, order, row.chain_step, result, timings, stock)
         if outcome == "completed":
             result.completed += 1
             await conn.execute(orders.update().where(orders.c.id == row.id)
                                .values(chain_pending=False, chain_step=len(links)))
     if timings:
         await conn.execute(step_runs.insert(), timings)
+    for sku in sorted(stock):
+        await stock_changed(conn, sku, result.notices)
     return result, last
 
 
 async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any], order: Order, start: int,
-                     result: ChainResult, timings: list[dict[str, Any]]) -> str:
+                     result: ChainResult, timings: list[dict[str, Any]], stock: set[str]) -> str:
     for link in links[start:]:
-        ctx = StepContext(store=store, store_config=sc, conn=conn, step_name=link.entry.step)
+        ctx = StepContext(store=store, store_config=sc, conn=conn, step_name=link.entry.step, stock_changed=stock)
         started = utcnow()
         t0 = time.perf_counter()
         error: OrderhubError | None = None

@@ -80,6 +80,8 @@ class StepContext:
     pushes: list[PushRequest] = field(default_factory=list)
     #: Hook notifications (e.g. low stock) the step's database work produced; fired after commit.
     notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: SKUs whose available stock the step changed; low stock and stock pushes follow at batch end.
+    stock_changed: set[str] = field(default_factory=set)
 
     def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str | None = None) -> None:
         """Queue a durable push. ``key`` must identify the effect (same effect → same key)."""

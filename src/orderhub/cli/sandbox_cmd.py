@@ -11,6 +11,21 @@ import typer
 from .output import console
 
 
+def toml_value(v: Any) -> str:
+    """A TOML literal for the simple values a generated config holds."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(f"cannot write {type(v).__name__} as TOML")
+
+
 def sandbox_config_toml(stores: dict[str, dict[str, Any]], *, db: str = "sqlite:///orderhub.db",
                         chain: str = '["hold_rules"]') -> str:
     """An orderhub config for the sandbox's stores (secrets as file: references; ``chain`` is TOML)."""
@@ -19,16 +34,7 @@ def sandbox_config_toml(stores: dict[str, dict[str, Any]], *, db: str = "sqlite:
              "[logging]", 'level = "warning"', ""]
     for name, sc in stores.items():
         lines.append(f"[stores.{name}]")
-        for k, v in sc.items():
-            if v is None:
-                continue
-            if isinstance(v, dict):
-                inner = ", ".join(f'{ik} = "{iv}"' for ik, iv in v.items())
-                lines.append(f"{k} = {{ {inner} }}")
-            elif isinstance(v, str):
-                lines.append(f'{k} = "{v}"')
-            else:
-                lines.append(f"{k} = {v}")
+        lines += [f"{k} = {toml_value(v)}" for k, v in sc.items() if v is not None]
         lines += [f"chain = {chain}", ""]
     return "\n".join(lines)
 

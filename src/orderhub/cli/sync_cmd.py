@@ -108,6 +108,27 @@ def print_summary(data: dict[str, Any]) -> None:
     emit(rows, ["store", *statuses, "held (review)", "quarantined", "pushed"], as_json=False, title="orderhub summary")
 
 
+DEMO_CHAIN = '["validate", { step = "hold_rules", max_total = "400.00", review_tags = ["vip"] }, "reserve"]'
+
+
+async def _demo_stock(hub: Hub, orders: int) -> None:
+    """The demo shops' catalog, and stock for most (not all) of the orders: some will wait."""
+    from ..db.inventory import set_on_hand, upsert_catalog
+    from ..demo import CATALOG as FILE_CATALOG
+    from ..sandbox.data import PRODUCTS
+
+    rows = [{"sku": sku, "title": f"{title} {variant or ''}".strip(), "weight_g": grams, "fragile": "VASE" in sku,
+             "reorder_point": orders // 10} for sku, title, variant, _price, grams in PRODUCTS]
+    rows += [{"sku": sku, "title": title, "weight_g": 300, "fragile": sku.startswith("VASE"),
+              "reorder_point": orders // 20} for sku, title, _price in FILE_CATALOG
+             if sku not in {r["sku"] for r in rows}]
+    async with hub.engine.begin() as conn:
+        await upsert_catalog(conn, rows)
+        for r in rows:
+            await set_on_hand(conn, r["sku"], "main", 2 * orders, actor="demo", reason="opening stock", notices=[])
+    await hub.aclose()
+
+
 def demo(
     folder: Annotated[Path, typer.Option(help="Where the demo writes its config, files and database.")] = Path("demo"),
     orders: Annotated[int, typer.Option(help="Orders per store.")] = 1000,
@@ -125,12 +146,17 @@ def demo(
     write_csv_export(folder / "inbox" / "pos-export" / "export.csv", orders, malformed=max(1, orders // 100))
     with Sandbox(shopify=2, woocommerce=1, orders=orders, malformed=0.01) as sb:
         stores = sb.store_configs(folder.resolve() / "secrets")
-        text = sandbox_config_toml(stores, db="sqlite:///orderhub.db",
-                                   chain='[{ step = "hold_rules", max_total = "400.00", review_tags = ["vip"] }]')
+        for sc in stores.values():
+            sc.update(stock_sync=True, locations=["main"], payment_rule="authorized")
+        stores["shop1"]["location_id"] = 24826418
+        stores["shop2"]["location_id"] = 24826418
+        text = sandbox_config_toml(stores, db="sqlite:///orderhub.db", chain=DEMO_CHAIN)
         text += ('\n[stores.pos-export]\nconnector = "files"\npath = "inbox/pos-export"\n'
-                 'outbox = "outbox/pos-export"\nchain = [{ step = "hold_rules", countries = ["DE", "AT", "NL", "FR"] }]\n')
+                 'outbox = "outbox/pos-export"\nlocations = ["main"]\n'
+                 'chain = ["validate", { step = "hold_rules", countries = ["DE", "AT", "NL", "FR"] }, "reserve"]\n')
         (folder / "orderhub.toml").write_text(text)
         hub = open_hub(folder / "orderhub.toml")
+        asyncio.run(_demo_stock(hub, orders))
         results = run_sync_once(hub, list(hub.config.stores), show_progress=console.is_terminal and not as_json)
         traffic = {name: shop.summary() for name, shop in sb.shops.items()}
     hub2 = open_hub(folder / "orderhub.toml")

@@ -60,7 +60,13 @@ def make_sync_engine(url: str) -> sa.Engine:
     return engine
 
 
-def make_async_engine(url: str) -> AsyncEngine:
+def make_async_engine(url: str) -> Any:
+    """PostgreSQL: SQLAlchemy's AsyncEngine on psycopg 3. SQLite: statements run in the loop (see
+    :mod:`orderhub.db.sqlite_async` for why and how)."""
+    if is_sqlite(sync_url(url)):
+        from .sqlite_async import SqliteAsyncEngine
+
+        return SqliteAsyncEngine(make_sync_engine(url))
     url = async_url(url)
     kwargs: dict[str, Any] = dict(JSON_OPTIONS)
     if not is_sqlite(url):

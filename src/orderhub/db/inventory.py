@@ -5,7 +5,8 @@ conditional ``UPDATE … SET reserved = reserved + q WHERE on_hand - reserved >=
 evaluates the condition on the row it locks, so two workers can never both take the last unit.
 An order reserves all its lines or none (what one line took is given back in the same transaction).
 
-Every change of available stock calls :func:`stock_changed`: the low-stock state is re-evaluated
+Every change of available stock calls :func:`stock_changed` (a batch of the chain collects the SKUs
+it touched and calls it once per SKU at the end): the low-stock state is re-evaluated
 (``on_low_stock`` fires once per crossing) and one coalesced stock push is queued per store that
 sells the SKU — its payload is only the SKU; the level is read when it is sent, so a burst of
 changes sends the latest level once.
@@ -32,7 +33,8 @@ CATALOG_COLUMNS = ("sku", "title", "weight_g", "length_mm", "width_mm", "height_
 
 
 async def upsert_catalog(conn: Any, rows: list[dict[str, Any]]) -> tuple[int, int]:
-    """Insert or update SKUs; returns (inserted, updated)."""
+    """Insert or update SKUs (the last row of a SKU wins); returns (inserted, updated)."""
+    rows = list({r["sku"]: r for r in rows}.values())
     existing = set((await conn.execute(sa.select(catalog.c.sku).where(
         catalog.c.sku.in_([r["sku"] for r in rows])))).scalars()) if rows else set()
     now = utcnow()
@@ -164,7 +166,7 @@ async def _give_back(conn: Any, sku: str, location: str, quantity: int) -> None:
 
 
 async def reserve_order(conn: Any, order: Order, locations: list[str], *, policy: str, actor: str,
-                        notices: list[Notice]) -> ReserveResult:
+                        notices: list[Notice], changed: set[str] | None = None) -> ReserveResult:
     """Reserve every line from ``locations`` (in order of preference), all or nothing.
 
     ``policy="backorder"`` reserves what there is and records the rest as backordered instead of
@@ -210,7 +212,10 @@ async def reserve_order(conn: Any, order: Order, locations: list[str], *, policy
     for sku, loc, part in taken:
         await _move(conn, sku, loc, "reserve", reserved=part, reason=None, actor=actor, order_id=order.id)
     for sku in sorted({t[0] for t in taken}):
-        await stock_changed(conn, sku, notices)
+        if changed is not None:
+            changed.add(sku)  # evaluated once per SKU when the caller's batch ends
+        else:
+            await stock_changed(conn, sku, notices)
     return ReserveResult(ok=True, backordered=backordered)
 
 

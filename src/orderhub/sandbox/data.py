@@ -37,6 +37,28 @@ PLACES = [  # city, province, province_code, zip, country, country_code, phone p
 MALFORMED = ("bad_total", "no_currency", "bad_created_at", "no_line_items")
 
 
+def _valid_phones(region: str, count: int = 40) -> list[str]:
+    """Phone numbers that are valid in ``region`` (the validate step checks them for real):
+    the region's example fixed-line number with its last digits varied."""
+    import phonenumbers
+
+    rng = random.Random(region)
+    example = phonenumbers.example_number(region)
+    national = str(example.national_number)
+    out: list[str] = []
+    for _ in range(count * 50):
+        if len(out) == count:
+            break
+        candidate = national[:-3] + f"{rng.randint(0, 999):03d}"
+        number = phonenumbers.parse(f"+{example.country_code}{candidate}")
+        if phonenumbers.is_valid_number(number):
+            out.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    return out or [phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)]
+
+
+PHONES = {p[5]: _valid_phones(p[5]) for p in PLACES}
+
+
 def _rng(seed: int, i: int) -> random.Random:
     return random.Random(seed * 1_000_003 + i)
 
@@ -82,7 +104,7 @@ def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: 
     oid = id_base + i
     number = 1001 + i
     city, prov, prov_code, zipc, country, cc, phone = b["place"]
-    phone_no = phone + f"{r.randint(1000000, 9999999)}"
+    phone_no = r.choice(PHONES[cc])
     email = f"{b['first'].lower()}.{b['last'].lower()}{i}@example.com"
     address = {"first_name": b["first"], "address1": f"{r.randint(1, 250)} Market Street", "phone": phone_no,
                "city": city, "zip": zipc, "province": prov, "country": country, "last_name": b["last"],
@@ -238,7 +260,7 @@ def woocommerce_order(seed: int, i: int, *, currency: str = "USD", malformed_sha
         "discount_tax": "0.00", "shipping_total": str(b["shipping"]), "shipping_tax": str(shipping_tax),
         "cart_tax": str(cart_tax), "total": str(_q(total)), "total_tax": str(cart_tax + shipping_tax),
         "customer_id": 0 if r.random() < 0.3 else 50 + i % 400, "order_key": f"wc_order_{seed}{i:06d}",
-        "billing": {**addr, "email": email, "phone": phone + str(r.randint(1000000, 9999999))},
+        "billing": {**addr, "email": email, "phone": r.choice(PHONES[cc])},
         "shipping": {**addr, "phone": ""}, "payment_method": "stripe" if paid else "bacs",
         "payment_method_title": "Credit card" if paid else "Direct bank transfer",
         "transaction_id": f"ch_{seed}{i:08d}" if paid else "", "customer_ip_address": "203.0.113.9",
