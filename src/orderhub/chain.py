@@ -43,6 +43,7 @@ class ChainResult:
     retry_later: int = 0
     pushes_queued: int = 0
     notices: list[Notice] = field(default_factory=list)
+    durations: list[tuple[str, float]] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         return {"processed": self.processed, "completed": self.completed, "held": self.held,
@@ -118,6 +119,7 @@ async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any],
                 outcome = "error_held"
         duration = (time.perf_counter() - t0) * 1000
         result.notices += ctx.notices
+        result.durations.append((link.entry.step, duration / 1000))
         timings.append({"order_id": order.id, "store": store, "step": link.entry.step, "started_at": started,
                         "duration_ms": duration, "outcome": outcome if step_result is None else step_result.outcome,
                         "error_code": (error.code if error else ("step_failed" if step_result is None else None))})

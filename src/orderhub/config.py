@@ -82,6 +82,12 @@ class RuntimeConfig(_Section):
     application_version: str = "1"
     batch_size: int = Field(default=200, ge=1, le=5000)
     max_concurrent_stores: int = Field(default=8, ge=1)
+    shutdown_grace: float = Field(default=30.0, ge=0, description="Seconds in-flight work may finish after SIGTERM.")
+
+    @field_validator("shutdown_grace", mode="before")
+    @classmethod
+    def _grace(cls, v: Any) -> float:
+        return parse_duration(v)
 
 
 class LoggingConfig(_Section):

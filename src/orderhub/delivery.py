@@ -120,10 +120,12 @@ async def _deliver_one(hub: Hub, store: str, row: dict[str, Any], result: Delive
                 await order_store.add_event(conn, row["order_id"], "pushed", row["target"],
                                             data={"kind": row["kind"], "key": row["key"]})
         result.delivered += 1
+        hub.metrics.pushes.labels(store, row["kind"], "delivered").inc()
         bound.info("pushed")
         return
     async with hub.engine.begin() as conn:
         await mark_failed(conn, row["id"], error, retry_in=retry_in)
+    hub.metrics.pushes.labels(store, row["kind"], "dead" if retry_in is None else "failed").inc()
     if retry_in is None:
         result.dead += 1
         bound.error("push_dead", error=error)

@@ -38,7 +38,16 @@ class Hub:
         self._connectors: dict[str, Connector] = {}
         self._chains: dict[str, list[ChainLink]] = {}
         self._clients: list[httpx.AsyncClient] = []
+        self._metrics: Any = None
         self.plugins.hook.configure(config=config)
+
+    @property
+    def metrics(self) -> Any:
+        if self._metrics is None:
+            from .metrics import Metrics
+
+            self._metrics = Metrics(self)
+        return self._metrics
 
     # -- validation (orderhub check) --------------------------------------------------------
 

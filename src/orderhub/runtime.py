@@ -53,6 +53,10 @@ async def ingest_next_page(store: str) -> dict[str, Any]:
     async with hub.engine.begin() as conn:
         result = await ingest_page(conn, connector, page)
     await hub.notify(result.notices)
+    m = hub.metrics
+    m.ingested.labels(store, "inserted").inc(result.inserted)
+    m.ingested.labels(store, "updated").inc(result.updated)
+    m.quarantined.labels(store).inc(result.quarantined)
     log.info("page_ingested", store=store, **result.summary())
     return result.summary()
 
@@ -63,6 +67,8 @@ async def chain_next_batch(store: str, after: str) -> dict[str, Any]:
     async with hub.engine.begin() as conn:
         result, last = await run_chain_batch(conn, hub, store, limit=hub.config.runtime.batch_size, after=after)
     await hub.notify(result.notices)
+    hub.metrics.observe_chain(store, result.summary(), result.durations)
+    hub.metrics.observe_notices(result.notices)
     return {**result.summary(), "last": last}
 
 
@@ -111,6 +117,25 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
     delivered = await deliver_pushes(store)
     await set_store_state(store, result=result, error=error)
     return {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
+
+
+PROCESS_WORKFLOW = "orderhub.process_store"
+
+
+@DBOS.workflow(name=PROCESS_WORKFLOW)
+async def process_store_workflow(store: str) -> dict[str, Any]:
+    """Run the chain for pending orders and deliver due pushes, without pulling (after a webhook,
+    a review decision, or to retry pushes)."""
+    chain: dict[str, Any] = {}
+    after = ""
+    while True:
+        part = await chain_next_batch(store, after)
+        _add(chain, part)
+        after = part["last"]
+        if part["processed"] == 0:
+            break
+    delivered = await deliver_pushes(store)
+    return {"store": store, "chain": chain, "pushes": delivered, "result": "complete"}
 
 
 @DBOS.step(name="orderhub.set_store_state")
@@ -175,6 +200,10 @@ class Runtime:
     async def enqueue_sync(self, store: str) -> Any:
         with SetEnqueueOptions(queue_partition_key=store), SetWorkflowID(f"sync-{store}-{uuid.uuid4().hex[:12]}"):
             return await self.queue.enqueue_async(sync_store_workflow, store)
+
+    async def enqueue_process(self, store: str) -> Any:
+        with SetEnqueueOptions(queue_partition_key=store), SetWorkflowID(f"process-{store}-{uuid.uuid4().hex[:12]}"):
+            return await self.queue.enqueue_async(process_store_workflow, store)
 
     async def unfinished_syncs(self) -> list[str]:
         """Sync workflows left by an earlier run of this worker (recovered by DBOS on launch)."""

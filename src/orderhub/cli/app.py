@@ -15,7 +15,7 @@ from ..errors import ConfigError
 from ..hub import Hub
 from ..models import order_json_schema
 from ..plugins import PluginManager
-from . import inventory_cmd, orders_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
+from . import inventory_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
 from .context import ConfigOpt, JsonOpt, fail
 from .output import console, emit, print_json
 
@@ -29,6 +29,8 @@ app.add_typer(inventory_cmd.catalog, name="catalog")
 app.add_typer(inventory_cmd.inventory, name="inventory")
 app.add_typer(stores_cmd.pushes, name="pushes")
 app.command("sync")(sync_cmd.sync)
+app.command("run")(run_cmd.run)
+app.command("status")(run_cmd.status)
 app.command("demo")(sync_cmd.demo)
 app.command("sandbox")(sandbox_cmd.sandbox)
 

@@ -108,6 +108,24 @@ def print_summary(data: dict[str, Any]) -> None:
     emit(rows, ["store", *statuses, "held (review)", "quarantined", "pushed"], as_json=False, title="orderhub summary")
 
 
+def _run_daemon_until_synced(hub: Hub, *, show_progress: bool) -> dict[str, dict[str, Any]]:
+    """`orderhub run` on the demo config until every store has been synced once."""
+    from ..daemon import Daemon
+
+    async def main() -> dict[str, list[dict[str, Any]]]:
+        daemon = Daemon(hub, until_synced=True)
+        if not show_progress:
+            return await daemon.run()
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                      transient=True) as progress:
+            progress.add_task(f"orderhub run: syncing {len(hub.config.stores)} stores", total=None)
+            return await daemon.run()
+
+    runs = asyncio.run(main())
+    return {store: next((r for r in rs if "pages" in r or r.get("result") == "paused"), {"store": store})
+            for store, rs in runs.items()}
+
+
 DEMO_CHAIN = '["validate", { step = "hold_rules", max_total = "400.00", review_tags = ["vip"] }, "reserve"]'
 
 
@@ -134,8 +152,8 @@ def demo(
     orders: Annotated[int, typer.Option(help="Orders per store.")] = 1000,
     as_json: JsonOpt = False,
 ) -> None:
-    """The main job on the embedded default: sandbox Shopify and WooCommerce shops plus a CSV drop
-    folder, synced into SQLite, with a summary."""
+    """The main job on the embedded default: the daemon syncs sandbox Shopify and WooCommerce shops
+    and a CSV drop folder into SQLite, then prints a summary."""
     from ..demo import write_csv_export
     from ..sandbox import Sandbox
     from .sandbox_cmd import sandbox_config_toml
@@ -154,10 +172,12 @@ def demo(
         text += ('\n[stores.pos-export]\nconnector = "files"\npath = "inbox/pos-export"\n'
                  'outbox = "outbox/pos-export"\nlocations = ["main"]\n'
                  'chain = ["validate", { step = "hold_rules", countries = ["DE", "AT", "NL", "FR"] }, "reserve"]\n')
+        text += '\n[server]\nport = 0                               # the daemon\'s webhooks and admin API; any free port\n'
         (folder / "orderhub.toml").write_text(text)
         hub = open_hub(folder / "orderhub.toml")
         asyncio.run(_demo_stock(hub, orders))
-        results = run_sync_once(hub, list(hub.config.stores), show_progress=console.is_terminal and not as_json)
+        results = _run_daemon_until_synced(open_hub(folder / "orderhub.toml"), show_progress=console.is_terminal
+                                           and not as_json)
         traffic = {name: shop.summary() for name, shop in sb.shops.items()}
     hub2 = open_hub(folder / "orderhub.toml")
 

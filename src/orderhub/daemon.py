@@ -1,0 +1,158 @@
+"""``orderhub run``: keep every store in sync, take webhooks, serve the admin API and metrics.
+
+One asyncio loop: a scheduler task per store (a sync on its ``poll_interval`` with jitter; a slow or
+failing store delays nobody else, and concurrency is bounded by the store queue), the HTTP server,
+and a metrics refresher. Work itself runs as DBOS workflows on the store-partitioned queue, so a
+SIGKILL loses nothing and the next start resumes. SIGTERM stops scheduling, lets in-flight work
+finish within ``runtime.shutdown_grace``, then stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import signal
+import time
+from typing import Any
+
+import uvicorn
+
+from .db import stores as stores_db
+from .hub import Hub
+from .logging import get_logger
+from .runtime import Runtime
+from .server import create_app
+
+log = get_logger()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handlers: the daemon owns SIGTERM/SIGINT."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):  # type: ignore[override]
+        yield
+
+
+class Daemon:
+    def __init__(self, hub: Hub, *, run_for: float | None = None, grace: float | None = None,
+                 until_synced: bool = False) -> None:
+        #: stop once every enabled store has finished one sync (the demo's "process everything once")
+        self.until_synced = until_synced
+        self.hub = hub
+        self.run_for = run_for
+        self.grace = grace if grace is not None else hub.config.runtime.shutdown_grace
+        self.runtime = Runtime(hub)
+        self.stopping = asyncio.Event()
+        self.results: dict[str, list[dict[str, Any]]] = {s: [] for s in hub.config.stores}
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._processing: set[str] = set()
+        self._started = False
+        self.server: _Server | None = None
+
+    # -- work -----------------------------------------------------------------------------
+
+    async def _await(self, store: str, handle: Any, kind: str) -> dict[str, Any]:
+        result = await handle.get_result()
+        self.results[store].append(result)
+        if kind == "sync":
+            self.hub.metrics.syncs.labels(store, result.get("result", "?")).inc()
+            enabled = [n for n, s in self.hub.config.stores.items() if s.enabled]
+            if self.until_synced and all(any("pages" in r or r.get("result") == "paused" for r in self.results[n])
+                                         for n in enabled):
+                self.stop()
+        return result
+
+    async def _store_loop(self, store: str) -> None:
+        interval = self.hub.config.stores[store].poll_interval
+        await asyncio.sleep(random.uniform(0, min(interval, 2.0)))  # spread the first polls
+        while not self.stopping.is_set():
+            try:
+                async with self.hub.engine.connect() as conn:
+                    paused = store in await stores_db.paused_stores(conn)
+                if not paused:
+                    handle = await self.runtime.enqueue_sync(store)
+                    task = asyncio.create_task(self._await(store, handle, "sync"))
+                    self._inflight.add(task)
+                    task.add_done_callback(self._inflight.discard)
+                    await asyncio.shield(task)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug must not stop the other stores, nor this store's next poll
+                log.exception("store_loop_error", store=store)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), interval * random.uniform(0.9, 1.1))
+
+    def kick(self, store: str) -> None:
+        """Run the chain and pushes of ``store`` soon (after a webhook or a review decision)."""
+        if store in self._processing or self.stopping.is_set():
+            return
+        self._processing.add(store)
+
+        async def go() -> None:
+            try:
+                handle = await self.runtime.enqueue_process(store)
+                await self._await(store, handle, "process")
+            except Exception:
+                log.exception("process_error", store=store)
+            finally:
+                self._processing.discard(store)
+
+        task = asyncio.create_task(go())
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+
+    async def _refresh_metrics(self) -> None:
+        while not self.stopping.is_set():
+            with contextlib.suppress(Exception):
+                await self.hub.metrics.refresh()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), 5.0)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        if not self.stopping.is_set():
+            log.warning("shutting_down", grace=self.grace)
+            self.stopping.set()
+
+    async def run(self) -> dict[str, list[dict[str, Any]]]:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.stop)
+        await self.runtime.start()
+        self._started = True
+        cfg = self.hub.config.server
+        app = create_app(self.hub, on_webhook=self.kick, ready=lambda: self._started and not self.stopping.is_set())
+        self.server = _Server(uvicorn.Config(app, host=cfg.host, port=cfg.port, log_level="warning",
+                                             access_log=False, lifespan="off"))
+        serving = asyncio.create_task(self.server.serve())
+        stores = [n for n, s in self.hub.config.stores.items() if s.enabled]
+        loops = [asyncio.create_task(self._store_loop(s)) for s in stores]
+        refresher = asyncio.create_task(self._refresh_metrics())
+        log.info("daemon_started", stores=len(stores), host=cfg.host, port=cfg.port,
+                 worker=self.hub.config.runtime.executor_id)
+        started = time.monotonic()
+        try:
+            if self.run_for is not None:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), self.run_for)
+                self.stop()
+            else:
+                await self.stopping.wait()
+        finally:
+            for t in loops + [refresher]:
+                t.cancel()
+            await asyncio.gather(*loops, refresher, return_exceptions=True)
+            if self._inflight:
+                done, pending = await asyncio.wait(set(self._inflight), timeout=self.grace)
+                if pending:
+                    log.warning("shutdown_grace_exceeded", unfinished=len(pending))
+            self.server.should_exit = True
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(serving, 5)
+            await self.runtime.stop()
+            log.info("daemon_stopped", seconds=round(time.monotonic() - started, 1))
+        return self.results

@@ -1,0 +1,205 @@
+"""The HTTP face of the daemon: webhooks, the admin API, health and metrics (FastAPI on uvicorn).
+
+- ``POST /webhooks/{store}``: verified by the store's connector, deduplicated by delivery id, stored,
+  acknowledged; the chain runs right after, in the background.
+- ``/api/v1/...``: orders, review, quarantine, inventory, stores, stats — every route needs
+  ``Authorization: Bearer <server.admin_token>``; a bad token is a 401, logged without the token.
+- ``/healthz`` (the process answers), ``/readyz`` (database reachable, engine running), ``/metrics``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from . import __version__, operations
+from .config import resolve_secret
+from .db import inventory as inv
+from .db import orders as order_store
+from .db import pushes as push_store
+from .db import quarantine as q
+from .db import review, stores as stores_db
+from .errors import ConfigError, OrderhubError, RecordError
+from .hub import Hub
+from .logging import get_logger
+from .webhooks import receive
+
+log = get_logger()
+
+
+class Decision(BaseModel):
+    operator: str = Field(min_length=1, max_length=128)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class PauseRequest(BaseModel):
+    reason: str = Field(default="paused by an operator", max_length=2000)
+
+
+def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
+               ready: Callable[[], bool] | None = None) -> FastAPI:
+    app = FastAPI(title="orderhub", version=__version__,
+                  description="Webhooks and the admin API of an orderhub worker.")
+    token_ref = hub.config.server.admin_token
+    token = resolve_secret(token_ref, key="server.admin_token").get_secret_value() if token_ref else None
+
+    def admin(request: Request) -> None:
+        given = request.headers.get("authorization", "")
+        if token is None:
+            raise HTTPException(401, "the admin API is disabled: set server.admin_token")
+        if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode())):
+            log.warning("admin_unauthorized", path=request.url.path, client=request.client.host if request.client else None)
+            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(RecordError)
+    async def _record(_: Request, exc: RecordError) -> JSONResponse:
+        status = 404 if exc.code in ("not_found",) else 409
+        return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=status)
+
+    @app.exception_handler(ConfigError)
+    async def _config(_: Request, exc: ConfigError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=404)
+
+    # -- health, metrics ------------------------------------------------------------------
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz() -> JSONResponse:
+        try:
+            async with hub.engine.connect() as conn:
+                await conn.execute(sa.text("select 1"))
+            db = True
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            db = False
+        engine = ready() if ready else True
+        ok = db and engine
+        return JSONResponse({"database": db, "engine": engine}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["health"])
+    async def metrics() -> Response:
+        await hub.metrics.refresh()
+        return Response(hub.metrics.render(), media_type="text/plain; version=0.0.4")
+
+    # -- webhooks -------------------------------------------------------------------------
+
+    @app.post("/webhooks/{store}", tags=["webhooks"])
+    async def webhook(store: str, request: Request) -> JSONResponse:
+        if store not in hub.config.stores:
+            return JSONResponse({"error": "unknown_store"}, status_code=404)
+        body = await request.body()
+        try:
+            result = await receive(hub, store, dict(request.headers), body)
+        except RecordError as exc:
+            hub.metrics.webhooks.labels(store, exc.code).inc()
+            status = 401 if exc.code == "forged_webhook" else 400
+            log.warning("webhook_refused", store=store, code=exc.code, error=exc.message)
+            return JSONResponse({"error": exc.code}, status_code=status)
+        except OrderhubError as exc:
+            return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=400)
+        hub.metrics.webhooks.labels(store, result.status).inc()
+        if result.status == "stored" and on_webhook is not None:
+            on_webhook(store)
+        return JSONResponse({"status": result.status, "delivery_id": result.delivery_id})
+
+    # -- admin API ------------------------------------------------------------------------
+
+    api = Depends(admin)
+
+    @app.get("/api/v1/orders", tags=["orders"], dependencies=[api])
+    async def list_orders(store: str | None = None, status: str | None = None,
+                          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+        async with hub.engine.connect() as conn:
+            return await order_store.list_orders(conn, store=store, status=status, limit=limit, offset=offset)
+
+    @app.get("/api/v1/orders/{ref}", tags=["orders"], dependencies=[api])
+    async def get_order(ref: str) -> dict[str, Any]:
+        async with hub.engine.connect() as conn:
+            row = await order_store.find_order(conn, ref)
+            if row is None:
+                raise HTTPException(404, f"no order matches {ref!r}")
+            return {"order": row["data"] | {"status": row["status"]}, "version": row["version"],
+                    "events": await order_store.order_events_of(conn, row["id"]),
+                    "pushes": await push_store.list_pushes(conn, order_id=row["id"]),
+                    "reservations": await inv.reservations_of(conn, row["id"])}
+
+    @app.get("/api/v1/review", tags=["review"], dependencies=[api])
+    async def list_review(store: str | None = None, reason: str | None = None,
+                          limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+        async with hub.engine.connect() as conn:
+            return await review.list_reviews(conn, store=store, reason=reason, limit=limit)
+
+    @app.post("/api/v1/review/{ref}/approve", tags=["review"], dependencies=[api])
+    async def approve(ref: str, decision: Decision) -> dict[str, Any]:
+        out = await operations.approve(hub, ref, operator=decision.operator, reason=decision.reason)
+        if on_webhook is not None:
+            on_webhook(await _store_of(out["order_id"]))
+        return out
+
+    @app.post("/api/v1/review/{ref}/reject", tags=["review"], dependencies=[api])
+    async def reject(ref: str, decision: Decision) -> dict[str, Any]:
+        out = await operations.reject(hub, ref, operator=decision.operator, reason=decision.reason)
+        if on_webhook is not None:
+            on_webhook(await _store_of(out["order_id"]))
+        return out
+
+    async def _store_of(oid: str) -> str:
+        async with hub.engine.connect() as conn:
+            return (await order_store.load_order(conn, oid))["store"]  # type: ignore[index]
+
+    @app.get("/api/v1/quarantine", tags=["quarantine"], dependencies=[api])
+    async def list_quarantine(store: str | None = None, status: str = "open",
+                              limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+        async with hub.engine.connect() as conn:
+            return await q.list_quarantine(conn, store=store, status=None if status == "all" else status, limit=limit)
+
+    @app.post("/api/v1/quarantine/{qid}/replay", tags=["quarantine"], dependencies=[api])
+    async def replay(qid: int, decision: Decision) -> dict[str, Any]:
+        return await operations.replay_quarantined(hub, qid, operator=decision.operator)
+
+    @app.post("/api/v1/quarantine/{qid}/drop", tags=["quarantine"], dependencies=[api])
+    async def drop(qid: int, decision: Decision) -> dict[str, Any]:
+        return await operations.drop_quarantined(hub, qid, operator=decision.operator, reason=decision.reason)
+
+    @app.get("/api/v1/inventory", tags=["inventory"], dependencies=[api])
+    async def inventory(sku: str | None = None, location: str | None = None, low: bool = False) -> list[dict[str, Any]]:
+        async with hub.engine.connect() as conn:
+            return await inv.list_levels(conn, sku=sku, location=location, low_only=low)
+
+    @app.get("/api/v1/stores", tags=["stores"], dependencies=[api])
+    async def list_stores() -> list[dict[str, Any]]:
+        async with hub.engine.connect() as conn:
+            states = await stores_db.states(conn)
+        return [{"store": n, "connector": sc.connector, "enabled": sc.enabled,
+                 **{k: v for k, v in states.get(n, {}).items() if k != "store"}} for n, sc in hub.config.stores.items()]
+
+    async def _set_paused(store: str, paused: bool, reason: str | None) -> dict[str, Any]:
+        hub.store_config(store)
+        async with hub.engine.begin() as conn:
+            await stores_db.set_state(conn, store, paused=paused, paused_reason=reason if paused else None)
+        log.warning("store_paused" if paused else "store_resumed", store=store, reason=reason)
+        return {"store": store, "paused": paused}
+
+    @app.post("/api/v1/stores/{store}/pause", tags=["stores"], dependencies=[api])
+    async def pause(store: str, body: PauseRequest) -> dict[str, Any]:
+        return await _set_paused(store, True, body.reason)
+
+    @app.post("/api/v1/stores/{store}/resume", tags=["stores"], dependencies=[api])
+    async def resume(store: str) -> dict[str, Any]:
+        return await _set_paused(store, False, None)
+
+    @app.get("/api/v1/stats", tags=["stats"], dependencies=[api])
+    async def stats() -> dict[str, Any]:
+        async with hub.engine.connect() as conn:
+            return {"orders": await order_store.count_by_status(conn), "review": await review.count_open(conn),
+                    "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn)}
+
+    return app
