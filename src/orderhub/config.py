@@ -83,8 +83,10 @@ class RuntimeConfig(_Section):
     batch_size: int = Field(default=200, ge=1, le=5000)
     max_concurrent_stores: int = Field(default=8, ge=1)
     shutdown_grace: float = Field(default=30.0, ge=0, description="Seconds in-flight work may finish after SIGTERM.")
+    heartbeat_interval: float = Field(default=5.0, gt=0, description="How often a worker says it is alive.")
+    worker_dead_after: float = Field(default=30.0, gt=0, description="Silence after which survivors take over.")
 
-    @field_validator("shutdown_grace", mode="before")
+    @field_validator("shutdown_grace", "heartbeat_interval", "worker_dead_after", mode="before")
     @classmethod
     def _grace(cls, v: Any) -> float:
         return parse_duration(v)

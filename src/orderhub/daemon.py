@@ -19,6 +19,7 @@ from typing import Any
 import uvicorn
 
 from .db import stores as stores_db
+from .db import workers as workers_db
 from .hub import Hub
 from .logging import get_logger
 from .runtime import Runtime
@@ -72,7 +73,8 @@ class Daemon:
                 async with self.hub.engine.connect() as conn:
                     paused = store in await stores_db.paused_stores(conn)
                 if not paused:
-                    handle = await self.runtime.enqueue_sync(store)
+                    slot = int(time.time() // interval)  # the same id on every worker: one run per slot
+                    handle = await self.runtime.enqueue_sync(store, slot=slot)
                     task = asyncio.create_task(self._await(store, handle, "sync"))
                     self._inflight.add(task)
                     task.add_done_callback(self._inflight.discard)
@@ -103,6 +105,24 @@ class Daemon:
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
 
+    async def _heartbeat(self) -> None:
+        """Say we are alive; recover the work of workers that went silent (one survivor each)."""
+        me = self.hub.config.runtime.executor_id
+        rt = self.hub.config.runtime
+        while not self.stopping.is_set():
+            try:
+                async with self.hub.engine.begin() as conn:
+                    await workers_db.heartbeat(conn, me)
+                async with self.hub.engine.begin() as conn:
+                    silent = await workers_db.claim_silent(conn, me, rt.worker_dead_after)
+                if silent:
+                    n = await self.runtime.recover(silent)
+                    log.warning("workers_recovered", workers=silent, workflows=n, by=me)
+            except Exception:
+                log.exception("heartbeat_error", worker=me)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), rt.heartbeat_interval)
+
     async def _refresh_metrics(self) -> None:
         while not self.stopping.is_set():
             with contextlib.suppress(Exception):
@@ -123,6 +143,8 @@ class Daemon:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop)
         await self.runtime.start()
+        async with self.hub.engine.begin() as conn:
+            await workers_db.heartbeat(conn, self.hub.config.runtime.executor_id, starting=True)
         self._started = True
         cfg = self.hub.config.server
         app = create_app(self.hub, on_webhook=self.kick, ready=lambda: self._started and not self.stopping.is_set())
@@ -132,6 +154,7 @@ class Daemon:
         stores = [n for n, s in self.hub.config.stores.items() if s.enabled]
         loops = [asyncio.create_task(self._store_loop(s)) for s in stores]
         refresher = asyncio.create_task(self._refresh_metrics())
+        beat = asyncio.create_task(self._heartbeat())
         log.info("daemon_started", stores=len(stores), host=cfg.host, port=cfg.port,
                  worker=self.hub.config.runtime.executor_id)
         started = time.monotonic()
@@ -143,9 +166,9 @@ class Daemon:
             else:
                 await self.stopping.wait()
         finally:
-            for t in loops + [refresher]:
+            for t in loops + [refresher, beat]:
                 t.cancel()
-            await asyncio.gather(*loops, refresher, return_exceptions=True)
+            await asyncio.gather(*loops, refresher, beat, return_exceptions=True)
             if self._inflight:
                 done, pending = await asyncio.wait(set(self._inflight), timeout=self.grace)
                 if pending:
@@ -153,6 +176,9 @@ class Daemon:
             self.server.should_exit = True
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(serving, 5)
+            with contextlib.suppress(Exception):
+                async with self.hub.engine.begin() as conn:
+                    await workers_db.stopped(conn, self.hub.config.runtime.executor_id)
             await self.runtime.stop()
             log.info("daemon_stopped", seconds=round(time.monotonic() - started, 1))
         return self.results

@@ -197,9 +197,17 @@ class Runtime:
         async with self.hub.engine.connect() as conn:
             return await stores_db.paused_stores(conn)
 
-    async def enqueue_sync(self, store: str) -> Any:
-        with SetEnqueueOptions(queue_partition_key=store), SetWorkflowID(f"sync-{store}-{uuid.uuid4().hex[:12]}"):
+    async def enqueue_sync(self, store: str, *, slot: int | None = None) -> Any:
+        """Queue a sync. With a ``slot`` (the poll number), every worker asks for the same workflow id,
+        so a scheduled poll runs once across all workers."""
+        wid = f"sync-{store}-{slot}" if slot is not None else f"sync-{store}-{uuid.uuid4().hex[:12]}"
+        with SetEnqueueOptions(queue_partition_key=store), SetWorkflowID(wid):
             return await self.queue.enqueue_async(sync_store_workflow, store)
+
+    async def recover(self, executor_ids: list[str]) -> int:
+        """Put the unfinished workflows of workers that are gone back on their queues."""
+        handles = await asyncio.to_thread(DBOS._recover_pending_workflows, executor_ids)
+        return len(handles)
 
     async def enqueue_process(self, store: str) -> Any:
         with SetEnqueueOptions(queue_partition_key=store), SetWorkflowID(f"process-{store}-{uuid.uuid4().hex[:12]}"):

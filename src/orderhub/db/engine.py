@@ -82,6 +82,8 @@ def migrate(url: str, revision: str = "head") -> None:
     engine = make_sync_engine(url)
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # several workers starting at once migrate one at a time
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7190213)"))
             cfg = AlembicConfig()
             cfg.set_main_option("script_location", str(MIGRATIONS))
             cfg.attributes["connection"] = conn

@@ -256,3 +256,17 @@ order_fingerprints = sa.Table(
     sa.Column("created_at", TS, nullable=False),
     sa.Index(None, "store", "fingerprint"),
 )
+
+workers = sa.Table(
+    "workers",
+    metadata,
+    # Each `orderhub run` worker, by its stable executor id: survivors recover a worker gone silent.
+    sa.Column("executor_id", sa.String(128), primary_key=True),
+    sa.Column("host", sa.String(255)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("heartbeat_at", TS, nullable=False),
+    sa.Column("stopped_at", TS),
+    sa.Column("recovered_by", sa.String(128)),
+    sa.Column("recovered_at", TS),
+)
