@@ -90,6 +90,7 @@ def _add(totals: dict[str, Any], part: dict[str, Any]) -> None:
 async def sync_store_workflow(store: str) -> dict[str, Any]:
     """Pull every changed order of ``store``, run its chain, deliver its pushes."""
     totals: dict[str, Any] = {"store": store, "pages": 0}
+    await mark_working(store)
     result = "complete"
     error: str | None = None
     try:
@@ -138,9 +139,16 @@ async def process_store_workflow(store: str) -> dict[str, Any]:
     return {"store": store, "chain": chain, "pushes": delivered, "result": "complete"}
 
 
+@DBOS.step(name="orderhub.mark_working")
+async def mark_working(store: str) -> None:
+    async with _rt().hub.engine.begin() as conn:
+        await stores_db.set_state(conn, store, worker=_rt().hub.config.runtime.executor_id, working_since=utcnow())
+
+
 @DBOS.step(name="orderhub.set_store_state")
 async def set_store_state(store: str, *, result: str, error: str | None, paused: bool | None = None) -> None:
-    values: dict[str, Any] = {"last_sync_at": utcnow(), "last_result": result, "last_error": error}
+    values: dict[str, Any] = {"last_sync_at": utcnow(), "last_result": result, "last_error": error, "worker": None,
+                              "working_since": None}
     if paused is not None:
         values.update(paused=paused, paused_reason=error if paused else None)
     async with _rt().hub.engine.begin() as conn:

@@ -167,3 +167,12 @@ def test_demo_is_the_main_job(tmp_path, cli):
     quarantined = sum(r["n"] for r in out["summary"]["quarantine"])
     assert total + quarantined == 4 * 120
     assert (tmp_path / "demo" / "orderhub.db").exists()
+
+
+def test_status_shows_state_lag_and_waiting_work(tmp_path, cli, sqlite_url):
+    cfg, _ = setup(tmp_path, sqlite_url, 20, 0)
+    sync(cli, cfg)
+    (row,) = json.loads(cli("status", "--json", "-c", str(cfg)).stdout)
+    assert (row["store"], row["state"], row["worker"], row["orders"], row["chain_waiting"]) == (
+        "shop", "complete", None, 20, 0)
+    assert row["cursor_lag_s"] >= 0

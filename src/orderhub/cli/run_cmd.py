@@ -57,12 +57,12 @@ def status(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
         for name in hub.config.stores:
             st = states.get(name, {})
             out.append({"store": name, "state": "paused" if st.get("paused") else (st.get("last_result") or "never synced"),
-                        "last_sync_at": st.get("last_sync_at"), "why": st.get("paused_reason") or st.get("last_error"),
+                        "last_sync_at": st.get("last_sync_at"), "worker": st.get("worker"), "why": st.get("paused_reason") or st.get("last_error"),
                         "cursor_lag_s": round(m.cursor_lag.labels(name)._value.get()),
                         "chain_waiting": int(m.queue_depth.labels(name, "chain")._value.get()),
                         "pushes_waiting": int(m.queue_depth.labels(name, "pushes")._value.get()),
                         "orders": sum(c["n"] for c in counts if c["store"] == name)})
         return out
     rows = run_with_hub(config, go)
-    emit(rows, ["store", "state", "last_sync_at", "cursor_lag_s", "orders", "chain_waiting", "pushes_waiting", "why"],
+    emit(rows, ["store", "state", "worker", "last_sync_at", "cursor_lag_s", "orders", "chain_waiting", "pushes_waiting", "why"],
          as_json=as_json, title="status")

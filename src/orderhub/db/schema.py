@@ -164,6 +164,9 @@ store_state = sa.Table(
     sa.Column("last_sync_at", TS),
     sa.Column("last_result", sa.String(16)),
     sa.Column("last_error", sa.Text),
+    # The worker syncing the store right now (None between syncs).
+    sa.Column("worker", sa.String(128)),
+    sa.Column("working_since", TS),
     sa.Column("updated_at", TS, nullable=False),
 )
 

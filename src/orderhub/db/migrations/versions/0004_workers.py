@@ -25,7 +25,13 @@ def upgrade() -> None:
     sa.Column('recovered_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('executor_id', name=op.f('pk_workers'))
     )
+    with op.batch_alter_table('store_state', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('worker', sa.String(length=128), nullable=True))
+        batch_op.add_column(sa.Column('working_since', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('store_state', schema=None) as batch_op:
+        batch_op.drop_column('working_since')
+        batch_op.drop_column('worker')
     op.drop_table('workers')
