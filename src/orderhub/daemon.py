@@ -176,6 +176,7 @@ class Daemon:
             self.server.should_exit = True
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(serving, 5)
+            await app.state.intake.aclose()
             with contextlib.suppress(Exception):
                 async with self.hub.engine.begin() as conn:
                     await workers_db.stopped(conn, self.hub.config.runtime.executor_id)

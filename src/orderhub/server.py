@@ -28,7 +28,7 @@ from .db import review, stores as stores_db
 from .errors import ConfigError, OrderhubError, RecordError
 from .hub import Hub
 from .logging import get_logger
-from .webhooks import receive
+from .webhooks import WebhookIntake
 
 log = get_logger()
 
@@ -46,6 +46,8 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
                ready: Callable[[], bool] | None = None) -> FastAPI:
     app = FastAPI(title="orderhub", version=__version__,
                   description="Webhooks and the admin API of an orderhub worker.")
+    intake = WebhookIntake(hub)
+    app.state.intake = intake
     token_ref = hub.config.server.admin_token
     token = resolve_secret(token_ref, key="server.admin_token").get_secret_value() if token_ref else None
 
@@ -97,7 +99,7 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
             return JSONResponse({"error": "unknown_store"}, status_code=404)
         body = await request.body()
         try:
-            result = await receive(hub, store, dict(request.headers), body)
+            result = await intake.submit(store, dict(request.headers), body)
         except RecordError as exc:
             hub.metrics.webhooks.labels(store, exc.code).inc()
             status = 401 if exc.code == "forged_webhook" else 400
