@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -15,6 +12,7 @@ import orjson
 from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
 from orderhub.errors import CapabilityNotSupported, RecordError
 from orderhub.http import LeakyBucket
+from orderhub.mapping import verify_base64_hmac
 from orderhub.models import Order
 
 from . import mapping
@@ -22,14 +20,6 @@ from .settings import ShopifySettings
 from .units import ORDER_TOPICS
 
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
-
-
-def verify_hmac(secret: str, body: bytes, signature: str | None) -> bool:
-    """Shopify signs the raw body: base64(HMAC-SHA256(secret, body)); compared in constant time."""
-    if not signature:
-        return False
-    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-    return hmac.compare_digest(digest, signature.strip())
 
 
 class ShopifyConnector(Connector):
@@ -106,7 +96,7 @@ class ShopifyConnector(Connector):
         secret = self.secrets.get("webhook_secret")
         if secret is None:
             raise CapabilityNotSupported(f"stores.{self.store}.credentials.webhook_secret is not set", store=self.store)
-        if not verify_hmac(secret.get_secret_value(), body, h.get("x-shopify-hmac-sha256")):
+        if not verify_base64_hmac(secret.get_secret_value(), body, h.get("x-shopify-hmac-sha256")):
             raise RecordError("webhook signature does not match", code="forged_webhook", store=self.store)
         delivery = h.get("x-shopify-webhook-id") or h.get("x-shopify-event-id")
         if not delivery:

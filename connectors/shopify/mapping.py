@@ -8,30 +8,15 @@ Reference: https://shopify.dev/docs/api/admin-rest/2025-01/resources/order
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from orderhub.errors import RecordError
+from orderhub.mapping import money
 from orderhub.lifecycle import OrderStatus
 from orderhub.models import Order, PaymentStatus
 
 from .units import FINANCIAL_STATUS
-
-
-def money(value: Any, field: str, *, default: str | None = None) -> Decimal:
-    """A Shopify money string as Decimal; the error names the field."""
-    if value is None and default is not None:
-        return Decimal(default)
-    if not isinstance(value, str):
-        raise RecordError(f"{field}: expected a decimal string, got {type(value).__name__} {value!r}",
-                          code="invalid_field", field=field)
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise RecordError(f"{field}: {value!r} is not a decimal amount", code="invalid_field", field=field) from None
-    if not amount.is_finite():
-        raise RecordError(f"{field}: {value!r} is not a finite amount", code="invalid_field", field=field)
-    return amount
 
 
 def timestamp(value: Any, field: str) -> datetime:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -13,6 +12,7 @@ import orjson
 from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
 from orderhub.errors import CapabilityNotSupported, RecordError
 from orderhub.http import Limiter, NoLimit, TokenBucket
+from orderhub.mapping import verify_base64_hmac
 from orderhub.models import Order
 
 from . import mapping
@@ -20,14 +20,6 @@ from .settings import WooCommerceSettings
 from .units import ORDER_TOPICS
 
 API = "/wp-json/wc/v3"
-
-
-def verify_signature(secret: str, body: bytes, signature: str | None) -> bool:
-    """``X-WC-Webhook-Signature``: base64(HMAC-SHA256(secret, raw body)), compared in constant time."""
-    if not signature:
-        return False
-    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-    return hmac.compare_digest(digest, signature.strip())
 
 
 def _gmt(value: str) -> datetime:
@@ -95,7 +87,7 @@ class WooCommerceConnector(Connector):
         secret = self.secrets.get("webhook_secret")
         if secret is None:
             raise CapabilityNotSupported(f"stores.{self.store}.credentials.webhook_secret is not set", store=self.store)
-        if not verify_signature(secret.get_secret_value(), body, h.get("x-wc-webhook-signature")):
+        if not verify_base64_hmac(secret.get_secret_value(), body, h.get("x-wc-webhook-signature")):
             raise RecordError("webhook signature does not match", code="forged_webhook", store=self.store)
         delivery = h.get("x-wc-webhook-delivery-id")
         if not delivery:

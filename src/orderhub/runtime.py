@@ -107,6 +107,13 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
         await set_store_state(store, result="paused", error=str(exc), paused=True)
         log.error("store_paused", store=store, error=str(exc))
         return {**totals, "result": "paused", "error": str(exc)}
+    chain, delivered = await _chain_and_pushes(store)
+    await set_store_state(store, result=result, error=error)
+    return {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
+
+
+async def _chain_and_pushes(store: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every pending order of ``store`` through its chain, batch by batch; then its due pushes."""
     chain: dict[str, Any] = {}
     after = ""
     while True:
@@ -115,9 +122,7 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
         after = part["last"]
         if part["processed"] == 0:
             break
-    delivered = await deliver_pushes(store)
-    await set_store_state(store, result=result, error=error)
-    return {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
+    return chain, await deliver_pushes(store)
 
 
 PROCESS_WORKFLOW = "orderhub.process_store"
@@ -127,15 +132,7 @@ PROCESS_WORKFLOW = "orderhub.process_store"
 async def process_store_workflow(store: str) -> dict[str, Any]:
     """Run the chain for pending orders and deliver due pushes, without pulling (after a webhook,
     a review decision, or to retry pushes)."""
-    chain: dict[str, Any] = {}
-    after = ""
-    while True:
-        part = await chain_next_batch(store, after)
-        _add(chain, part)
-        after = part["last"]
-        if part["processed"] == 0:
-            break
-    delivered = await deliver_pushes(store)
+    chain, delivered = await _chain_and_pushes(store)
     return {"store": store, "chain": chain, "pushes": delivered, "result": "complete"}
 
 

@@ -1,0 +1,37 @@
+"""Helpers the connectors' pure mapping functions share: money and signatures, checked one way."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import RecordError
+
+
+def money(value: Any, field: str, *, default: str | None = None) -> Decimal:
+    """A platform's money string as Decimal. A float (or any non-string) is refused, as is text that
+    is not a finite amount; the error names the field. ``default`` stands in for a missing value."""
+    if (value is None or value == "") and default is not None:
+        return Decimal(default)
+    if not isinstance(value, str):
+        raise RecordError(f"{field}: expected a decimal string, got {type(value).__name__} {value!r}",
+                          code="invalid_field", field=field)
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise RecordError(f"{field}: {value!r} is not a decimal amount", code="invalid_field", field=field) from None
+    if not amount.is_finite():
+        raise RecordError(f"{field}: {value!r} is not a finite amount", code="invalid_field", field=field)
+    return amount
+
+
+def verify_base64_hmac(secret: str, body: bytes, signature: str | None) -> bool:
+    """base64(HMAC-SHA256(secret, raw body)) — how Shopify and WooCommerce sign webhooks — compared
+    in constant time."""
+    if not signature:
+        return False
+    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return hmac.compare_digest(digest, signature.strip())
