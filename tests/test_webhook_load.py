@@ -17,6 +17,7 @@ from orderhub.cli.sandbox_cmd import sandbox_config_toml
 from orderhub.db.engine import make_sync_engine
 from orderhub.sandbox import Sandbox
 
+from .helpers import blast, http_request
 from .test_daemon import free_port, wait_until
 
 pytestmark = pytest.mark.slow
@@ -50,27 +51,11 @@ def test_200_webhooks_per_second_are_acknowledged_and_stored_once(tmp_path, sqli
                     stream.append(stream[-1])
             stream = stream[:total]
 
-            async def fire():
-                statuses, latencies = [], []
-                limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-                async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-                    async def one(headers, body):
-                        t = time.monotonic()
-                        r = await client.post(f"{base}/webhooks/shop1", content=body, headers=headers)
-                        latencies.append(time.monotonic() - t)
-                        statuses.append((r.status_code, r.json().get("status")))
-
-                    t0 = time.monotonic()
-                    tasks = []
-                    for k, (headers, body) in enumerate(stream):
-                        delay = t0 + k / RATE - time.monotonic()
-                        if delay > 0:
-                            await asyncio.sleep(delay)
-                        tasks.append(asyncio.create_task(one(headers, body)))
-                    await asyncio.gather(*tasks)
-                    return statuses, latencies, time.monotonic() - t0
-
-            statuses, latencies, took = asyncio.run(fire())
+            wire = [http_request("POST", "127.0.0.1", port, "/webhooks/shop1", headers, body)
+                    for headers, body in stream]
+            results, took = asyncio.run(blast("127.0.0.1", port, wire, rate=RATE))
+            statuses = [(code, json.loads(body).get("status")) for code, body, _ in results]
+            latencies = [t for _, _, t in results]
             engine = make_sync_engine(sqlite_url)
 
             def stored():
