@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -31,6 +31,7 @@ from .logging import get_logger
 from .webhooks import WebhookIntake
 
 log = get_logger()
+MAX_ID = 2**63 - 1  # the largest integer both databases store
 
 
 class Decision(BaseModel):
@@ -58,6 +59,17 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
         if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode())):
             log.warning("admin_unauthorized", path=request.url.path, client=request.client.host if request.client else None)
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    @app.middleware("http")
+    async def guard_admin(request: Request, call_next: Any) -> Response:
+        # Checked before routing and body parsing: without the token, nothing under /api/ answers at
+        # all — not even a 422 that would show the route exists.
+        if request.url.path.startswith("/api/"):
+            try:
+                admin(request)
+            except HTTPException as exc:
+                return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return await call_next(request)
 
     @app.exception_handler(RecordError)
     async def _record(_: Request, exc: RecordError) -> JSONResponse:
@@ -118,7 +130,7 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
 
     @app.get("/api/v1/orders", tags=["orders"], dependencies=[api])
     async def list_orders(store: str | None = None, status: str | None = None,
-                          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+                          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_ID)) -> list[dict[str, Any]]:
         async with hub.engine.connect() as conn:
             return await order_store.list_orders(conn, store=store, status=status, limit=limit, offset=offset)
 
@@ -164,11 +176,11 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
             return await q.list_quarantine(conn, store=store, status=None if status == "all" else status, limit=limit)
 
     @app.post("/api/v1/quarantine/{qid}/replay", tags=["quarantine"], dependencies=[api])
-    async def replay(qid: int, decision: Decision) -> dict[str, Any]:
+    async def replay(decision: Decision, qid: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
         return await operations.replay_quarantined(hub, qid, operator=decision.operator)
 
     @app.post("/api/v1/quarantine/{qid}/drop", tags=["quarantine"], dependencies=[api])
-    async def drop(qid: int, decision: Decision) -> dict[str, Any]:
+    async def drop(decision: Decision, qid: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
         return await operations.drop_quarantined(hub, qid, operator=decision.operator, reason=decision.reason)
 
     @app.get("/api/v1/inventory", tags=["inventory"], dependencies=[api])
