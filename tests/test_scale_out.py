@@ -26,15 +26,15 @@ def count(url, sql):
 
 
 def test_three_workers_one_store_at_a_time_and_a_killed_worker_is_taken_over(tmp_path, pg_url):
-    shops, orders = 6, 600
-    with Sandbox(shopify=4, woocommerce=2, orders=orders, malformed=0.0, latency=0.03, woo_rate=0) as sb:
+    shops, orders = 30, 200
+    with Sandbox(shopify=20, woocommerce=10, orders=orders, malformed=0.0, latency=0.02, woo_rate=0) as sb:
         stores = sb.store_configs(tmp_path / "secrets")
         for sc in stores.values():
             sc.update(poll_interval="1h", page_size=25)
         cfg = tmp_path / "orderhub.toml"
         text = sandbox_config_toml(stores, db=pg_url).replace(
             'executor_id = "sandbox-worker"',  # each worker takes its id from ORDERHUB_WORKER_ID
-            'heartbeat_interval = "1s"\nworker_dead_after = "4s"\nmax_concurrent_stores = 4')
+            'heartbeat_interval = "1s"\nworker_dead_after = "4s"\nmax_concurrent_stores = 6')
         cfg.write_text(text)
         migrate(pg_url)
         procs = {}
@@ -44,7 +44,7 @@ def test_three_workers_one_store_at_a_time_and_a_killed_worker_is_taken_over(tmp
                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 60
-            while count(pg_url, "select count(*) from orders") < 300 and time.monotonic() < deadline:
+            while count(pg_url, "select count(*) from orders") < 1000 and time.monotonic() < deadline:
                 time.sleep(0.2)
             busy = count(pg_url, "select count(*) from orders")
             assert 0 < busy < shops * orders, "the kill should land mid-sync"
@@ -56,8 +56,10 @@ def test_three_workers_one_store_at_a_time_and_a_killed_worker_is_taken_over(tmp
             assert count(pg_url, "select count(*) from orders") == shops * orders, "orders lost after the kill"
             assert count(pg_url, "select count(*) from order_versions") == shops * orders  # each stored once
             overlapping = {n: s.max_inflight for n, s in sb.shops.items()}
+            recovered = count(pg_url, "select count(*) from workers where executor_id = 'w1' and recovered_by is not null")
             print(f"\n3 workers, {shops} stores x {orders} orders, worker w1 killed at {busy} orders; all stored "
-                  f"{took:.1f}s after the kill; most requests in flight per store: {overlapping}")
+                  f"{took:.1f}s after the kill (w1 recovered by a survivor: {bool(recovered)}); most requests in flight "
+                  f"per store: {max(overlapping.values())}")
             assert all(v == 1 for v in overlapping.values()), overlapping
         finally:
             for p in procs.values():
