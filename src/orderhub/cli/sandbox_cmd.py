@@ -46,13 +46,17 @@ def sandbox(
     malformed: Annotated[float, typer.Option(help="Share of malformed orders (0..1).")] = 0.01,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
     latency: Annotated[float, typer.Option(help="Seconds added to every response.")] = 0.0,
+    bucket: Annotated[float, typer.Option(help="Shopify leaky bucket size (40 as Shopify; huge for pure ingest "
+                                                "benchmarks).")] = 40.0,
+    leak: Annotated[float, typer.Option(help="Shopify bucket leak, requests per second.")] = 2.0,
     write_config: Annotated[Path | None, typer.Option("--write-config", help="Write an orderhub config for these "
                                                       "shops (secrets beside it) and keep serving.")] = None,
 ) -> None:
     """Serve emulated Shopify and WooCommerce shops on loopback until interrupted."""
     from ..sandbox import Sandbox
 
-    sb = Sandbox(shopify=shops, woocommerce=woo, orders=orders, malformed=malformed, latency=latency)
+    sb = Sandbox(shopify=shops, woocommerce=woo, orders=orders, malformed=malformed, latency=latency,
+                 shopify_bucket=bucket, shopify_leak=leak)
     url = sb.start(port)
     console.print(f"sandbox on {url}: " + ", ".join(f"{n} ({type(s).__name__})" for n, s in sb.shops.items()))
     if write_config:
