@@ -4,7 +4,6 @@ no /api/v1 operation answers without the token."""
 import os
 import tempfile
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 

@@ -9,7 +9,7 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
-from orderhub import hookimpl, hookspecs
+from orderhub import hookimpl
 from orderhub.connector import RawRecord
 from orderhub.ingest import ingest_records
 from orderhub.models import Feedback, InventoryLevel, Shipment

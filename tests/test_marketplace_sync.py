@@ -15,7 +15,6 @@ from orderhub.db.pushes import queue_push
 from orderhub.db.schema import pushes
 from orderhub.delivery import deliver_due
 from orderhub.hub import Hub
-from orderhub.models import Order
 from orderhub.sandbox import Sandbox
 from orderhub.sandbox.data import is_malformed
 

@@ -56,11 +56,3 @@ def check_move(src: OrderStatus | str, dst: OrderStatus | str, *, order_id: str 
             to_status=str(dst),
         )
 
-
-def is_before(a: OrderStatus | str, b: OrderStatus | str) -> bool:
-    """Whether ``a`` comes earlier than ``b`` on the happy path (for 'already past this step')."""
-    order = [S.RECEIVED, S.VALIDATED, S.RESERVED, S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED]
-    a, b = OrderStatus(a), OrderStatus(b)
-    if a not in order or b not in order:
-        return False
-    return order.index(a) < order.index(b)

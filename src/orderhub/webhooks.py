@@ -40,10 +40,6 @@ async def receive(hub: Hub, store: str, headers: dict[str, str], body: bytes) ->
     return result
 
 
-def as_dict(result: WebhookResult) -> dict[str, Any]:
-    return dict(result.__dict__)
-
-
 class WebhookIntake:
     """Group commit for webhooks: deliveries that arrive together are stored in one transaction.
 

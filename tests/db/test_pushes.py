@@ -1,7 +1,4 @@
-import sqlalchemy as sa
-
 from orderhub.db import pushes as p
-from orderhub.db.schema import pushes
 
 
 async def test_queue_is_idempotent_by_key_and_failures_reschedule(engine):

@@ -1,9 +1,6 @@
-import sqlalchemy as sa
-
 from orderhub.db import orders as store
 from orderhub.db import review
 from orderhub.db.pushes import list_pushes
-from orderhub.db.schema import orders
 from orderhub.errors import RecordError
 
 import pytest

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -58,6 +58,3 @@ def run_with_hub(config: Path | None, fn: Callable[[Hub], Awaitable[T]]) -> T:
         fail(str(exc), 1)
     raise AssertionError("unreachable")
 
-
-def order_ref_help() -> Any:
-    return typer.Argument(help="Order id (ord_…), store:external_id, external id or order number.")

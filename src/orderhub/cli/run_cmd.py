@@ -11,7 +11,7 @@ from ..config import parse_duration
 from ..db import orders as order_store
 from ..db import stores as stores_db
 from .context import ConfigOpt, JsonOpt, fail, open_hub, run_with_hub
-from .output import console, emit, print_json
+from .output import emit, print_json
 
 
 def run(

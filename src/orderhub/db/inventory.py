@@ -25,9 +25,6 @@ from .common import insert_ignoring_conflicts, utcnow
 from .orders import Notice
 from .schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
 
-CATALOG_COLUMNS = ("sku", "title", "weight_g", "length_mm", "width_mm", "height_mm", "fragile", "hazmat",
-                   "reorder_point", "low_stock_threshold")
-
 
 # -- catalog --------------------------------------------------------------------------------
 
@@ -55,13 +52,6 @@ async def known_skus(conn: Any, skus: set[str]) -> set[str]:
     if not skus:
         return set()
     return set((await conn.execute(sa.select(catalog.c.sku).where(catalog.c.sku.in_(sorted(skus))))).scalars())
-
-
-async def catalog_items(conn: Any, skus: set[str]) -> dict[str, dict[str, Any]]:
-    if not skus:
-        return {}
-    rows = (await conn.execute(sa.select(catalog).where(catalog.c.sku.in_(sorted(skus))))).mappings()
-    return {r["sku"]: dict(r) for r in rows}
 
 
 # -- levels -----------------------------------------------------------------------------------

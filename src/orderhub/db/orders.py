@@ -241,13 +241,6 @@ async def order_events_of(conn: Any, oid: str) -> list[dict[str, Any]]:
     return [{**dict(r), "at": as_utc(r["at"])} for r in (await conn.execute(q)).mappings()]
 
 
-async def current_raw(conn: Any, oid: str) -> Any:
-    """The raw payload of the order's current version, as the channel sent it."""
-    q = (sa.select(order_versions.c.raw).where(order_versions.c.order_id == oid)
-         .order_by(order_versions.c.version.desc()).limit(1))
-    return (await conn.execute(q)).scalar_one_or_none()
-
-
 async def order_versions_of(conn: Any, oid: str) -> list[dict[str, Any]]:
     q = (sa.select(order_versions.c.version, order_versions.c.payload_hash, order_versions.c.received_at)
          .where(order_versions.c.order_id == oid).order_by(order_versions.c.version))

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import as_utc, utcnow
+from .common import utcnow
 from .schema import workers
 
 
@@ -44,7 +44,3 @@ async def claim_silent(conn: Any, me: str, dead_after: float) -> list[str]:
             claimed.append(wid)
     return claimed
 
-
-async def list_workers(conn: Any) -> list[dict[str, Any]]:
-    rows = (await conn.execute(sa.select(workers).order_by(workers.c.executor_id))).mappings()
-    return [{**dict(r), "heartbeat_at": as_utc(r["heartbeat_at"])} for r in rows]

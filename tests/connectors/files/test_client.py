@@ -7,7 +7,6 @@ import orjson
 import pytest
 
 from orderhub.config import parse_config
-from orderhub.connector import RawRecord
 from orderhub.demo import write_csv_export, write_json_orders
 from orderhub.errors import CapabilityNotSupported, ConfigError
 from orderhub_connectors.files import FilesConnector

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import orjson
 import pytest
 

@@ -1,7 +1,5 @@
 """The validate step on a hold-out set of orders with known defects (issue #4's 'done when')."""
 
-import copy
-from datetime import timedelta
 from decimal import Decimal
 
 import orjson
