@@ -12,7 +12,6 @@ import orjson
 from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
 from orderhub.errors import CapabilityNotSupported, RecordError
 from orderhub.http import LeakyBucket
-from orderhub.mapping import verify_base64_hmac
 from orderhub.models import Order
 
 from . import mapping
@@ -93,23 +92,10 @@ class ShopifyConnector(Connector):
 
     def parse_webhook(self, headers: dict[str, str], body: bytes) -> WebhookDelivery:
         h = {k.lower(): v for k, v in headers.items()}
-        secret = self.secrets.get("webhook_secret")
-        if secret is None:
-            raise CapabilityNotSupported(f"stores.{self.store}.credentials.webhook_secret is not set", store=self.store)
-        if not verify_base64_hmac(secret.get_secret_value(), body, h.get("x-shopify-hmac-sha256")):
-            raise RecordError("webhook signature does not match", code="forged_webhook", store=self.store)
-        delivery = h.get("x-shopify-webhook-id") or h.get("x-shopify-event-id")
-        if not delivery:
-            raise RecordError("webhook has no X-Shopify-Webhook-Id", code="invalid_webhook", store=self.store)
-        topic = h.get("x-shopify-topic", "")
-        records = []
-        if topic in ORDER_TOPICS:
-            try:
-                order = orjson.loads(body)
-            except orjson.JSONDecodeError as exc:
-                raise RecordError(f"webhook body is not JSON: {exc}", code="invalid_webhook") from None
-            records.append(RawRecord(order, external_id=str(order.get("id")), location=f"webhook {topic} {delivery}"))
-        return WebhookDelivery(delivery_id=delivery, topic=topic, records=records)
+        return self.signed_order_webhook(
+            body, signature=h.get("x-shopify-hmac-sha256"),
+            delivery_id=h.get("x-shopify-webhook-id") or h.get("x-shopify-event-id"),
+            id_header="X-Shopify-Webhook-Id", topic=h.get("x-shopify-topic", ""), order_topics=ORDER_TOPICS)
 
     # -- pushes ---------------------------------------------------------------------------
 

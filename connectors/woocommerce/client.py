@@ -10,9 +10,8 @@ from typing import Any, ClassVar
 import orjson
 
 from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
-from orderhub.errors import CapabilityNotSupported, RecordError
+from orderhub.errors import RecordError
 from orderhub.http import Limiter, NoLimit, TokenBucket
-from orderhub.mapping import verify_base64_hmac
 from orderhub.models import Order
 
 from . import mapping
@@ -84,23 +83,11 @@ class WooCommerceConnector(Connector):
         h = {k.lower(): v for k, v in headers.items()}
         if "x-wc-webhook-topic" not in h and body.startswith(b"webhook_id="):
             return WebhookDelivery(delivery_id=f"ping:{body.decode(errors='replace')}", topic="ping", records=[])
-        secret = self.secrets.get("webhook_secret")
-        if secret is None:
-            raise CapabilityNotSupported(f"stores.{self.store}.credentials.webhook_secret is not set", store=self.store)
-        if not verify_base64_hmac(secret.get_secret_value(), body, h.get("x-wc-webhook-signature")):
-            raise RecordError("webhook signature does not match", code="forged_webhook", store=self.store)
-        delivery = h.get("x-wc-webhook-delivery-id")
-        if not delivery:
-            raise RecordError("webhook has no X-WC-Webhook-Delivery-ID", code="invalid_webhook", store=self.store)
-        topic = h.get("x-wc-webhook-topic", "")
-        records = []
-        if topic in ORDER_TOPICS:
-            try:
-                order = orjson.loads(body)
-            except orjson.JSONDecodeError as exc:
-                raise RecordError(f"webhook body is not JSON: {exc}", code="invalid_webhook") from None
-            records.append(RawRecord(order, external_id=str(order.get("id")), location=f"webhook {topic} {delivery}"))
-        return WebhookDelivery(delivery_id=f"{h.get('x-wc-webhook-id', '')}:{delivery}", topic=topic, records=records)
+        raw_id = h.get("x-wc-webhook-delivery-id")
+        return self.signed_order_webhook(
+            body, signature=h.get("x-wc-webhook-signature"),
+            delivery_id=f"{h.get('x-wc-webhook-id', '')}:{raw_id}" if raw_id else None,
+            id_header="X-WC-Webhook-Delivery-ID", topic=h.get("x-wc-webhook-topic", ""), order_topics=ORDER_TOPICS)
 
     # -- pushes ---------------------------------------------------------------------------
 

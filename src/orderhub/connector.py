@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import orjson
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from .config import StoreConfig
@@ -127,6 +128,29 @@ class Connector:
     def parse_webhook(self, headers: dict[str, str], body: bytes) -> WebhookDelivery:
         """Verify a webhook's signature and parse it; raise ConfigError-free RecordError when forged."""
         raise CapabilityNotSupported(f"{self.name} does not take webhooks", store=self.store)
+
+    def signed_order_webhook(self, body: bytes, *, signature: str | None, delivery_id: str | None,
+                             id_header: str, topic: str, order_topics: frozenset[str]) -> WebhookDelivery:
+        """The common shape of a platform webhook signed with base64(HMAC-SHA256(webhook_secret, body)):
+        verify it, require its delivery id, and read the order it carries when the topic is an
+        order topic (other topics are acknowledged with no records)."""
+        from .mapping import verify_base64_hmac
+
+        secret = self.secrets.get("webhook_secret")
+        if secret is None:
+            raise CapabilityNotSupported(f"stores.{self.store}.credentials.webhook_secret is not set", store=self.store)
+        if not verify_base64_hmac(secret.get_secret_value(), body, signature):
+            raise RecordError("webhook signature does not match", code="forged_webhook", store=self.store)
+        if not delivery_id:
+            raise RecordError(f"webhook has no {id_header}", code="invalid_webhook", store=self.store)
+        records = []
+        if topic in order_topics:
+            try:
+                order = orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                raise RecordError(f"webhook body is not JSON: {exc}", code="invalid_webhook") from None
+            records.append(RawRecord(order, external_id=str(order.get("id")), location=f"webhook {topic} {delivery_id}"))
+        return WebhookDelivery(delivery_id=delivery_id, topic=topic, records=records)
 
     # -- pushes (each receives the idempotency key it must send or read back) ---------------
 
