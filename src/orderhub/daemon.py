@@ -1,10 +1,11 @@
 """``orderhub run``: keep every store in sync, take webhooks, serve the admin API and metrics.
 
 One asyncio loop: a scheduler task per store (a sync on its ``poll_interval`` with jitter; a slow or
-failing store delays nobody else, and concurrency is bounded by the store queue), the HTTP server,
-and a metrics refresher. Work itself runs as DBOS workflows on the store-partitioned queue, so a
-SIGKILL loses nothing and the next start resumes. SIGTERM stops scheduling, lets in-flight work
-finish within ``runtime.shutdown_grace``, then stops.
+failing store delays nobody else, and concurrency is bounded by the store queue), the HTTP server
+(``/metrics`` refreshes its database figures when scraped), and the worker heartbeat. Work itself
+runs as DBOS workflows on the store-partitioned queue, so a SIGKILL loses nothing and the next start
+resumes. SIGTERM stops scheduling, lets in-flight work finish within ``runtime.shutdown_grace``, then
+stops.
 """
 
 from __future__ import annotations
@@ -123,13 +124,6 @@ class Daemon:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), rt.heartbeat_interval)
 
-    async def _refresh_metrics(self) -> None:
-        while not self.stopping.is_set():
-            with contextlib.suppress(Exception):
-                await self.hub.metrics.refresh()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), 5.0)
-
     # -- lifecycle ------------------------------------------------------------------------
 
     def stop(self) -> None:
@@ -153,7 +147,6 @@ class Daemon:
         serving = asyncio.create_task(self.server.serve())
         stores = [n for n, s in self.hub.config.stores.items() if s.enabled]
         loops = [asyncio.create_task(self._store_loop(s)) for s in stores]
-        refresher = asyncio.create_task(self._refresh_metrics())
         beat = asyncio.create_task(self._heartbeat())
         log.info("daemon_started", stores=len(stores), host=cfg.host, port=cfg.port,
                  worker=self.hub.config.runtime.executor_id)
@@ -166,9 +159,9 @@ class Daemon:
             else:
                 await self.stopping.wait()
         finally:
-            for t in loops + [refresher, beat]:
+            for t in loops + [beat]:
                 t.cancel()
-            await asyncio.gather(*loops, refresher, beat, return_exceptions=True)
+            await asyncio.gather(*loops, beat, return_exceptions=True)
             if self._inflight:
                 done, pending = await asyncio.wait(set(self._inflight), timeout=self.grace)
                 if pending:

@@ -28,10 +28,13 @@ def money(value: Any, field: str, *, default: str | None = None) -> Decimal:
     return amount
 
 
+def base64_hmac(secret: str, body: bytes) -> str:
+    """base64(HMAC-SHA256(secret, raw body)): how Shopify and WooCommerce sign webhooks."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
 def verify_base64_hmac(secret: str, body: bytes, signature: str | None) -> bool:
-    """base64(HMAC-SHA256(secret, raw body)) — how Shopify and WooCommerce sign webhooks — compared
-    in constant time."""
+    """Check such a signature in constant time."""
     if not signature:
         return False
-    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-    return hmac.compare_digest(digest, signature.strip())
+    return hmac.compare_digest(base64_hmac(secret, body), signature.strip())

@@ -8,9 +8,6 @@ requests of one shop ever in flight at once (one worker per store means one at a
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 import random
 import time
 from bisect import bisect_left
@@ -20,6 +17,7 @@ from typing import Any
 import httpx
 import orjson
 
+from ..mapping import base64_hmac
 from .server import Request, Response
 
 
@@ -175,7 +173,7 @@ class Shop:
     # -- webhooks -------------------------------------------------------------------------
 
     def sign(self, body: bytes) -> str:
-        return base64.b64encode(hmac.new(self.webhook_secret.encode(), body, hashlib.sha256).digest()).decode()
+        return base64_hmac(self.webhook_secret, body)
 
     def webhook_headers(self, topic: str, body: bytes, delivery_id: str) -> dict[str, str]:
         raise NotImplementedError
