@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
-from orderhub.errors import CapabilityNotSupported, RecordError
+from orderhub.errors import CapabilityNotSupported, RecordError, TransientError
 from orderhub.http import LeakyBucket
 from orderhub.models import Order
 
@@ -112,6 +112,28 @@ class ShopifyConnector(Connector):
         created = await api.post(self._path("/fulfillments.json"), json=body, headers=self._headers())
         f = orjson.loads(created.content).get("fulfillment") or {}
         return {"fulfillment_id": f.get("id"), "status": f.get("status")}
+
+    async def push_tracking(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        """A fulfillment event on the fulfillment that carries this tracking number; read back
+        first, so a retry does not add the same status twice."""
+        body = mapping.fulfillment_event_body(payload)
+        if body is None:
+            return {"skipped": payload.get("status")}
+        api, oid = self.api(), order.external_id
+        fulfillments = orjson.loads((await api.get(self._path(f"/orders/{oid}/fulfillments.json"),
+                                                   headers=self._headers())).content).get("fulfillments") or []
+        number = payload.get("tracking_number")
+        f = next((f for f in fulfillments if number in (f.get("tracking_numbers") or [f.get("tracking_number")])),
+                 None)
+        if f is None:
+            raise TransientError(f"order {oid} has no fulfillment with tracking {number} yet", store=self.store)
+        path = self._path(f"/orders/{oid}/fulfillments/{f['id']}/events.json")
+        events = orjson.loads((await api.get(path, headers=self._headers())).content).get("fulfillment_events") or []
+        done = next((e for e in events if e.get("status") == body["event"]["status"]), None)
+        if done:
+            return {"event_id": done.get("id"), "repeat": True}
+        created = orjson.loads((await api.post(path, json=body, headers=self._headers())).content)
+        return {"event_id": (created.get("fulfillment_event") or {}).get("id"), "status": body["event"]["status"]}
 
     async def push_cancel(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
         api = self.api()

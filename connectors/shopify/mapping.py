@@ -61,6 +61,7 @@ def line_item(li: dict[str, Any], n: int) -> dict[str, Any]:
             "title": li.get("title") or li.get("name") or "", "attributes": attributes, "quantity": quantity,
             "unit_price": money(li.get("price"), f"{where}.price"), "discount": discount, "tax": tax,
             "requires_shipping": bool(li.get("requires_shipping", True)),
+            "weight_g": li["grams"] if isinstance(li.get("grams"), int) and li["grams"] > 0 else None,
             "fulfilled_quantity": max(0, quantity - fulfillable) if isinstance(quantity, int) and isinstance(
                 fulfillable, int) else 0}
 
@@ -147,3 +148,24 @@ def fulfillment_body(fulfillment_order_ids: list[int], payload: dict[str, Any], 
     return {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": i}
                                                                 for i in fulfillment_order_ids],
                             "tracking_info": tracking, "notify_customer": notify}}
+
+
+#: Our tracking statuses → Shopify fulfillment event statuses (FulfillmentEvent resource:
+#: attempted_delivery, ready_for_pickup, in_transit, out_for_delivery, delivered, failure, …).
+FULFILLMENT_EVENT_STATUS = {"in_transit": "in_transit", "out_for_delivery": "out_for_delivery",
+                            "attempt_fail": "attempted_delivery", "available_for_pickup": "ready_for_pickup",
+                            "delivered": "delivered", "exception": "failure"}
+
+
+def fulfillment_event_body(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """Body of ``POST /orders/{id}/fulfillments/{fulfillment_id}/events.json``; None if Shopify has no
+    event status for ours."""
+    status = FULFILLMENT_EVENT_STATUS.get(payload.get("status", ""))
+    if status is None:
+        return None
+    event: dict[str, Any] = {"status": status}
+    if payload.get("happened_at"):
+        event["happened_at"] = payload["happened_at"]
+    if payload.get("message"):
+        event["message"] = str(payload["message"])[:255]
+    return {"event": event}

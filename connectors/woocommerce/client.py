@@ -91,20 +91,33 @@ class WooCommerceConnector(Connector):
 
     # -- pushes ---------------------------------------------------------------------------
 
-    async def push_fulfilment(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
-        """A customer note with the tracking (read back first, so a retry adds no second note),
-        then the order set to ``completed`` (a PUT of a state: idempotent)."""
-        api, oid = self.api(), order.external_id
+    async def _note_once(self, oid: str, key: str, text_for: Any) -> Any:
+        """Add a customer note unless one with this key's ref exists (read back: a retry adds none)."""
+        api = self.api()
         ref = hashlib.sha256(key.encode()).hexdigest()[:10]
         notes = orjson.loads((await api.get(f"{API}/orders/{oid}/notes", headers=self._headers())).content)
         note_id = next((n.get("id") for n in notes if f"(ref {ref})" in str(n.get("note", ""))), None)
         if note_id is None:
             created = await api.post(f"{API}/orders/{oid}/notes", headers=self._headers(),
-                                     json={"note": mapping.tracking_note(payload, ref), "customer_note": True})
+                                     json={"note": text_for(ref), "customer_note": True})
             note_id = orjson.loads(created.content).get("id")
+        return note_id
+
+    async def push_fulfilment(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        """A customer note with the tracking, then the order set to ``completed`` (a PUT of a
+        state: idempotent)."""
+        api, oid = self.api(), order.external_id
+        note_id = await self._note_once(oid, key, lambda ref: mapping.tracking_note(payload, ref))
         if self.s.complete_on_fulfilment:
             await api.put(f"{API}/orders/{oid}", json={"status": "completed"}, headers=self._headers())
         return {"note_id": note_id, "completed": self.s.complete_on_fulfilment}
+
+    async def push_tracking(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        """A customer note for the new status."""
+        if mapping.status_note(payload, "x") is None:
+            return {"skipped": payload.get("status")}
+        note_id = await self._note_once(order.external_id, key, lambda ref: mapping.status_note(payload, ref))
+        return {"note_id": note_id}
 
     async def push_cancel(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
         await self.api().put(f"{API}/orders/{order.external_id}", json={"status": "cancelled"}, headers=self._headers())

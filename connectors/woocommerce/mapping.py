@@ -139,3 +139,17 @@ def tracking_note(payload: dict[str, Any], ref: str) -> str:
     if payload.get("tracking_url"):
         text += f" Track it at {payload['tracking_url']}"
     return f"{text} (ref {ref})"
+
+
+#: Customer-note wording of our tracking statuses (core WooCommerce has no shipment status field).
+STATUS_NOTE = {"in_transit": "is in transit", "out_for_delivery": "is out for delivery",
+               "attempt_fail": "could not be delivered (the carrier will try again)",
+               "available_for_pickup": "is ready for pickup", "delivered": "was delivered",
+               "exception": "has a delivery problem; we are looking into it"}
+
+
+def status_note(payload: dict[str, Any], ref: str) -> str | None:
+    words = STATUS_NOTE.get(payload.get("status", ""))
+    if words is None:
+        return None
+    return f"Your parcel {payload.get('tracking_number') or ''} {words}. (ref {ref})".replace("  ", " ")

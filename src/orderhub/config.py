@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -115,6 +116,106 @@ class ChainEntry(BaseModel):
         return dict(self.model_extra or {})
 
 
+def _references_only(v: dict[str, str]) -> dict[str, str]:
+    for name, ref in v.items():
+        if not (isinstance(ref, str) and (ref.startswith("env:") or ref.startswith("file:"))):
+            raise ValueError(f"credential {name!r} must be an 'env:NAME' or 'file:PATH' reference")
+    return v
+
+
+class ShipFrom(_Section):
+    """Where parcels leave from (the warehouse)."""
+
+    name: str | None = None
+    lines: list[str] = Field(default_factory=list)
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str = "US"
+    phone: str | None = None
+
+
+class PackagingRule(_Section):
+    """A shipping-plan rule: when an item has ``flag``, pack it like this."""
+
+    flag: str = Field(description="Item flag the rule applies to: fragile, hazmat, oversize, gift.")
+    packaging: str | None = Field(default=None, description="Packaging name, e.g. 'padded_box'.")
+    signature: bool = False
+    extra_weight_g: int = Field(default=0, ge=0, description="Weight the packaging adds per parcel.")
+    separate: bool = Field(default=False, description="Ship these items in their own parcel(s).")
+
+
+class ScoreWeights(_Section):
+    price: float = Field(default=0.4, ge=0)
+    speed: float = Field(default=0.3, ge=0)
+    reliability: float = Field(default=0.2, ge=0)
+    handling: float = Field(default=0.1, ge=0)
+
+
+PRESETS: dict[str, ScoreWeights] = {
+    "cheapest": ScoreWeights(price=0.8, speed=0.05, reliability=0.1, handling=0.05),
+    "fastest": ScoreWeights(price=0.1, speed=0.7, reliability=0.15, handling=0.05),
+    "balanced": ScoreWeights(price=0.4, speed=0.3, reliability=0.2, handling=0.1),
+}
+
+
+class ShippingConfig(_Section):
+    """How a store's orders are packed, rated and shipped (``[stores.NAME.shipping]``)."""
+
+    ship_from: ShipFrom = Field(default_factory=ShipFrom)
+    carriers: list[str] | None = Field(default=None, description="Carriers to rate; default: every configured one.")
+    preset: Literal["cheapest", "fastest", "balanced"] = "balanced"
+    weights: ScoreWeights | None = Field(default=None, description="Overrides the preset's weights.")
+    default_item_weight_g: int = Field(default=500, gt=0)
+    max_parcel_weight_g: int = Field(default=20000, gt=0, description="Split into more parcels above this.")
+    box_mm: tuple[int, int, int] = Field(default=(400, 300, 200), description="Default box: length, width, height.")
+    packaging: list[PackagingRule] = Field(default_factory=lambda: [
+        PackagingRule(flag="fragile", packaging="padded_box", signature=True, extra_weight_g=150)])
+    insure_above: Decimal | None = Field(default=None, description="Insure parcels of orders worth more than this.")
+    express_within_days: float = Field(default=2.0, ge=0,
+                                       description="Ship express when the delivery window closes within this many days.")
+    delay_alert_after: float = Field(default=3 * 86400.0, description="No tracking progress this long raises 'delayed'.")
+    track_interval: float = Field(default=3600.0, description="Poll an open shipment's tracking at most this often.")
+
+    @field_validator("delay_alert_after", "track_interval", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+    @property
+    def score_weights(self) -> ScoreWeights:
+        return self.weights or PRESETS[self.preset]
+
+
+class CarrierConfig(BaseModel):
+    """A carrier account (``[carriers.NAME]``). Keys not listed belong to its connector's Settings."""
+
+    model_config = ConfigDict(extra="allow")
+    connector: str
+    base_url: str | None = None
+    credentials: dict[str, str] = Field(default_factory=dict)
+    enabled: bool = True
+    capacity_per_day: int | None = Field(default=None, ge=0, description="Shipments this account may create a day.")
+    handling: float = Field(default=0.8, ge=0, le=1, description="How well it treats fragile/oversize (0..1).")
+    http_timeout: float = 30.0
+    http_attempts: int = Field(default=5, ge=1, le=20)
+    http_budget: float = 60.0
+
+    @field_validator("http_timeout", "http_budget", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+    _refs = field_validator("credentials")(classmethod(lambda cls, v: _references_only(v)))
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+    def secrets(self, name: str) -> dict[str, SecretStr]:
+        return {k: resolve_secret(v, key=f"carriers.{name}.credentials.{k}") for k, v in self.credentials.items()}
+
+
 class StoreConfig(BaseModel):
     """A store. Keys not listed here belong to its connector and are validated by its Settings."""
 
@@ -134,6 +235,7 @@ class StoreConfig(BaseModel):
     http_timeout: float = Field(default=30.0, description="Seconds one HTTP call may take.")
     http_attempts: int = Field(default=6, ge=1, le=20, description="Tries per HTTP call, the first included.")
     http_budget: float = Field(default=120.0, description="Seconds one HTTP call may spend retrying in all.")
+    shipping: ShippingConfig = Field(default_factory=ShippingConfig)
 
     @field_validator("poll_interval", "http_timeout", "http_budget", mode="before")
     @classmethod
@@ -147,13 +249,7 @@ class StoreConfig(BaseModel):
             raise ValueError("chain must be a list of step names or tables with a 'step' key")
         return [{"step": e} if isinstance(e, str) else e for e in v]
 
-    @field_validator("credentials")
-    @classmethod
-    def _references_only(cls, v: dict[str, str]) -> dict[str, str]:
-        for name, ref in v.items():
-            if not (isinstance(ref, str) and (ref.startswith("env:") or ref.startswith("file:"))):
-                raise ValueError(f"credential {name!r} must be an 'env:NAME' or 'file:PATH' reference")
-        return v
+    _refs = field_validator("credentials")(classmethod(lambda cls, v: _references_only(v)))
 
     @property
     def options(self) -> dict[str, Any]:
@@ -169,6 +265,7 @@ class Config(_Section):
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     stores: dict[str, StoreConfig] = Field(default_factory=dict)
+    carriers: dict[str, CarrierConfig] = Field(default_factory=dict)
     #: One table per plugin, e.g. ``[plugins.low_stock_alerts]``; read by the plugin's ``configure`` hook.
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
     path: Path | None = Field(default=None, exclude=True)
@@ -178,6 +275,13 @@ class Config(_Section):
         for name in self.stores:
             if not _STORE_NAME.match(name):
                 raise ValueError(f"store name {name!r} must be lowercase letters, digits, '-' or '_'")
+        for name in self.carriers:
+            if not _STORE_NAME.match(name):
+                raise ValueError(f"carrier name {name!r} must be lowercase letters, digits, '-' or '_'")
+        for name, store in self.stores.items():
+            unknown = [c for c in store.shipping.carriers or [] if c not in self.carriers]
+            if unknown:
+                raise ValueError(f"stores.{name}.shipping.carriers: {', '.join(unknown)} not under [carriers]")
         return self
 
     def system_database_url(self) -> str:

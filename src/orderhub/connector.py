@@ -163,6 +163,10 @@ class Connector:
     async def push_stock(self, payload: dict[str, Any], *, key: str) -> Any:
         raise CapabilityNotSupported(f"{self.name} cannot push stock", store=self.store)
 
+    async def push_tracking(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        """A shipment's new tracking status (``payload["status"]``, a TrackingStatus value)."""
+        raise CapabilityNotSupported(f"{self.name} cannot push tracking updates", store=self.store)
+
     async def fetch_feedback(self, cursor: str | None) -> Page:
         raise CapabilityNotSupported(f"{self.name} cannot pull feedback", store=self.store)
 
@@ -174,6 +178,8 @@ class Connector:
             return await self.push_cancel(order, payload, key=key)
         if kind == "stock":
             return await self.push_stock(payload, key=key)
+        if kind == "tracking" and order is not None:
+            return await self.push_tracking(order, payload, key=key)
         raise CapabilityNotSupported(f"{self.name} has no push of kind {kind!r}", store=self.store)
 
     async def aclose(self) -> None:

@@ -7,6 +7,7 @@ recording sends it again with the same key, which the far side uses to ignore th
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -57,9 +58,27 @@ async def _claim(hub: Hub, row: dict[str, Any]) -> bool:
         return res.rowcount == 1
 
 
+class PluginTarget:
+    """Pushes a plugin queued from a durable hook, delivered through its ``deliver_push`` hook."""
+
+    def __init__(self, hub: Hub, store: str, target: str) -> None:
+        self.hub, self.store, self.target = hub, store, target
+
+    async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:
+        receipt = self.hub.plugins.hook.deliver_push(store=self.store, target=self.target, kind=kind, order=order,
+                                                     payload=payload, key=key)
+        if inspect.isawaitable(receipt):
+            receipt = await receipt
+        if receipt is None:
+            raise CapabilityNotSupported(f"no installed plugin delivers pushes for {self.target!r}", store=self.store)
+        return receipt
+
+
 def _handler(hub: Hub, store: str, target: str) -> Any:
     if target == "channel":
         return hub.connector(store)
+    if target.startswith("plugin:"):
+        return PluginTarget(hub, store, target)
     if target.startswith("step:"):
         name = target[5:]
         for link in hub.chain(store):
@@ -83,7 +102,7 @@ async def deliver_due(hub: Hub, store: str, *, limit: int = 500) -> DeliveryResu
                 continue
             progressed = True
             await _deliver_one(hub, store, row, result)
-        if not progressed or len(rows) < limit:
+        if not progressed:  # a delivery may queue follow-ups (a label → the channel's fulfilment)
             return result
 
 
@@ -102,7 +121,8 @@ async def _deliver_one(hub: Hub, store: str, row: dict[str, Any], result: Delive
             async with hub.engine.connect() as conn:
                 level = await available(conn, payload["sku"], hub.store_config(store).locations)
             payload = {**payload, "available": level}
-        receipt = await _handler(hub, store, row["target"]).deliver(row["kind"], order, payload, key=row["key"])
+        handler = _handler(hub, store, row["target"])
+        receipt = await handler.deliver(row["kind"], order, payload, key=row["key"])
     except TransientError as exc:
         retry_in = exc.retry_after if exc.retry_after is not None else backoff(row["attempts"])
         error = f"{exc.code}: {exc.message}"
@@ -114,11 +134,16 @@ async def _deliver_one(hub: Hub, store: str, row: dict[str, Any], result: Delive
         retry_in = backoff(row["attempts"])
         error = f"{type(exc).__name__}: {exc}"
     else:
+        notices: list[Any] = []
         async with hub.engine.begin() as conn:
             await mark_delivered(conn, row["id"], _jsonable(receipt))
             if row["order_id"]:
                 await order_store.add_event(conn, row["order_id"], "pushed", row["target"],
                                             data={"kind": row["kind"], "key": row["key"]})
+            after = getattr(handler, "after_delivery", None)
+            if after is not None:
+                await after(conn, row["kind"], order, payload, receipt, notices)
+        await hub.notify(notices)
         result.delivered += 1
         hub.metrics.pushes.labels(store, row["kind"], "delivered").inc()
         bound.info("pushed")

@@ -6,6 +6,9 @@ Families:
     plugin can register several things. Called once at start-up.
     ``on_*``       — notifications after the fact (alerts, messages). Return ``None`` or an
     awaitable; the hub awaits it and logs, never raises, a failure.
+    Durable effects — ``on_shipment_milestone`` runs *inside* the transaction that records the
+    milestone and queues sends on its ``outbox``; ``deliver_push`` then delivers them after the
+    commit, with retries and an idempotency key, so a crash neither loses nor repeats one.
 
 The chain itself is an explicit ordered list from config, never hook ordering. Specs grow by
 adding arguments, never by renaming them.
@@ -82,6 +85,24 @@ def on_low_stock(level: InventoryLevel, threshold: int) -> Any:
 @hookspec
 def on_tracking_updated(shipment: Shipment, previous_status: str | None) -> Any:
     """A shipment's normalized tracking status changed."""
+
+
+@hookspec
+def on_shipment_milestone(order: Order, shipment: Shipment, milestone: str, outbox: Any) -> None:
+    """A shipment reached a milestone: ``shipped``, ``in_transit``, ``out_for_delivery``,
+    ``attempt_fail``, ``available_for_pickup``, ``delivered``, ``exception`` or ``delayed``.
+
+    Called inside the transaction that records it, once per shipment and milestone. Do no I/O
+    here: queue each send with ``outbox.push(kind, payload, key=..., target="plugin:<your name>")``
+    (the same key is queued once) and deliver it in :func:`deliver_push`.
+    """
+
+
+@hookspec(firstresult=True)
+def deliver_push(store: str, target: str, kind: str, order: Order | None, payload: dict[str, Any], key: str) -> Any:
+    """Deliver a push queued for ``target`` (``"plugin:<name>"``): return a receipt (or an awaitable
+    of one) if the target is yours, else ``None``. Raise TransientError to be retried later; send
+    ``key`` along so the far side can ignore a repeat."""
 
 
 @hookspec

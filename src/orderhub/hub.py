@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .config import ChainEntry, Config
+from .carrier import Carrier
 from .connector import Connector
 from .db.engine import make_async_engine, migrate
 from .errors import ConfigError
@@ -36,6 +37,7 @@ class Hub:
         self.plugins = plugins or PluginManager()
         self._engine = engine
         self._connectors: dict[str, Connector] = {}
+        self._carriers: dict[str, Carrier] = {}
         self._chains: dict[str, list[ChainLink]] = {}
         self._clients: list[httpx.AsyncClient] = []
         self._metrics: Any = None
@@ -62,6 +64,11 @@ class Hub:
                 self.chain(name)
             except ConfigError as exc:
                 problems.append(str(exc))
+        for name in self.config.carriers:
+            try:
+                self.carrier(name)
+            except ConfigError as exc:
+                problems.append(str(exc))
         return problems
 
     # -- database ---------------------------------------------------------------------------
@@ -83,24 +90,44 @@ class Hub:
         except KeyError:
             raise ConfigError(f"unknown store {store!r} (configured: {', '.join(self.config.stores) or 'none'})") from None
 
+    def _http(self, name: str, cls: Any, cfg: Any, label: str) -> StoreHttp | None:
+        """The adapter for one store or carrier account: its own client, limiter and breaker."""
+        if not cfg.base_url:
+            return None
+        client = httpx.AsyncClient(base_url=cfg.base_url,
+                                   timeout=httpx.Timeout(cfg.http_timeout, connect=min(10.0, cfg.http_timeout)),
+                                   limits=httpx.Limits(max_keepalive_connections=4, max_connections=8))
+        self._clients.append(client)
+        settings = cls.parse_settings(name, cfg)
+        return StoreHttp(client, store=label, limiter=cls.make_limiter(settings), max_attempts=cfg.http_attempts,
+                         budget=cfg.http_budget)
+
     def connector(self, store: str) -> Connector:
         if store not in self._connectors:
             sc = self.store_config(store)
             cls = self.plugins.connector_class(sc.connector, key=f"stores.{store}.connector")
             secrets = sc.secrets(store)
             remember_secrets(list(secrets.values()))
-            http = None
-            if sc.base_url:
-                client = httpx.AsyncClient(base_url=sc.base_url,
-                                           timeout=httpx.Timeout(sc.http_timeout, connect=min(10.0, sc.http_timeout)),
-                                           limits=httpx.Limits(max_keepalive_connections=4, max_connections=8))
-                self._clients.append(client)
-                settings = cls.parse_settings(store, sc)
-                http = StoreHttp(client, store=store, limiter=cls.make_limiter(settings),
-                                 max_attempts=sc.http_attempts, budget=sc.http_budget)
+            http = self._http(store, cls, sc, store)
             base_dir = self.config.path.parent if self.config.path else None
             self._connectors[store] = cls(store, sc, secrets=secrets, http=http, base_dir=base_dir)
         return self._connectors[store]
+
+    def carrier(self, name: str) -> Carrier:
+        """The carrier account ``[carriers.<name>]``, built once (its OAuth token lives with it)."""
+        if name not in self._carriers:
+            try:
+                cc = self.config.carriers[name]
+            except KeyError:
+                known = ", ".join(self.config.carriers) or "none"
+                raise ConfigError(f"unknown carrier {name!r} (configured: {known})", key="carriers") from None
+            cls = self.plugins.carrier_class(cc.connector, key=f"carriers.{name}.connector")
+            secrets = cc.secrets(name)
+            remember_secrets(list(secrets.values()))
+            http = self._http(name, cls, cc, f"carrier:{name}")
+            base_dir = self.config.path.parent if self.config.path else None
+            self._carriers[name] = cls(name, cc, secrets=secrets, http=http, base_dir=base_dir)
+        return self._carriers[name]
 
     def chain(self, store: str) -> list[ChainLink]:
         if store not in self._chains:
@@ -109,7 +136,9 @@ class Hub:
             for i, entry in enumerate(sc.chain):
                 key = f"stores.{store}.chain[{i}]"
                 cls = self.plugins.step_class(entry.step, key=key)
-                links.append(ChainLink(i, entry, cls.build(store, entry.options, key=key)))
+                step = cls.build(store, entry.options, key=key)
+                step.hub = self
+                links.append(ChainLink(i, entry, step))
             self._chains[store] = links
         return self._chains[store]
 
@@ -130,6 +159,8 @@ class Hub:
     async def aclose(self) -> None:
         for c in self._connectors.values():
             await c.aclose()
+        for carrier in self._carriers.values():
+            await carrier.aclose()
         for links in self._chains.values():
             for link in links:
                 await link.step.aclose()

@@ -38,3 +38,21 @@ def verify_base64_hmac(secret: str, body: bytes, signature: str | None) -> bool:
     if not signature:
         return False
     return hmac.compare_digest(base64_hmac(secret, body), signature.strip())
+
+
+def decimal_json(content: bytes) -> Any:
+    """Parse JSON keeping every number exact: carriers (FedEx, DHL, USPS) send money as JSON numbers,
+    and a float must never stand for money."""
+    import json
+
+    try:
+        return json.loads(content, parse_float=Decimal)
+    except ValueError as exc:
+        raise RecordError(f"response is not JSON: {exc}", code="invalid_response") from None
+
+
+def amount(value: Any, field: str) -> Decimal:
+    """Money that a platform sends as a string *or* a JSON number parsed by :func:`decimal_json`."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value)
+    return money(value, field)

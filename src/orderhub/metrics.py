@@ -41,6 +41,8 @@ class Metrics:
         self.pushes = Counter("orderhub_pushes", "Push delivery attempts by outcome", ["store", "kind", "outcome"],
                               registry=r)
         self.webhooks = Counter("orderhub_webhooks", "Webhook deliveries by outcome", ["store", "status"], registry=r)
+        self.tracking = Counter("orderhub_tracking", "Shipments tracked, by carrier and result (checked, failed, "
+                                "delayed)", ["carrier", "result"], registry=r)
         self.syncs = Counter("orderhub_syncs", "Store syncs by result", ["store", "result"], registry=r)
         self.queue_depth = Gauge("orderhub_queue_depth", "Work waiting, per store and queue", ["store", "queue"],
                                  registry=r)

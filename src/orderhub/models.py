@@ -97,6 +97,10 @@ class LineItem(_Model):
     tax: Amount = Decimal("0")
     requires_shipping: bool = True
     fulfilled_quantity: int = 0
+    #: Unit weight when the channel sends it (Shopify ``grams``); else the catalog's is used.
+    weight_g: int | None = None
+    #: Handling flags of the item: ``fragile``, ``hazmat``, ``oversize`` (the catalog adds its own).
+    flags: list[str] = Field(default_factory=list)
 
 
 class ShippingLine(_Model):
@@ -232,11 +236,15 @@ class Parcel(_Model):
 
 
 class Rate(_Model):
+    """One carrier's price for one service. ``carrier`` is the carrier's config name."""
+
     carrier: str
     service: str
+    service_name: str | None = None
     price: Amount
     currency: Currency
     transit_days: int | None = None
+    estimated_delivery: UTCDateTime | None = None
     delivery_window: DeliveryWindow | None = None
 
 
@@ -261,7 +269,9 @@ class TrackingEvent(_Model):
 
 
 class Shipment(_Model):
+    id: str | None = None
     order_id: str
+    store: str | None = None
     carrier: str
     service: str | None = None
     tracking_number: str | None = None
@@ -270,6 +280,9 @@ class Shipment(_Model):
     parcels: list[Parcel] = Field(default_factory=list)
     status: TrackingStatus = TrackingStatus.PENDING
     events: list[TrackingEvent] = Field(default_factory=list)
+    promised_at: UTCDateTime | None = None
+    shipped_at: UTCDateTime | None = None
+    delivered_at: UTCDateTime | None = None
 
 
 class FeedbackKind(StrEnum):

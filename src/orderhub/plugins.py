@@ -114,3 +114,10 @@ class PluginManager:
         except KeyError:
             known = ", ".join(sorted(self.registry.steps)) or "none"
             raise ConfigError(f"{key}: unknown step {name!r} (installed: {known})", key=key) from None
+
+    def carrier_class(self, name: str, *, key: str) -> type:
+        try:
+            return self.registry.carriers[name]
+        except KeyError:
+            known = ", ".join(sorted(self.registry.carriers)) or "none"
+            raise ConfigError(f"{key}: unknown carrier connector {name!r} (installed: {known})", key=key) from None

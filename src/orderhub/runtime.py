@@ -24,6 +24,7 @@ from .delivery import deliver_due
 from .errors import ConfigError, TransientError
 from .hub import Hub
 from .ingest import ORDERS_STREAM, ingest_page
+from .logistics import sync_tracking
 from .db.orders import get_cursor
 from .db.pushes import release_claims
 from .logging import get_logger
@@ -77,6 +78,18 @@ async def deliver_pushes(store: str) -> dict[str, Any]:
     return (await deliver_due(_rt().hub, store)).summary()
 
 
+@DBOS.step(name="orderhub.sync_tracking")
+async def track_shipments(store: str) -> dict[str, Any]:
+    """Poll tracking of the store's open shipments; each shipment's update commits on its own."""
+    hub = _rt().hub
+    if not hub.config.carriers:
+        return {}
+    result = (await sync_tracking(hub, store)).summary()
+    if result["checked"] or result["delayed"]:
+        log.info("tracking_synced", store=store, **result)
+    return result
+
+
 # -- the workflow ---------------------------------------------------------------------------
 
 
@@ -113,7 +126,8 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
 
 
 async def _chain_and_pushes(store: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Every pending order of ``store`` through its chain, batch by batch; then its due pushes."""
+    """Every pending order of ``store`` through its chain, batch by batch; then its due pushes;
+    then tracking of its open shipments, and the pushes that caused."""
     chain: dict[str, Any] = {}
     after = ""
     while True:
@@ -122,7 +136,13 @@ async def _chain_and_pushes(store: str) -> tuple[dict[str, Any], dict[str, Any]]
         after = part["last"]
         if part["processed"] == 0:
             break
-    return chain, await deliver_pushes(store)
+    delivered = await deliver_pushes(store)
+    tracking = await track_shipments(store)
+    if tracking.get("changed") or tracking.get("delayed"):
+        _add(delivered, await deliver_pushes(store))
+    if tracking:
+        chain["tracking"] = tracking
+    return chain, delivered
 
 
 PROCESS_WORKFLOW = "orderhub.process_store"

@@ -82,6 +82,8 @@ class StepContext:
     notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: SKUs whose available stock the step changed; low stock and stock pushes follow at batch end.
     stock_changed: set[str] = field(default_factory=set)
+    #: The hub (carriers, config, plugins) for steps that need more than the database.
+    hub: Any = None
 
     def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str | None = None) -> None:
         """Queue a durable push. ``key`` must identify the effect (same effect → same key)."""
@@ -90,6 +92,16 @@ class StepContext:
 
 class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Outbox:
+    """Where a durable hook queues its sends (see ``hookspecs.on_shipment_milestone``)."""
+
+    def __init__(self) -> None:
+        self.pushes: list[PushRequest] = []
+
+    def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str) -> None:
+        self.pushes.append(PushRequest(kind, payload, key, target))
 
 
 class Step:
@@ -101,6 +113,8 @@ class Step:
     def __init__(self, store: str, options: BaseModel) -> None:
         self.store = store
         self.options = options
+        #: Set by the hub when it builds the chain.
+        self.hub: Any = None
 
     @classmethod
     def build(cls, store: str, raw_options: dict[str, Any], *, key: str) -> Step:
@@ -118,6 +132,10 @@ class Step:
     async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:
         """Deliver a push this step queued (``target="step:<name>"``). Return a receipt."""
         raise NotImplementedError(f"step {self.name} queued a push but cannot deliver it")
+
+    async def after_delivery(self, conn: Any, kind: str, order: Order | None, payload: dict[str, Any],
+                             receipt: Any, notices: list[Any]) -> None:
+        """Record what a delivered push changed, in the transaction that marks it delivered."""
 
     async def aclose(self) -> None:
         """Release what the step holds."""

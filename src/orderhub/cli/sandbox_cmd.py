@@ -27,15 +27,25 @@ def toml_value(v: Any) -> str:
 
 
 def sandbox_config_toml(stores: dict[str, dict[str, Any]], *, db: str = "sqlite:///orderhub.db",
-                        chain: str = '["hold_rules"]') -> str:
-    """An orderhub config for the sandbox's stores (secrets as file: references; ``chain`` is TOML)."""
-    lines = ["# Written by `orderhub sandbox`: every store points at the loopback sandbox.",
+                        chain: str = '["hold_rules"]', carriers: dict[str, dict[str, Any]] | None = None,
+                        plugins: dict[str, dict[str, Any]] | None = None) -> str:
+    """An orderhub config for the sandbox's stores and carriers (secrets as file: references;
+    ``chain`` is TOML)."""
+    lines = ["# Written by `orderhub sandbox`: every store and carrier points at the loopback sandbox.",
              "[database]", f'url = "{db}"', "", "[runtime]", 'executor_id = "sandbox-worker"', "",
              "[logging]", 'level = "warning"', ""]
     for name, sc in stores.items():
         lines.append(f"[stores.{name}]")
         lines += [f"{k} = {toml_value(v)}" for k, v in sc.items() if v is not None]
         lines += [f"chain = {chain}", ""]
+    for name, cc in (carriers or {}).items():
+        lines.append(f"[carriers.{name}]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in cc.items() if v is not None]
+        lines.append("")
+    for name, pc in (plugins or {}).items():
+        lines.append(f"[plugins.{name}]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in pc.items() if v is not None]
+        lines.append("")
     return "\n".join(lines)
 
 

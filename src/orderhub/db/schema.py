@@ -273,3 +273,56 @@ workers = sa.Table(
     sa.Column("recovered_by", sa.String(128)),
     sa.Column("recovered_at", TS),
 )
+
+shipments = sa.Table(
+    "shipments",
+    metadata,
+    sa.Column("id", sa.String(48), primary_key=True),
+    sa.Column("order_id", sa.String(40), nullable=False),
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("carrier", sa.String(64), nullable=False),
+    sa.Column("service", sa.String(64), nullable=False),
+    # planned (carrier chosen) -> created (label bought, tracking number known); or cancelled.
+    sa.Column("state", sa.String(16), nullable=False),
+    # The normalized tracking status (orderhub.models.TrackingStatus).
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("tracking_number", sa.String(64)),
+    sa.Column("tracking_url", sa.Text),
+    sa.Column("label_ref", sa.Text),
+    # The shipping plan (parcels, flags, deadline), the choice with every candidate's score or
+    # rejection, and the normalized tracking events with their raw codes.
+    sa.Column("plan", JSON, nullable=False),
+    sa.Column("choice", JSON, nullable=False),
+    sa.Column("events", JSON, nullable=False),
+    sa.Column("route", sa.String(64), nullable=False),
+    sa.Column("promised_at", TS),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("shipped_at", TS),
+    sa.Column("delivered_at", TS),
+    sa.Column("last_event_at", TS),
+    sa.Column("last_progress_at", TS),
+    sa.Column("last_checked_at", TS),
+    sa.Column("delayed_at", TS),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("carrier", "tracking_number"),
+    sa.Index(None, "order_id"),
+    sa.Index(None, "store", "state", "status"),
+)
+
+carrier_usage = sa.Table(
+    "carrier_usage",
+    metadata,
+    sa.Column("carrier", sa.String(64), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("shipments", sa.Integer, nullable=False),
+)
+
+carrier_performance = sa.Table(
+    "carrier_performance",
+    metadata,
+    # Delivered shipments per carrier and route ("US>US:CA"), and how many arrived by the promise.
+    sa.Column("carrier", sa.String(64), primary_key=True),
+    sa.Column("route", sa.String(64), primary_key=True),
+    sa.Column("delivered", sa.Integer, nullable=False),
+    sa.Column("on_time", sa.Integer, nullable=False),
+)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .carriers import DESKS, CarrierDesk
 from .server import Request, Response, ServerThread
 from .shopify import ShopifyShop
 from .shops import Faults, Shop
@@ -18,8 +19,19 @@ SHOPIFY_API_VERSION = "2025-01"
 class Sandbox:
     def __init__(self, *, shopify: int = 2, woocommerce: int = 1, orders: int = 1000, malformed: float = 0.01,
                  seed: int = 1, latency: float = 0.0, woo_rate: float = 25.0,
-                 shopify_bucket: float = 40.0, shopify_leak: float = 2.0) -> None:
+                 shopify_bucket: float = 40.0, shopify_leak: float = 2.0, carriers: bool = True,
+                 smtp: bool = False) -> None:
         self.shops: dict[str, Shop] = {}
+        self.carriers: dict[str, CarrierDesk] = {}
+        if carriers:
+            for name, cls in DESKS.items():
+                self.carriers[name] = cls(name=name, latency=latency, client_id=f"{name}-sandbox-client",
+                                          client_secret=f"{name}-sandbox-secret", faults=Faults(seed=seed * 300))
+        self.smtp = None
+        if smtp:
+            from .smtp import SmtpSink
+
+            self.smtp = SmtpSink()
         for n in range(shopify):
             name = f"shop{n + 1}"
             self.shops[name] = ShopifyShop(name=name, count=orders, seed=seed * 100 + n, malformed=malformed,
@@ -41,6 +53,8 @@ class Sandbox:
         parts = req.path.split("/", 3)
         if len(parts) >= 3 and parts[1] == "_sandbox":
             return await self.control(req, parts[2:])
+        if len(parts) >= 2 and parts[1] in self.carriers:
+            return await self.carriers[parts[1]].handle(req, "/" + "/".join(parts[2:]))
         if len(parts) >= 3 and parts[1] in ("shopify", "woocommerce") and parts[2] in self.shops:
             shop = self.shops[parts[2]]
             req.headers["x-sandbox-prefix"] = f"/{parts[1]}/{parts[2]}"
@@ -59,8 +73,14 @@ class Sandbox:
 
     async def control(self, req: Request, parts: list[str]) -> Response:
         if parts[0] == "summary":
-            return Response.json({name: s.summary() for name, s in self.shops.items()})
-        shop = self.shops.get(parts[0])
+            return Response.json({name: s.summary() for name, s in {**self.shops, **self.carriers}.items()})
+        if parts[0] == "carriers" and len(parts) > 1 and parts[1] == "advance" and req.method == "POST":
+            hours = float((req.json() or {}).get("hours", 24))
+            self.advance(hours)
+            return Response.json({name: d.clock_hours for name, d in self.carriers.items()})
+        if parts[0] == "notifications":
+            return Response.json(self.smtp.messages if self.smtp else [])
+        shop = self.shops.get(parts[0]) or self.carriers.get(parts[0])
         if shop is None:
             return Response.json({"errors": "no such shop"}, 404)
         what = parts[1] if len(parts) > 1 else ""
@@ -78,16 +98,25 @@ class Sandbox:
             return Response.json({"url": shop.webhook_url})
         return Response.json({"errors": "unknown control"}, 404)
 
+    def advance(self, hours: float) -> None:
+        """Move every carrier's clock: tracking histories progress by that many hours."""
+        for desk in self.carriers.values():
+            desk.advance(hours)
+
     # -- running --------------------------------------------------------------------------
 
     def start(self, port: int = 0) -> str:
         self.thread = ServerThread(lambda: self.handle, port=port)
         self.url = self.thread.start()
+        if self.smtp:
+            self.smtp.start()
         return self.url
 
     def stop(self) -> None:
         if self.thread:
             self.thread.stop()
+        if self.smtp:
+            self.smtp.stop()
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -99,6 +128,30 @@ class Sandbox:
     def base_url(self, name: str) -> str:
         kind = "shopify" if isinstance(self.shops[name], ShopifyShop) else "woocommerce"
         return f"{self.url}/{kind}/{name}"
+
+    def carrier_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
+        """``[carriers.*]`` tables pointing at the emulators; secrets written as files."""
+        secrets_dir.mkdir(parents=True, exist_ok=True)
+
+        def secret(name: str, value: str) -> str:
+            path = secrets_dir / name
+            path.write_text(value)
+            path.chmod(0o600)
+            return f"file:{path}"
+
+        out: dict[str, dict[str, Any]] = {}
+        for name, desk in self.carriers.items():
+            base = {"connector": name, "base_url": f"{self.url}/{name}", "http_attempts": 6}
+            if name == "dhl":
+                creds = {"api_key": secret("dhl.api_key", desk.client_id),
+                         "api_secret": secret("dhl.api_secret", desk.client_secret)}
+                base["tracking_calls_per_second"] = 200.0
+            else:
+                creds = {"client_id": secret(f"{name}.client_id", desk.client_id),
+                         "client_secret": secret(f"{name}.client_secret", desk.client_secret)}
+                base["requests_per_second"] = 200.0
+            out[name] = {**base, "credentials": creds}
+        return out
 
     def store_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
         """Store tables for an orderhub config pointing at this sandbox; secrets written as files."""

@@ -16,6 +16,8 @@ from .data import PRODUCTS, shopify_order
 from .server import Request, Response
 from .shops import Shop
 
+EVENT_STATUSES = frozenset({"label_printed", "label_purchased", "attempted_delivery", "ready_for_pickup", "confirmed",
+                            "in_transit", "out_for_delivery", "delivered", "failure", "carrier_picked_up"})
 API = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})(?P<rest>/.*)$")
 MAX_LIMIT = 250
 
@@ -37,6 +39,7 @@ class ShopifyShop(Shop):
     level: float = 0.0
     _leaked_at: float = 0.0
     fulfillments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    events: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     inventory: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def order(self, i: int) -> dict[str, Any]:
@@ -93,6 +96,12 @@ class ShopifyShop(Shop):
             resp = self.get_order(int(om[1]))
         elif req.method == "GET" and (om := re.fullmatch(r"/orders/(\d+)/fulfillment_orders\.json", rest)):
             resp = self.fulfillment_orders(int(om[1]))
+        elif req.method == "GET" and (om := re.fullmatch(r"/orders/(\d+)/fulfillments\.json", rest)):
+            i = self.order_index(int(om[1]))
+            resp = (Response.json({"fulfillments": self.fulfillments.get(i, [])}) if i is not None
+                    else Response.json({"errors": "Not Found"}, 404))
+        elif (om := re.fullmatch(r"/orders/(\d+)/fulfillments/(\d+)/events\.json", rest)):
+            resp = self.fulfillment_events(req, int(om[1]), int(om[2]))
         elif req.method == "POST" and rest == "/fulfillments.json":
             resp = self.create_fulfillment(req.json() or {})
         elif req.method == "POST" and (om := re.fullmatch(r"/orders/(\d+)/cancel\.json", rest)):
@@ -172,6 +181,27 @@ class ShopifyShop(Shop):
         self.touch(i, updated_at=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
         self.record_push("fulfillment", order_id=order_id, tracking=tracking)
         return Response.json({"fulfillment": fulfillment}, 201)
+
+    def fulfillment_events(self, req: Request, order_id: int, fulfillment_id: int) -> Response:
+        """FulfillmentEvent resource: list (GET) and create (POST) a fulfillment's events."""
+        i = self.order_index(order_id)
+        f = next((f for f in self.fulfillments.get(i, []) if f["id"] == fulfillment_id), None) if i is not None else None
+        if f is None:
+            return Response.json({"errors": "Not Found"}, 404)
+        events = self.events.setdefault(fulfillment_id, [])
+        if req.method == "GET":
+            return Response.json({"fulfillment_events": events})
+        event = (req.json() or {}).get("event") or {}
+        if event.get("status") not in EVENT_STATUSES:
+            return Response.json({"errors": {"status": ["is not included in the list"]}}, 422)
+        created = {"id": fulfillment_id * 100 + len(events) + 1, "fulfillment_id": fulfillment_id,
+                   "order_id": order_id, "status": event["status"], "message": event.get("message"),
+                   "happened_at": event.get("happened_at"),
+                   "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}
+        events.append(created)
+        f["shipment_status"] = event["status"]
+        self.record_push("fulfillment_event", order_id=order_id, status=event["status"])
+        return Response.json({"fulfillment_event": created}, 201)
 
     def cancel(self, order_id: int, body: dict[str, Any]) -> Response:
         i = self.order_index(order_id)

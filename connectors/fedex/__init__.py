@@ -1,0 +1,16 @@
+"""FedEx: OAuth client credentials, Rate, Ship and Track APIs (REST, developer.fedex.com).
+
+Docs: https://developer.fedex.com/api/en-us/catalog/authorization/v1/docs.html,
+.../rate/v1/docs.html, .../ship/v1/docs.html, .../track/v1/docs.html.
+"""
+
+from orderhub import hookimpl
+
+from .carrier import Fedex
+
+__all__ = ["Fedex"]
+
+
+@hookimpl
+def register_carriers(register):
+    register(Fedex)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import ClassVar
+from urllib.parse import urlencode
+
+import orjson
+from pydantic import BaseModel, ConfigDict
+
+from orderhub.carrier import Carrier, Label, Service, ShipmentRequest, TrackingResult, expires_in
+from orderhub.http import Limiter, TokenBucket
+from orderhub.mapping import decimal_json
+from orderhub.models import Rate
+
+from . import mapping
+
+US = frozenset({"US", "PR"})
+LARGE = dict(max_weight_g=68_000, max_length_mm=2_740, max_girth_mm=4_190)
+EXPRESS_DG = frozenset({"fragile", "signature", "insurance", "hazmat"})
+
+
+class FedexSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    account_number: str = ""
+    requests_per_second: float = 10.0
+
+
+class Fedex(Carrier):
+    name: ClassVar[str] = "fedex"
+    Settings = FedexSettings
+    credentials = ("client_id", "client_secret")
+    status_table = mapping.STATUS
+    tracking_batch = 30
+    tracking_url_template = "https://www.fedex.com/fedextrack/?trknbr={number}"
+    services = (
+        Service("FEDEX_GROUND", "FedEx Ground", countries=US, domestic=True, transit_days=4,
+                supports=frozenset({"fragile", "signature", "insurance", "oversize"}), **LARGE),
+        Service("FEDEX_2_DAY", "FedEx 2Day", countries=US, domestic=True, transit_days=2, **LARGE),
+        Service("STANDARD_OVERNIGHT", "FedEx Standard Overnight", countries=US, domestic=True, express=True,
+                transit_days=1, **LARGE),
+        Service("PRIORITY_OVERNIGHT", "FedEx Priority Overnight", countries=US, domestic=True, express=True,
+                transit_days=1, supports=EXPRESS_DG, **LARGE),
+        Service("INTERNATIONAL_ECONOMY", "FedEx International Economy", domestic=False, transit_days=5, **LARGE),
+        Service("FEDEX_INTERNATIONAL_PRIORITY", "FedEx International Priority", domestic=False, express=True,
+                transit_days=2, supports=EXPRESS_DG, **LARGE),
+    )
+
+    @classmethod
+    def make_limiter(cls, settings: FedexSettings) -> Limiter:  # type: ignore[override]
+        return TokenBucket(settings.requests_per_second)
+
+    @property
+    def s(self) -> FedexSettings:
+        return self.settings  # type: ignore[return-value]
+
+    async def fetch_token(self) -> tuple[str, float]:
+        """``POST /oauth/token`` with the credentials in the form body."""
+        form = urlencode({"grant_type": "client_credentials", "client_id": self.secret("client_id"),
+                          "client_secret": self.secret("client_secret")}).encode()
+        resp = await self.api().post("/oauth/token", content=form, idempotent=True,
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        body = orjson.loads(resp.content)
+        return body["access_token"], expires_in(body)
+
+    async def quote(self, req: ShipmentRequest, services: list[Service]) -> list[Rate]:
+        resp = await self.authorized("POST", "/rate/v1/rates/quotes", json=mapping.rate_request(req, self.s.account_number),
+                                     idempotent=True, headers={"X-locale": "en_US"})
+        rates = mapping.rates_from(decimal_json(resp.content), self.key, {s.code for s in services})
+        for r in rates:
+            svc = self.service(r.service)
+            if r.transit_days is None and svc:
+                r.transit_days = svc.transit_days
+        return rates
+
+    async def create_shipment(self, req: ShipmentRequest, rate: Rate, *, key: str) -> Label:
+        resp = await self.authorized("POST", "/ship/v1/shipments",
+                                     json=mapping.ship_request(req, rate.service, self.s.account_number, key))
+        label = mapping.label_from(decimal_json(resp.content))
+        label.tracking_url = self.tracking_url(label.tracking_number)
+        return label
+
+    async def track(self, numbers: list[str]) -> list[TrackingResult]:
+        resp = await self.authorized("POST", "/track/v1/trackingnumbers", json=mapping.track_request(numbers),
+                                     idempotent=True)
+        return mapping.tracking_from(decimal_json(resp.content))

@@ -1,0 +1,16 @@
+"""UPS: OAuth client credentials, Rating (Shop), Shipping, and the Track API v1.
+
+Docs: https://developer.ups.com/api/reference (OpenAPI specs in github.com/UPS-API/api-documentation:
+OAuthClientCredentials.yaml, Rating.yaml, Shipping.yaml, Tracking.yaml).
+"""
+
+from orderhub import hookimpl
+
+from .carrier import Ups
+
+__all__ = ["Ups"]
+
+
+@hookimpl
+def register_carriers(register):
+    register(Ups)

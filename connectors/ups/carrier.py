@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import ClassVar
+
+import orjson
+from pydantic import BaseModel, ConfigDict
+
+from orderhub.carrier import Carrier, Label, Service, ShipmentRequest, TrackingResult, expires_in
+from orderhub.errors import RecordError
+from orderhub.http import Limiter, TokenBucket
+from orderhub.models import Rate
+
+from . import mapping
+
+US = frozenset({"US", "PR"})
+LARGE = dict(max_weight_g=68_000, max_length_mm=2_740, max_girth_mm=4_190)
+
+
+class UpsSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    account_number: str = ""
+    api_version: str = "v2409"
+    transaction_src: str = "orderhub"
+    requests_per_second: float = 10.0
+
+
+class Ups(Carrier):
+    name: ClassVar[str] = "ups"
+    Settings = UpsSettings
+    credentials = ("client_id", "client_secret")
+    status_table = mapping.STATUS
+    tracking_url_template = "https://www.ups.com/track?tracknum={number}"
+    services = (
+        Service("03", "UPS Ground", countries=US, domestic=True, transit_days=4,
+                supports=frozenset({"fragile", "signature", "insurance", "oversize"}), **LARGE),
+        Service("12", "UPS 3 Day Select", countries=US, domestic=True, transit_days=3, **LARGE),
+        Service("02", "UPS 2nd Day Air", countries=US, domestic=True, transit_days=2, **LARGE),
+        Service("01", "UPS Next Day Air", countries=US, domestic=True, express=True, transit_days=1, **LARGE),
+        Service("11", "UPS Standard", domestic=False, transit_days=5, **LARGE),
+        Service("65", "UPS Worldwide Saver", domestic=False, express=True, transit_days=2, **LARGE),
+    )
+
+    @classmethod
+    def make_limiter(cls, settings: UpsSettings) -> Limiter:  # type: ignore[override]
+        return TokenBucket(settings.requests_per_second)
+
+    @property
+    def s(self) -> UpsSettings:
+        return self.settings  # type: ignore[return-value]
+
+    async def fetch_token(self) -> tuple[str, float]:
+        """``POST /security/v1/oauth/token`` with HTTP Basic client credentials (client_secret_basic)."""
+        basic = base64.b64encode(f"{self.secret('client_id')}:{self.secret('client_secret')}".encode()).decode()
+        resp = await self.api().post("/security/v1/oauth/token", content=b"grant_type=client_credentials",
+                                     headers={"Authorization": f"Basic {basic}",
+                                              "Content-Type": "application/x-www-form-urlencoded"}, idempotent=True)
+        body = orjson.loads(resp.content)
+        return body["access_token"], expires_in(body)
+
+    async def quote(self, req: ShipmentRequest, services: list[Service]) -> list[Rate]:
+        resp = await self.authorized("POST", f"/api/rating/{self.s.api_version}/Shop",
+                                     json=mapping.rate_request(req, self.s.account_number), idempotent=True,
+                                     headers={"transId": uuid.uuid4().hex, "transactionSrc": self.s.transaction_src})
+        rates = mapping.rates_from(orjson.loads(resp.content), self.key, {s.code for s in services})
+        for r in rates:
+            svc = self.service(r.service)
+            r.service_name = svc.name if svc else r.service
+            if r.transit_days is None and svc:
+                r.transit_days = svc.transit_days
+        return rates
+
+    async def create_shipment(self, req: ShipmentRequest, rate: Rate, *, key: str) -> Label:
+        resp = await self.authorized("POST", f"/api/shipments/{self.s.api_version}/ship",
+                                     json=mapping.ship_request(req, rate.service, self.s.account_number, key),
+                                     headers={"transId": uuid.uuid4().hex, "transactionSrc": self.s.transaction_src})
+        label = mapping.label_from(orjson.loads(resp.content))
+        label.tracking_url = self.tracking_url(label.tracking_number)
+        return label
+
+    async def track(self, numbers: list[str]) -> list[TrackingResult]:
+        out = []
+        for number in numbers:
+            try:
+                resp = await self.authorized("GET", f"/api/track/v1/details/{number}",
+                                             params={"locale": "en_US", "returnSignature": "false"},
+                                             headers={"transId": uuid.uuid4().hex,
+                                                      "transactionSrc": self.s.transaction_src})
+            except RecordError as exc:
+                if exc.code != "not_found":
+                    raise
+                out.append(TrackingResult(number=number, status=mapping.S.PENDING, found=False,
+                                          error=f"UPS: {exc.message}"))
+                continue
+            out.append(mapping.tracking_from(orjson.loads(resp.content), number))
+        return out
+

@@ -1,0 +1,30 @@
+"""``notify``: tell customers where their parcel is — by email (SMTP) and/or a webhook.
+
+    [plugins.notify]
+    milestones = ["shipped", "out_for_delivery", "delivered", "exception"]   # the default
+    smtp = { host = "127.0.0.1", port = 2525, sender = "shop@example.com",
+             username = "env:SMTP_USER", password = "env:SMTP_PASSWORD", starttls = false }
+    webhook = { url = "https://hooks.example.com/orders", bearer_token = "env:HOOK_TOKEN" }
+    alerts_webhook = { url = "https://hooks.example.com/ops" }    # ``delayed`` goes to ops here
+
+    [plugins.notify.templates.shipped]                 # every store
+    subject = "Your order $order_number is on its way"
+    body = "Track it with $carrier: $tracking_url"
+
+    [plugins.notify.stores.acme-shopify.templates.delivered]   # one store's own
+    subject = "Delivered!"
+    body = "..."
+
+Every send is a durable push queued by :func:`on_shipment_milestone` in the transaction that
+records the milestone (key ``notify:<shipment>:<milestone>:<channel>``: one per milestone), and
+sent by :func:`deliver_push` after the commit, with retries. The email's ``Message-ID`` and the
+webhook's ``Idempotency-Key`` carry the key, so a repeat after a crash can be recognised.
+Templates use ``$name`` placeholders: ``order_number``, ``customer_name``, ``store``, ``carrier``,
+``service``, ``tracking_number``, ``tracking_url``, ``status``, ``milestone``, ``promised``.
+"""
+
+from __future__ import annotations
+
+from .plugin import configure, deliver_push, on_shipment_milestone
+
+__all__ = ["configure", "deliver_push", "on_shipment_milestone"]

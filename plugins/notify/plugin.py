@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from string import Template
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from orderhub import hookimpl
+from orderhub.config import resolve_secret
+from orderhub.errors import ConfigError, RecordError, TransientError
+from orderhub.http import parse_retry_after
+from orderhub.logging import get_logger
+
+log = get_logger()
+TARGET = "plugin:notify"
+
+
+class Smtp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    host: str
+    port: int = 25
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+class Hook(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str
+    bearer_token: str | None = None
+
+
+class Text(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    subject: str
+    body: str
+
+
+DEFAULT_TEMPLATES = {
+    "shipped": Text(subject="Your order $order_number has shipped",
+                    body="Hello $customer_name,\n\nyour order $order_number is on its way with $carrier "
+                         "($tracking_number).\nTrack it: $tracking_url\n"),
+    "out_for_delivery": Text(subject="Your order $order_number is out for delivery",
+                             body="Hello $customer_name,\n\n$carrier will deliver your order today.\n"
+                                  "Track it: $tracking_url\n"),
+    "delivered": Text(subject="Your order $order_number was delivered",
+                      body="Hello $customer_name,\n\n$carrier delivered your order $order_number.\n"),
+    "exception": Text(subject="A problem with the delivery of order $order_number",
+                      body="Hello $customer_name,\n\n$carrier reports a problem with your parcel "
+                           "($tracking_number). We are on it.\nTrack it: $tracking_url\n"),
+    "attempt_fail": Text(subject="We missed you — order $order_number",
+                         body="Hello $customer_name,\n\n$carrier tried to deliver your order. "
+                              "Track it: $tracking_url\n"),
+    "delayed": Text(subject="Order $order_number is running late",
+                    body="Order $order_number ($carrier $tracking_number) has made no progress or is past its "
+                         "promised date ($promised).\n"),
+}
+
+
+class StoreSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    templates: dict[str, Text] = Field(default_factory=dict)
+    milestones: list[str] | None = None
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    milestones: list[str] = Field(default_factory=lambda: ["shipped", "out_for_delivery", "delivered", "exception"])
+    smtp: Smtp | None = None
+    webhook: Hook | None = None
+    alerts_webhook: Hook | None = None
+    templates: dict[str, Text] = Field(default_factory=dict)
+    stores: dict[str, StoreSettings] = Field(default_factory=dict)
+
+
+_settings = Settings()
+
+
+@hookimpl
+def configure(config):
+    global _settings
+    try:
+        _settings = Settings.model_validate(config.plugins.get("notify", {}))
+    except Exception as exc:  # name the key: a bad notify table must say where
+        raise ConfigError(f"plugins.notify: {exc}", key="plugins.notify") from None
+
+
+def _template(store: str, milestone: str) -> Text | None:
+    own = _settings.stores.get(store)
+    if own and milestone in own.templates:
+        return own.templates[milestone]
+    return _settings.templates.get(milestone) or DEFAULT_TEMPLATES.get(milestone)
+
+
+def _wanted(store: str, milestone: str) -> bool:
+    own = _settings.stores.get(store)
+    milestones = own.milestones if own and own.milestones is not None else _settings.milestones
+    return milestone in milestones
+
+
+def _values(order: Any, shipment: Any, milestone: str) -> dict[str, str]:
+    return {"order_number": order.number or order.external_id, "customer_name": order.customer.name or "customer",
+            "store": order.store, "carrier": shipment.carrier, "service": shipment.service or "",
+            "tracking_number": shipment.tracking_number or "", "tracking_url": shipment.tracking_url or "",
+            "status": shipment.status.value, "milestone": milestone,
+            "promised": shipment.promised_at.isoformat() if shipment.promised_at else "unknown"}
+
+
+@hookimpl
+def on_shipment_milestone(order, shipment, milestone, outbox):
+    """Queue this milestone's sends (no I/O here: we are inside the hub's transaction)."""
+    values = _values(order, shipment, milestone)
+    key = f"notify:{shipment.id}:{milestone}"
+    if milestone == "delayed":  # an operator's alert, not a customer's email, unless asked for
+        if _settings.alerts_webhook:
+            outbox.push("alert", {"event": "delayed", **values}, key=f"{key}:alert", target=TARGET)
+        if not _wanted(order.store, milestone):
+            return
+    elif not _wanted(order.store, milestone):
+        return
+    text = _template(order.store, milestone)
+    if _settings.smtp and order.customer.email and text:
+        outbox.push("email", {"to": order.customer.email, "subject": Template(text.subject).safe_substitute(values),
+                              "body": Template(text.body).safe_substitute(values), "milestone": milestone},
+                    key=f"{key}:email", target=TARGET)
+    if _settings.webhook:
+        outbox.push("webhook", {"event": f"shipment.{milestone}", "email": order.customer.email, **values},
+                    key=f"{key}:webhook", target=TARGET)
+
+
+@hookimpl
+def deliver_push(store, target, kind, order, payload, key):
+    if target != TARGET:
+        return None
+    if kind == "email":
+        return _send_email(payload, key)
+    if kind in ("webhook", "alert"):
+        hook = _settings.webhook if kind == "webhook" else _settings.alerts_webhook
+        if hook is None:
+            raise RecordError(f"plugins.notify.{kind}: no URL configured any more", code="not_configured")
+        return _post(hook, payload, key)
+    raise RecordError(f"notify cannot deliver {kind!r}", code="unknown_push")
+
+
+async def _send_email(payload: dict[str, Any], key: str) -> dict[str, Any]:
+    smtp = _settings.smtp
+    if smtp is None:
+        raise RecordError("plugins.notify.smtp is not configured any more", code="not_configured")
+    msg = EmailMessage()
+    msg["From"] = smtp.sender
+    msg["To"] = payload["to"]
+    msg["Subject"] = payload["subject"]
+    msg["Message-ID"] = make_msgid(idstring=key.replace(":", "."), domain="orderhub")
+    msg["X-Orderhub-Key"] = key
+    msg.set_content(payload["body"])
+
+    def send() -> None:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
+            if smtp.starttls:
+                client.starttls()
+            if smtp.username and smtp.password:
+                client.login(resolve_secret(smtp.username, key="plugins.notify.smtp.username").get_secret_value(),
+                             resolve_secret(smtp.password, key="plugins.notify.smtp.password").get_secret_value())
+            client.send_message(msg)
+
+    try:
+        await asyncio.to_thread(send)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise RecordError(f"SMTP refused {payload['to']}: {exc.recipients}", code="recipient_refused") from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise TransientError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from None
+    log.info("customer_notified", channel="email", milestone=payload.get("milestone"), key=key)
+    return {"channel": "email", "message_id": msg["Message-ID"]}
+
+
+async def _post(hook: Hook, payload: dict[str, Any], key: str) -> dict[str, Any]:
+    headers = {"Idempotency-Key": key}
+    if hook.bearer_token:
+        token = resolve_secret(hook.bearer_token, key="plugins.notify.webhook.bearer_token").get_secret_value()
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            resp = await client.post(hook.url, json=payload, headers=headers)
+    except httpx.TransportError as exc:
+        raise TransientError(f"notify webhook {hook.url}: {type(exc).__name__}") from None
+    if resp.status_code in (408, 425, 429) or resp.status_code >= 500:
+        raise TransientError(f"notify webhook {hook.url}: HTTP {resp.status_code}",
+                             retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+    if resp.status_code >= 400:
+        raise RecordError(f"notify webhook {hook.url}: HTTP {resp.status_code}: {resp.text[:200]}")
+    return {"channel": "webhook", "status": resp.status_code}

@@ -1,0 +1,17 @@
+"""The ``select_carrier`` step: plan the shipment, rate it with every eligible carrier, choose.
+
+See :mod:`orderhub.shipping` (the plan), :mod:`orderhub.selection` (filters and score). The chosen
+rate, every runner-up with its score and every rejection with its reason are stored on the
+shipment, so ``orderhub rates ORDER`` can show an operator why.
+"""
+
+from orderhub import hookimpl
+
+from .step import SelectCarrier
+
+__all__ = ["SelectCarrier"]
+
+
+@hookimpl
+def register_steps(register):
+    register(SelectCarrier)

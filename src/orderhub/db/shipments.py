@@ -1,0 +1,140 @@
+"""Shipments, carrier capacity used per day, and carriers' on-time record per route."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from .common import as_utc, insert_ignoring_conflicts, utcnow
+from .schema import carrier_performance, carrier_usage, catalog, shipments
+
+OPEN_STATUSES = ("pending", "info_received", "in_transit", "out_for_delivery", "attempt_fail",
+                 "available_for_pickup", "exception")
+
+
+def shipment_id(order_id: str) -> str:
+    return f"{order_id}-s1"
+
+
+def _row(r: Any) -> dict[str, Any]:
+    d = dict(r)
+    for k in ("promised_at", "created_at", "shipped_at", "delivered_at", "last_event_at", "last_progress_at",
+              "last_checked_at", "delayed_at", "updated_at"):
+        d[k] = as_utc(d.get(k))
+    return d
+
+
+async def get(conn: Any, sid: str) -> dict[str, Any] | None:
+    r = (await conn.execute(sa.select(shipments).where(shipments.c.id == sid))).mappings().first()
+    return _row(r) if r else None
+
+
+async def for_order(conn: Any, order_id: str) -> dict[str, Any] | None:
+    return await get(conn, shipment_id(order_id))
+
+
+async def by_number(conn: Any, number: str, carrier: str | None = None) -> dict[str, Any] | None:
+    q = sa.select(shipments).where(shipments.c.tracking_number == number)
+    if carrier:
+        q = q.where(shipments.c.carrier == carrier)
+    r = (await conn.execute(q)).mappings().first()
+    return _row(r) if r else None
+
+
+async def save_plan(conn: Any, *, order_id: str, store: str, carrier: str, service: str, plan: dict[str, Any],
+                    choice: dict[str, Any], route: str, promised_at: datetime | None) -> str:
+    """Record (or re-record) the chosen carrier of an order not shipped yet."""
+    sid = shipment_id(order_id)
+    now = utcnow()
+    values = dict(store=store, carrier=carrier, service=service, state="planned", status="pending", plan=plan,
+                  choice=choice, route=route, promised_at=promised_at, updated_at=now)
+    res = await conn.execute(shipments.update().where(shipments.c.id == sid, shipments.c.state != "created")
+                             .values(**values))
+    if res.rowcount == 0 and await get(conn, sid) is None:
+        await conn.execute(shipments.insert().values(id=sid, order_id=order_id, events=[], created_at=now, **values))
+    return sid
+
+
+async def record_label(conn: Any, sid: str, *, tracking_number: str, tracking_url: str | None,
+                       label_ref: str | None) -> bool:
+    """The label was bought: the shipment is created and shipped now. False if already recorded."""
+    now = utcnow()
+    res = await conn.execute(shipments.update().where(shipments.c.id == sid, shipments.c.state == "planned").values(
+        state="created", status="info_received", tracking_number=tracking_number, tracking_url=tracking_url,
+        label_ref=label_ref, shipped_at=now, last_progress_at=now, updated_at=now))
+    return res.rowcount == 1
+
+
+async def open_shipments(conn: Any, store: str, *, checked_before: datetime, limit: int = 500) -> list[dict[str, Any]]:
+    q = (sa.select(shipments).where(shipments.c.store == store, shipments.c.state == "created",
+                                    shipments.c.status.in_(OPEN_STATUSES),
+                                    sa.or_(shipments.c.last_checked_at.is_(None),
+                                           shipments.c.last_checked_at < checked_before))
+         .order_by(shipments.c.carrier, shipments.c.last_checked_at.nulls_first(), shipments.c.id).limit(limit))
+    return [_row(r) for r in (await conn.execute(q)).mappings()]
+
+
+async def overdue(conn: Any, store: str, *, no_progress_since: datetime, now: datetime) -> list[dict[str, Any]]:
+    """Open shipments not alerted yet that have made no progress since then, or are past their promise."""
+    q = sa.select(shipments).where(
+        shipments.c.store == store, shipments.c.state == "created", shipments.c.status.in_(OPEN_STATUSES),
+        shipments.c.delayed_at.is_(None),
+        sa.or_(shipments.c.last_progress_at < no_progress_since, shipments.c.promised_at < now))
+    return [_row(r) for r in (await conn.execute(q)).mappings()]
+
+
+async def update(conn: Any, sid: str, **values: Any) -> None:
+    await conn.execute(shipments.update().where(shipments.c.id == sid).values(updated_at=utcnow(), **values))
+
+
+async def mark_delayed(conn: Any, sid: str) -> bool:
+    res = await conn.execute(shipments.update().where(shipments.c.id == sid, shipments.c.delayed_at.is_(None))
+                             .values(delayed_at=utcnow()))
+    return res.rowcount == 1
+
+
+async def catalog_rows(conn: Any, skus: list[str]) -> dict[str, dict[str, Any]]:
+    if not skus:
+        return {}
+    rows = (await conn.execute(sa.select(catalog).where(catalog.c.sku.in_(skus)))).mappings()
+    return {r["sku"]: dict(r) for r in rows}
+
+
+# -- capacity ----------------------------------------------------------------------------
+
+
+async def usage(conn: Any, day: str) -> dict[str, int]:
+    rows = await conn.execute(sa.select(carrier_usage.c.carrier, carrier_usage.c.shipments)
+                              .where(carrier_usage.c.day == day))
+    return {r.carrier: r.shipments for r in rows}
+
+
+async def take_capacity(conn: Any, carrier: str, day: str, capacity: int | None) -> bool:
+    """Count one shipment against the carrier's day; False when the day is full."""
+    await conn.execute(insert_ignoring_conflicts(conn, carrier_usage, "carrier", "day")
+                       .values(carrier=carrier, day=day, shipments=0))
+    q = carrier_usage.update().where(carrier_usage.c.carrier == carrier, carrier_usage.c.day == day)
+    if capacity is not None:
+        q = q.where(carrier_usage.c.shipments < capacity)
+    res = await conn.execute(q.values(shipments=carrier_usage.c.shipments + 1))
+    return res.rowcount == 1
+
+
+# -- reliability -------------------------------------------------------------------------
+
+
+async def performance(conn: Any) -> dict[tuple[str, str], tuple[int, int]]:
+    rows = await conn.execute(sa.select(carrier_performance))
+    return {(r.carrier, r.route): (r.delivered, r.on_time) for r in rows}
+
+
+async def record_delivery(conn: Any, carrier: str, route: str, on_time: bool) -> None:
+    await conn.execute(insert_ignoring_conflicts(conn, carrier_performance, "carrier", "route")
+                       .values(carrier=carrier, route=route, delivered=0, on_time=0))
+    await conn.execute(carrier_performance.update().where(
+        carrier_performance.c.carrier == carrier, carrier_performance.c.route == route).values(
+            delivered=carrier_performance.c.delivered + 1, on_time=carrier_performance.c.on_time + int(on_time)))
+
+
