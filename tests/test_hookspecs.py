@@ -193,3 +193,65 @@ def test_hook_configure():
 
     Hub(parse_config({"plugins": {"mine": {"level": 3}}}), PluginManager(extra=(Configured(),)))
     assert seen == [{"level": 3}]
+
+
+def _milestone_fixtures():
+    from decimal import Decimal
+
+    from orderhub.models import Customer, Order, Payment, Totals
+
+    order = Order(store="shop", channel="test", external_id="1", number="#1001", created_at=datetime.now(UTC),
+                  updated_at=datetime.now(UTC), currency="USD", customer=Customer(name="Ada", email="ada@example.com"),
+                  line_items=[], totals=Totals(subtotal=Decimal("1"), total=Decimal("1")),
+                  payment=Payment(status="paid"))
+    shipment = Shipment(id="ord-s1", order_id=order.id, store="shop", carrier="ups", service="03",
+                        tracking_number="1Z1", tracking_url="https://ups.test/1Z1")
+    return order, shipment
+
+
+def _notify_hub(smtp_port):
+    from orderhub.config import parse_config
+    from orderhub.hub import Hub
+
+    return Hub(parse_config({"plugins": {"notify": {
+        "smtp": {"host": "127.0.0.1", "port": smtp_port, "sender": "shop@example.com"},
+        "templates": {"delivered": {"subject": "Order $order_number arrived", "body": "Via $carrier"}}}}}))
+
+
+def test_hook_on_shipment_milestone():
+    """The notify plugin queues one email per milestone it is configured for, with a stable key."""
+    from orderhub.steps import Outbox
+
+    hub = _notify_hub(25)
+    order, shipment = _milestone_fixtures()
+    outbox = Outbox()
+    hub.plugins.hook.on_shipment_milestone(order=order, shipment=shipment, milestone="delivered", outbox=outbox)
+    hub.plugins.hook.on_shipment_milestone(order=order, shipment=shipment, milestone="in_transit", outbox=outbox)
+    (push,) = outbox.pushes  # in_transit is not a configured milestone
+    assert push.key == "notify:ord-s1:delivered:email" and push.target == "plugin:notify"
+    assert push.payload["subject"] == "Order #1001 arrived" and push.payload["to"] == "ada@example.com"
+
+
+async def test_hook_deliver_push():
+    """A push for ``plugin:notify`` is delivered by the plugin's deliver_push: the email reaches the
+    SMTP server with the push key as its Message-ID seed."""
+    from orderhub.delivery import PluginTarget
+    from orderhub.sandbox.smtp import SmtpSink
+    from orderhub.steps import Outbox
+
+    sink = SmtpSink()
+    sink.start()
+    try:
+        hub = _notify_hub(sink.port)
+        order, shipment = _milestone_fixtures()
+        outbox = Outbox()
+        hub.plugins.hook.on_shipment_milestone(order=order, shipment=shipment, milestone="shipped", outbox=outbox)
+        (push,) = outbox.pushes
+        receipt = await PluginTarget(hub, "shop", push.target).deliver(push.kind, order, push.payload, key=push.key)
+        assert receipt["channel"] == "email"
+        (mail,) = sink.messages
+        assert mail["key"] == push.key and "1Z1" in mail["body"] and mail["to"] == ["ada@example.com"]
+        assert hub.plugins.hook.deliver_push(store="shop", target="plugin:other", kind="email", order=order,
+                                             payload={}, key="k") is None
+    finally:
+        sink.stop()

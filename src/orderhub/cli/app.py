@@ -14,7 +14,7 @@ from ..errors import ConfigError
 from ..hub import Hub
 from ..models import order_json_schema
 from ..plugins import PluginManager
-from . import inventory_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
+from . import inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
 from .context import ConfigOpt, JsonOpt, fail
 from .output import console, emit, print_json
 
@@ -32,6 +32,8 @@ app.command("run")(run_cmd.run)
 app.command("status")(run_cmd.status)
 app.command("demo")(sync_cmd.demo)
 app.command("sandbox")(sandbox_cmd.sandbox)
+app.command("rates")(logistics_cmd.rates)
+app.command("track")(logistics_cmd.track)
 
 STARTER = """\
 # orderhub configuration. Secrets are never written here: use "env:NAME" or "file:PATH".
