@@ -65,8 +65,7 @@ def test_sync_ships_tracks_delivers_and_notifies_once_per_milestone(tmp_path, cl
         assert choice["chosen"]["score"] is not None and len(choice["candidates"]) > 3
         assert any(c["rejected"] for c in choice["candidates"])
 
-        for hours in (31, 50):  # out for delivery, then every parcel's last milestone
-            # the operator's view: why this carrier, and where the parcel is
+        # the operator's view: why this carrier, and where the parcel is
         oid, number, carrier = rows(sqlite_url, "select order_id, tracking_number, carrier from shipments "
                                                 "where state = 'created' limit 1")[0]
         shown = cli("rates", oid, "--json", "-c", str(cfg))
@@ -78,7 +77,8 @@ def test_sync_ships_tracks_delivers_and_notifies_once_per_milestone(tmp_path, cl
         assert json.loads(tracked.stdout)["status"] == "info_received"
         assert cli("rates", oid, "-c", str(cfg)).returncode == 0
 
-        sb.advance(hours)
+        for hours in (31, 50):  # out for delivery, then every parcel's last milestone
+            sb.advance(hours)
             res = cli("sync", "--once", "--json", "-c", str(cfg), timeout=300)
             assert res.returncode == 0, res.stderr[-3000:]
         res = cli("sync", "--once", "--json", "-c", str(cfg), timeout=300)  # a rerun changes nothing
