@@ -91,18 +91,20 @@ def _handler(hub: Hub, store: str, target: str) -> Any:
 async def deliver_due(hub: Hub, store: str, *, limit: int = 500) -> DeliveryResult:
     """Send every due push of ``store`` once; failures are rescheduled or marked dead."""
     result = DeliveryResult()
+    tried: set[int] = set()  # each push at most once per call, even if it failed with Retry-After: 0
     while True:
         async with hub.engine.connect() as conn:
-            rows = await due_pushes(conn, store=store, limit=limit)
+            rows = [r for r in await due_pushes(conn, store=store, limit=limit + len(tried)) if r["id"] not in tried]
         if not rows:
             return result
         progressed = False
-        for row in rows:
+        for row in rows[:limit]:
+            tried.add(row["id"])
             if not await _claim(hub, row):
                 continue
             progressed = True
             await _deliver_one(hub, store, row, result)
-        if not progressed:  # a delivery may queue follow-ups (a label → the channel's fulfilment)
+        if not progressed:  # a delivery may queue follow-ups (a label → the channel's fulfilment): go on
             return result
 
 
