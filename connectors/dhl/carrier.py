@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from orderhub.carrier import Carrier, Label, Service, ShipmentRequest, TrackingResult
-from orderhub.errors import ConfigError, RecordError
+from orderhub.errors import ConfigError
 from orderhub.http import Limiter, TokenBucket
 from orderhub.mapping import decimal_json
 from orderhub.models import Rate
@@ -67,16 +67,9 @@ class Dhl(Carrier):
         return label
 
     async def track(self, numbers: list[str]) -> list[TrackingResult]:
-        out = []
-        for number in numbers:
-            try:
-                resp = await self.api().get("/track/shipments", params={"trackingNumber": number},
-                                            headers={"DHL-API-Key": self.secret("api_key")})
-            except RecordError as exc:
-                if exc.code != "not_found":
-                    raise
-                out.append(TrackingResult(number=number, status=mapping.S.PENDING, found=False,
-                                          error=f"DHL: {exc.message}"))
-                continue
-            out.append(mapping.tracking_from(decimal_json(resp.content), number))
-        return out
+        async def one(number: str) -> TrackingResult:
+            resp = await self.api().get("/track/shipments", params={"trackingNumber": number},
+                                        headers={"DHL-API-Key": self.secret("api_key")})
+            return mapping.tracking_from(decimal_json(resp.content), number)
+
+        return await self.track_each(numbers, one)

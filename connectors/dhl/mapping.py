@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from orderhub.carrier import Label, ShipmentRequest, TrackingResult
+from orderhub.carrier import Label, ShipmentRequest, TrackingResult, cm
 from orderhub.errors import RecordError
 from orderhub.mapping import amount
 from orderhub.models import Address, Rate, TrackingStatus
@@ -70,8 +70,8 @@ def rate_params(req: ShipmentRequest, account: str, when: datetime) -> dict[str,
             "originPostalCode": req.ship_from.postal_code or "", "originCityName": req.ship_from.city or "",
             "destinationCountryCode": req.ship_to.country, "destinationPostalCode": req.ship_to.postal_code or "",
             "destinationCityName": req.ship_to.city or "", "weight": round(req.weight_g / 1000, 3),
-            "length": max(1, round((p.length_mm or 10) / 10)), "width": max(1, round((p.width_mm or 10) / 10)),
-            "height": max(1, round((p.height_mm or 10) / 10)), "plannedShippingDate": when.date().isoformat(),
+            "length": cm(p.length_mm), "width": cm(p.width_mm),
+            "height": cm(p.height_mm), "plannedShippingDate": when.date().isoformat(),
             "isCustomsDeclarable": str(req.ship_from.country != req.ship_to.country).lower(),
             "unitOfMeasurement": "metric"}
 
@@ -121,9 +121,9 @@ def ship_request(req: ShipmentRequest, product: str, account: str, key: str, whe
         "customerDetails": {"shipperDetails": _party(req.ship_from, req.ship_from.phone),
                             "receiverDetails": _party(req.ship_to, req.recipient_phone, req.recipient_email)},
         "content": {"packages": [{"weight": round(p.weight_g / 1000, 3),
-                                  "dimensions": {"length": max(1, round((p.length_mm or 10) / 10)),
-                                                 "width": max(1, round((p.width_mm or 10) / 10)),
-                                                 "height": max(1, round((p.height_mm or 10) / 10))}}
+                                  "dimensions": {"length": cm(p.length_mm),
+                                                 "width": cm(p.width_mm),
+                                                 "height": cm(p.height_mm)}}
                                  for p in req.parcels],
                     "isCustomsDeclarable": req.ship_from.country != req.ship_to.country,
                     "description": f"Order {req.order_id}", "incoterm": "DAP", "unitOfMeasurement": "metric"},

@@ -64,12 +64,7 @@ class Fedex(Carrier):
     async def quote(self, req: ShipmentRequest, services: list[Service]) -> list[Rate]:
         resp = await self.authorized("POST", "/rate/v1/rates/quotes", json=mapping.rate_request(req, self.s.account_number),
                                      idempotent=True, headers={"X-locale": "en_US"})
-        rates = mapping.rates_from(decimal_json(resp.content), self.key, {s.code for s in services})
-        for r in rates:
-            svc = self.service(r.service)
-            if r.transit_days is None and svc:
-                r.transit_days = svc.transit_days
-        return rates
+        return mapping.rates_from(decimal_json(resp.content), self.key, {s.code for s in services})
 
     async def create_shipment(self, req: ShipmentRequest, rate: Rate, *, key: str) -> Label:
         resp = await self.authorized("POST", "/ship/v1/shipments",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from orderhub.carrier import Label, ShipmentRequest, TrackingResult, street
+from orderhub.carrier import Label, ShipmentRequest, TrackingResult, cm, street
 from orderhub.errors import RecordError
 from orderhub.mapping import amount
 from orderhub.models import Address, Rate, TrackingStatus
@@ -51,9 +51,9 @@ def _items(req: ShipmentRequest, key: str | None = None) -> list[dict[str, Any]]
     items = []
     for i, p in enumerate(req.parcels, 1):
         item: dict[str, Any] = {"sequenceNumber": i, "weight": {"units": "KG", "value": round(p.weight_g / 1000, 3)},
-                                "dimensions": {"length": max(1, round((p.length_mm or 10) / 10)),
-                                               "width": max(1, round((p.width_mm or 10) / 10)),
-                                               "height": max(1, round((p.height_mm or 10) / 10)), "units": "CM"}}
+                                "dimensions": {"length": cm(p.length_mm),
+                                               "width": cm(p.width_mm),
+                                               "height": cm(p.height_mm), "units": "CM"}}
         if req.insured_value:
             item["declaredValue"] = {"amount": float(req.insured_value / len(req.parcels)), "currency": req.currency}
         if key:

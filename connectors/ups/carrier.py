@@ -8,7 +8,6 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from orderhub.carrier import Carrier, Label, Service, ShipmentRequest, TrackingResult, expires_in
-from orderhub.errors import RecordError
 from orderhub.http import Limiter, TokenBucket
 from orderhub.models import Rate
 
@@ -63,13 +62,7 @@ class Ups(Carrier):
         resp = await self.authorized("POST", f"/api/rating/{self.s.api_version}/Shop",
                                      json=mapping.rate_request(req, self.s.account_number), idempotent=True,
                                      headers={"transId": uuid.uuid4().hex, "transactionSrc": self.s.transaction_src})
-        rates = mapping.rates_from(orjson.loads(resp.content), self.key, {s.code for s in services})
-        for r in rates:
-            svc = self.service(r.service)
-            r.service_name = svc.name if svc else r.service
-            if r.transit_days is None and svc:
-                r.transit_days = svc.transit_days
-        return rates
+        return mapping.rates_from(orjson.loads(resp.content), self.key, {s.code for s in services})
 
     async def create_shipment(self, req: ShipmentRequest, rate: Rate, *, key: str) -> Label:
         resp = await self.authorized("POST", f"/api/shipments/{self.s.api_version}/ship",
@@ -80,19 +73,11 @@ class Ups(Carrier):
         return label
 
     async def track(self, numbers: list[str]) -> list[TrackingResult]:
-        out = []
-        for number in numbers:
-            try:
-                resp = await self.authorized("GET", f"/api/track/v1/details/{number}",
-                                             params={"locale": "en_US", "returnSignature": "false"},
-                                             headers={"transId": uuid.uuid4().hex,
-                                                      "transactionSrc": self.s.transaction_src})
-            except RecordError as exc:
-                if exc.code != "not_found":
-                    raise
-                out.append(TrackingResult(number=number, status=mapping.S.PENDING, found=False,
-                                          error=f"UPS: {exc.message}"))
-                continue
-            out.append(mapping.tracking_from(orjson.loads(resp.content), number))
-        return out
+        async def one(number: str) -> TrackingResult:
+            resp = await self.authorized("GET", f"/api/track/v1/details/{number}",
+                                         params={"locale": "en_US", "returnSignature": "false"},
+                                         headers={"transId": uuid.uuid4().hex, "transactionSrc": self.s.transaction_src})
+            return mapping.tracking_from(orjson.loads(resp.content), number)
+
+        return await self.track_each(numbers, one)
 

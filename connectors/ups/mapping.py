@@ -48,8 +48,8 @@ def _packages(req: ShipmentRequest, *, rating: bool) -> list[dict[str, Any]]:
     for p in req.parcels:
         pkg: dict[str, Any] = {
             ("PackagingType" if rating else "Packaging"): {"Code": "02", "Description": p.packaging or "Package"},
-            "Dimensions": {"UnitOfMeasurement": {"Code": "CM"}, "Length": cm(p.length_mm), "Width": cm(p.width_mm),
-                           "Height": cm(p.height_mm)},
+            "Dimensions": {"UnitOfMeasurement": {"Code": "CM"}, "Length": str(cm(p.length_mm)),
+                           "Width": str(cm(p.width_mm)), "Height": str(cm(p.height_mm))},
             "PackageWeight": {"UnitOfMeasurement": {"Code": "KGS"}, "Weight": kg(p.weight_g)},
         }
         options: dict[str, Any] = {}

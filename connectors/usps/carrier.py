@@ -7,7 +7,6 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from orderhub.carrier import Carrier, Label, OAuthToken, Service, ShipmentRequest, TrackingResult, expires_in
-from orderhub.errors import RecordError
 from orderhub.http import Limiter, TokenBucket
 from orderhub.mapping import decimal_json
 from orderhub.models import Rate
@@ -77,9 +76,7 @@ class Usps(Carrier):
         for svc in services:
             resp = await self.authorized("POST", "/prices/v3/base-rates/search",
                                          json=mapping.price_request(req, svc.code), idempotent=True)
-            rate = mapping.rate_from(decimal_json(resp.content), self.key, svc.code, len(req.parcels))
-            rate.service_name, rate.transit_days = svc.name, svc.transit_days
-            out.append(rate)
+            out.append(mapping.rate_from(decimal_json(resp.content), self.key, svc.code, len(req.parcels)))
         return out
 
     async def create_shipment(self, req: ShipmentRequest, rate: Rate, *, key: str) -> Label:
@@ -91,15 +88,8 @@ class Usps(Carrier):
         return label
 
     async def track(self, numbers: list[str]) -> list[TrackingResult]:
-        out = []
-        for number in numbers:
-            try:
-                resp = await self.authorized("GET", f"/tracking/v3/tracking/{number}", params={"expand": "DETAIL"})
-            except RecordError as exc:
-                if exc.code != "not_found":
-                    raise
-                out.append(TrackingResult(number=number, status=mapping.S.PENDING, found=False,
-                                          error=f"USPS: {exc.message}"))
-                continue
-            out.append(mapping.tracking_from(decimal_json(resp.content), number))
-        return out
+        async def one(number: str) -> TrackingResult:
+            resp = await self.authorized("GET", f"/tracking/v3/tracking/{number}", params={"expand": "DETAIL"})
+            return mapping.tracking_from(decimal_json(resp.content), number)
+
+        return await self.track_each(numbers, one)

@@ -68,8 +68,12 @@ async def choose(hub: Any, conn: Any, order: Order, *, now: datetime) -> dict[st
             for c in by_service.values():
                 c.rejected = f"quote failed: {text}"
             continue
+        services_by_code = {s.code: s for s in svcs}
         for rate in answer:
             if rate.service in by_service:
+                svc = services_by_code[rate.service]
+                rate.service_name = rate.service_name or svc.name
+                rate.transit_days = rate.transit_days if rate.transit_days is not None else svc.transit_days
                 by_service[rate.service].rate = rate
         for c in by_service.values():
             if c.rate is None:

@@ -30,8 +30,8 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from .config import CarrierConfig
-from .errors import CapabilityNotSupported, ConfigError
+from .config import CarrierConfig, first_problem
+from .errors import CapabilityNotSupported, ConfigError, RecordError
 from .http import Limiter, NoLimit, StoreHttp
 from .models import Address, Parcel, Rate, TrackingEvent, TrackingStatus
 from .tracking import StatusTable
@@ -176,9 +176,8 @@ class Carrier:
         try:
             return cls.Settings.model_validate(config.options)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            sub = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"carriers.{key}.{sub}: {err['msg']}", key=f"carriers.{key}.{sub}") from None
+            sub, msg = first_problem(exc)
+            raise ConfigError(f"carriers.{key}.{sub}: {msg}", key=f"carriers.{key}.{sub}") from None
 
     @classmethod
     def make_limiter(cls, settings: BaseModel) -> Limiter:
@@ -234,6 +233,20 @@ class Carrier:
         """Tracking for up to ``tracking_batch`` numbers, one result per number."""
         raise CapabilityNotSupported(f"{self.name} cannot track")
 
+    async def track_each(self, numbers: list[str], fetch: Callable[[str], Awaitable[TrackingResult]]) -> list[TrackingResult]:
+        """For APIs that track one number per call: ``fetch`` each; a 404 means the carrier does
+        not know the number (yet), which is a result, not an error."""
+        out = []
+        for number in numbers:
+            try:
+                out.append(await fetch(number))
+            except RecordError as exc:
+                if exc.code != "not_found":
+                    raise
+                out.append(TrackingResult(number=number, status=TrackingStatus.PENDING, found=False,
+                                          error=f"{self.name.upper()}: {exc.message}"))
+        return out
+
     def parse_webhook(self, headers: dict[str, str], body: bytes) -> list[TrackingResult]:
         """Verify and read a tracking webhook the carrier pushed."""
         raise CapabilityNotSupported(f"{self.name} does not send tracking webhooks")
@@ -253,8 +266,9 @@ def lb(grams: int) -> Decimal:
     return (Decimal(max(grams, 1)) / Decimal("453.59237")).quantize(Decimal("0.01"))
 
 
-def cm(mm: int | None) -> str:
-    return str(max(1, round((mm or 10) / 10)))
+def cm(mm: int | None) -> int:
+    """Whole centimetres, at least 1 (an unknown side counts as 1 cm)."""
+    return max(1, round((mm or 10) / 10))
 
 
 def inches(mm: int | None) -> Decimal:

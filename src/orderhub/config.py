@@ -295,6 +295,12 @@ class Config(_Section):
         return url
 
 
+def first_problem(exc: ValidationError) -> tuple[str, str]:
+    """The dotted key and message of a validation error's first problem (for errors that name the key)."""
+    err = exc.errors()[0]
+    return ".".join(str(p) for p in err["loc"]), err["msg"]
+
+
 def _format_validation_error(exc: ValidationError) -> str:
     lines = []
     for err in exc.errors():

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import orjson
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from .config import StoreConfig
+from .config import StoreConfig, first_problem
 from .errors import CapabilityNotSupported, ConfigError, RecordError
 from .http import Limiter, NoLimit, StoreHttp
 from .models import Order
@@ -93,9 +93,8 @@ class Connector:
         try:
             return cls.Settings.model_validate(config.options)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            key = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"stores.{store}.{key}: {err['msg']}", store=store, key=key) from None
+            key, msg = first_problem(exc)
+            raise ConfigError(f"stores.{store}.{key}: {msg}", store=store, key=key) from None
 
     @classmethod
     def make_limiter(cls, settings: BaseModel) -> Limiter:

@@ -13,13 +13,12 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
 
 from .db import orders as order_store
 from .db.common import utcnow
 from .db.inventory import available
 from .db.pushes import due_pushes, mark_delivered, mark_failed
-from .db.schema import orders, pushes
+from .db.schema import pushes
 from .errors import CapabilityNotSupported, ConfigError, RecordError, TransientError
 from .hub import Hub
 from .logging import get_logger
@@ -115,9 +114,7 @@ async def _deliver_one(hub: Hub, store: str, row: dict[str, Any], result: Delive
     try:
         if row["order_id"]:
             async with hub.engine.connect() as conn:
-                data = (await conn.execute(sa.select(orders.c.data, orders.c.status)
-                                           .where(orders.c.id == row["order_id"]))).one()
-            order = Order.model_validate(data.data)
+                order = await order_store.get_order(conn, row["order_id"])
         payload = row["payload"]
         if row["kind"] == "stock":  # the level at the moment of sending: a burst sends the latest once
             async with hub.engine.connect() as conn:

@@ -13,14 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from .carrier import Label, TrackingResult
 from .db import orders as order_store
 from .db import shipments as ship_db
 from .db.common import utcnow
 from .db.pushes import queue_push
-from .db.schema import orders
 from .errors import CapabilityNotSupported, ConfigError, IllegalTransition, TransientError
 from .hub import Hub
 from .lifecycle import OrderStatus, can_move
@@ -49,13 +46,6 @@ def shipment_model(row: dict[str, Any]) -> Shipment:
                     events=[TrackingEvent.model_validate(e) for e in row.get("events") or []],
                     promised_at=row.get("promised_at"), shipped_at=row.get("shipped_at"),
                     delivered_at=row.get("delivered_at"))
-
-
-async def _order(conn: Any, order_id: str) -> Order:
-    row = (await conn.execute(sa.select(orders.c.data, orders.c.status).where(orders.c.id == order_id))).one()
-    order = Order.model_validate(row.data)
-    order.status = OrderStatus(row.status)
-    return order
 
 
 async def announce(conn: Any, hub: Hub, order: Order, shipment: Shipment, milestone: str) -> int:
@@ -91,7 +81,7 @@ async def record_label(conn: Any, hub: Hub, sid: str, label: Label, notices: lis
         return False
     row = await ship_db.get(conn, sid)
     assert row is not None
-    order = await _order(conn, row["order_id"])
+    order = await order_store.get_order(conn, row["order_id"])
     carrier = hub.carrier(row["carrier"])
     await _move(conn, order, OrderStatus.SHIPPED, f"carrier:{row['carrier']}",
                 f"label {label.tracking_number} ({row['carrier']} {row['service']})", notices)
@@ -131,7 +121,7 @@ async def apply_tracking(conn: Any, hub: Hub, row: dict[str, Any], result: Track
         on_time = row.get("promised_at") is None or delivered_at <= row["promised_at"]
         await ship_db.record_delivery(conn, row["carrier"], row["route"], on_time)
     await ship_db.update(conn, row["id"], **values)
-    order = await _order(conn, row["order_id"])
+    order = await order_store.get_order(conn, row["order_id"])
     shipment = shipment_model({**row, **values})
     if status in ORDER_STATE:
         await _move(conn, order, ORDER_STATE[status], f"carrier:{row['carrier']}",
@@ -222,7 +212,7 @@ async def check_delays(hub: Hub, store: str, *, now: datetime) -> int:
                                          now=now):
             if not await ship_db.mark_delayed(conn, row["id"]):
                 continue
-            order = await _order(conn, row["order_id"])
+            order = await order_store.get_order(conn, row["order_id"])
             await order_store.add_event(conn, order.id, "delayed", "logistics",
                                         data={"number": row["tracking_number"], "promised_at":
                                               row["promised_at"].isoformat() if row.get("promised_at") else None})

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .config import first_problem
 from .errors import ConfigError
 from .lifecycle import OrderStatus
 from .models import Order
@@ -121,9 +122,8 @@ class Step:
         try:
             options = cls.Options.model_validate(raw_options)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            sub = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"{key}.{sub}: {err['msg']}", key=key) from None
+            sub, msg = first_problem(exc)
+            raise ConfigError(f"{key}.{sub}: {msg}", key=key) from None
         return cls(store, options)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:

@@ -34,18 +34,13 @@ def sandbox_config_toml(stores: dict[str, dict[str, Any]], *, db: str = "sqlite:
     lines = ["# Written by `orderhub sandbox`: every store and carrier points at the loopback sandbox.",
              "[database]", f'url = "{db}"', "", "[runtime]", 'executor_id = "sandbox-worker"', "",
              "[logging]", 'level = "warning"', ""]
-    for name, sc in stores.items():
-        lines.append(f"[stores.{name}]")
-        lines += [f"{k} = {toml_value(v)}" for k, v in sc.items() if v is not None]
-        lines += [f"chain = {chain}", ""]
-    for name, cc in (carriers or {}).items():
-        lines.append(f"[carriers.{name}]")
-        lines += [f"{k} = {toml_value(v)}" for k, v in cc.items() if v is not None]
-        lines.append("")
-    for name, pc in (plugins or {}).items():
-        lines.append(f"[plugins.{name}]")
-        lines += [f"{k} = {toml_value(v)}" for k, v in pc.items() if v is not None]
-        lines.append("")
+    for section, tables in (("stores", stores), ("carriers", carriers or {}), ("plugins", plugins or {})):
+        for name, values in tables.items():
+            lines.append(f"[{section}.{name}]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in values.items() if v is not None]
+            if section == "stores":
+                lines.append(f"chain = {chain}")
+            lines.append("")
     return "\n".join(lines)
 
 

@@ -201,6 +201,14 @@ async def load_order(conn: Any, oid: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+async def get_order(conn: Any, oid: str) -> Order:
+    """The canonical order with its current lifecycle status."""
+    row = (await conn.execute(sa.select(orders.c.data, orders.c.status).where(orders.c.id == oid))).one()
+    order = Order.model_validate(row.data)
+    order.status = OrderStatus(row.status)
+    return order
+
+
 async def find_order(conn: Any, ref: str) -> dict[str, Any] | None:
     """By hub id, or by ``store:external_id`` / external id / order number when unambiguous."""
     row = await load_order(conn, ref)

@@ -16,6 +16,14 @@ from .woocommerce import WooShop
 SHOPIFY_API_VERSION = "2025-01"
 
 
+def _secret_file(secrets_dir: Path, name: str, value: str) -> str:
+    """Write a sandbox credential as a private file; return its ``file:`` reference."""
+    path = secrets_dir / name
+    path.write_text(value)
+    path.chmod(0o600)
+    return f"file:{path}"
+
+
 class Sandbox:
     def __init__(self, *, shopify: int = 2, woocommerce: int = 1, orders: int = 1000, malformed: float = 0.01,
                  seed: int = 1, latency: float = 0.0, woo_rate: float = 25.0,
@@ -132,23 +140,16 @@ class Sandbox:
     def carrier_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
         """``[carriers.*]`` tables pointing at the emulators; secrets written as files."""
         secrets_dir.mkdir(parents=True, exist_ok=True)
-
-        def secret(name: str, value: str) -> str:
-            path = secrets_dir / name
-            path.write_text(value)
-            path.chmod(0o600)
-            return f"file:{path}"
-
         out: dict[str, dict[str, Any]] = {}
         for name, desk in self.carriers.items():
             base = {"connector": name, "base_url": f"{self.url}/{name}", "http_attempts": 6}
             if name == "dhl":
-                creds = {"api_key": secret("dhl.api_key", desk.client_id),
-                         "api_secret": secret("dhl.api_secret", desk.client_secret)}
+                creds = {"api_key": _secret_file(secrets_dir, "dhl.api_key", desk.client_id),
+                         "api_secret": _secret_file(secrets_dir, "dhl.api_secret", desk.client_secret)}
                 base["tracking_calls_per_second"] = 200.0
             else:
-                creds = {"client_id": secret(f"{name}.client_id", desk.client_id),
-                         "client_secret": secret(f"{name}.client_secret", desk.client_secret)}
+                creds = {"client_id": _secret_file(secrets_dir, f"{name}.client_id", desk.client_id),
+                         "client_secret": _secret_file(secrets_dir, f"{name}.client_secret", desk.client_secret)}
                 base["requests_per_second"] = 200.0
             out[name] = {**base, "credentials": creds}
         return out
@@ -159,10 +160,7 @@ class Sandbox:
         stores: dict[str, dict[str, Any]] = {}
 
         def secret(name: str, value: str) -> str:
-            path = secrets_dir / name
-            path.write_text(value)
-            path.chmod(0o600)
-            return f"file:{path}"
+            return _secret_file(secrets_dir, name, value)
 
         for name, shop in self.shops.items():
             if isinstance(shop, ShopifyShop):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -29,8 +28,7 @@ class DhlDesk(CarrierDesk):
             if req.headers.get("dhl-api-key") != self.client_id:
                 return Response.json({"status": 401, "title": "Unauthorized", "detail": "Invalid API key."}, 401)
             return self.track(req.arg("trackingNumber") or "")
-        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        if req.headers.get("authorization") != f"Basic {expected}":
+        if not self.basic_ok(req):
             return Response.json({"status": 401, "title": "Unauthorized", "detail": "Invalid credentials"}, 401)
         if path == "/mydhlapi/rates" and req.method == "GET":
             return self.rate(req)
