@@ -57,16 +57,17 @@ def sandbox(
     write_config: Annotated[Path | None, typer.Option("--write-config", help="Write an orderhub config for these "
                                                       "shops (secrets beside it) and keep serving.")] = None,
 ) -> None:
-    """Serve emulated Shopify and WooCommerce shops on loopback until interrupted."""
+    """Serve emulated Shopify and WooCommerce shops, and UPS, FedEx, DHL and USPS, on loopback until interrupted."""
     from ..sandbox import Sandbox
 
     sb = Sandbox(shopify=shops, woocommerce=woo, orders=orders, malformed=malformed, latency=latency,
                  shopify_bucket=bucket, shopify_leak=leak)
     url = sb.start(port)
-    console.print(f"sandbox on {url}: " + ", ".join(f"{n} ({type(s).__name__})" for n, s in sb.shops.items()))
+    console.print(f"sandbox on {url}: " + ", ".join(f"{n} ({type(s).__name__})" for n, s in sb.shops.items())
+                  + f"; carriers {', '.join(sb.carriers)}; advance their clock: POST {url}/_sandbox/carriers/advance")
     if write_config:
-        stores = sb.store_configs(write_config.parent / "secrets")
-        write_config.write_text(sandbox_config_toml(stores))
+        secrets = write_config.parent / "secrets"
+        write_config.write_text(sandbox_config_toml(sb.store_configs(secrets), carriers=sb.carrier_configs(secrets)))
         console.print(f"wrote {write_config}; try: orderhub sync --once -c {write_config}")
     console.print(f"summary: {url}/_sandbox/summary   (Ctrl-C to stop)")
     try:
