@@ -50,6 +50,10 @@ class ChainResult:
                 "retry_later": self.retry_later, "pushes_queued": self.pushes_queued}
 
 
+_LEAVE_PENDING = (orders.update().where(orders.c.id == sa.bindparam("b_id"))
+                  .values(chain_pending=False, chain_step=sa.bindparam("b_step")))
+
+
 async def pending_order_ids(conn: Any, store: str, limit: int, after: str = "") -> list[str]:
     q = (sa.select(orders.c.id).where(orders.c.store == store, orders.c.chain_pending.is_(True), orders.c.id > after)
          .order_by(orders.c.id).limit(limit))
@@ -61,26 +65,28 @@ async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after:
     result = ChainResult()
     links = hub.chain(store)
     sc = hub.store_config(store)
-    q = (sa.select(orders.c.id, orders.c.status, orders.c.data, orders.c.chain_step)
+    q = (sa.select(orders.c.id, orders.c.status, sa.cast(orders.c.data, sa.Text).label("data"), orders.c.chain_step)
          .where(orders.c.store == store, orders.c.chain_pending.is_(True), orders.c.id > after)
          .order_by(orders.c.id).limit(limit))
     rows = (await conn.execute(q)).all()
     timings: list[dict[str, Any]] = []
     stock: set[str] = set()
+    done: list[dict[str, Any]] = []  # orders that leave the pending list, written in one statement
     last = after
     for row in rows:
         last = row.id
         result.processed += 1
-        order = Order.model_validate(row.data)
+        order = Order.model_validate_json(row.data)  # the stored text straight into pydantic's parser
         order.status = OrderStatus(row.status)
         if order.status in TERMINAL or order.status is OrderStatus.ON_HOLD:
-            await conn.execute(orders.update().where(orders.c.id == row.id).values(chain_pending=False))
+            done.append({"b_id": row.id, "b_step": row.chain_step})
             continue
         outcome = await _run_order(conn, hub, store, sc, links, order, row.chain_step, result, timings, stock)
         if outcome == "completed":
             result.completed += 1
-            await conn.execute(orders.update().where(orders.c.id == row.id)
-                               .values(chain_pending=False, chain_step=len(links)))
+            done.append({"b_id": row.id, "b_step": len(links)})
+    if done:
+        await conn.execute(_LEAVE_PENDING, done)
     if timings:
         await conn.execute(step_runs.insert(), timings)
     for sku in sorted(stock):

@@ -74,6 +74,9 @@ class Connector:
     Settings: ClassVar[type[BaseModel]] = NoSettings
     #: Credential names this connector needs, as the platform names them.
     credentials: ClassVar[tuple[str, ...]] = ()
+    #: The hub asks for the next page while it stores the current one (``fetch_orders`` must then
+    #: depend on its cursor only). Set False for a source that cannot take an early request.
+    read_ahead: ClassVar[bool] = True
 
     def __init__(self, store: str, config: StoreConfig, *, secrets: dict[str, SecretStr] | None = None,
                  http: StoreHttp | None = None, base_dir: Path | None = None) -> None:

@@ -5,14 +5,16 @@ All of it happens in the caller's transaction, so a page's orders and its cursor
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from .connector import Connector, Page, RawRecord
 from .db import orders as order_store
-from .db.common import payload_hash
+from .db.common import canonical_json, hash_json
 from .db.inventory import record_store_skus
 from .db.orders import Ingested, Notice
 from .db.quarantine import quarantine_record
@@ -21,6 +23,8 @@ from .logging import get_logger
 
 log = get_logger()
 ORDERS_STREAM = "orders"
+#: Normalizing is CPU work that does not wait on anything; it gives the event loop a turn this often.
+YIELD_EVERY = 20
 
 
 @dataclass
@@ -60,7 +64,8 @@ def normalize(connector: Connector, record: RawRecord) -> Ingested:
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise RecordError(f"cannot map payload: {type(exc).__name__}: {exc}", code="unmappable",
                           external_id=record.external_id, location=record.location) from None
-    return Ingested(order=order, raw=record.raw, payload_hash=payload_hash(record.raw))
+    body = canonical_json(record.raw)  # serialized once: hashed here, stored as it is by upsert_orders
+    return Ingested(order=order, raw=orjson.Fragment(body), payload_hash=hash_json(body))
 
 
 async def ingest_records(conn: Any, connector: Connector, records: list[RawRecord],
@@ -68,7 +73,9 @@ async def ingest_records(conn: Any, connector: Connector, records: list[RawRecor
     result = PageResult()
     good: list[Ingested] = []
     bad: list[tuple[RawRecord, OrderhubError]] = list(rejects)
-    for rec in records:
+    for i, rec in enumerate(records):
+        if i % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # let a read-ahead of the next page send and receive meanwhile
         try:
             good.append(normalize(connector, rec))
         except RecordError as exc:

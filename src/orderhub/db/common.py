@@ -22,9 +22,18 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def canonical_json(raw: Any) -> bytes:
+    """A payload as JSON with sorted keys: what its hash is taken of, and what is stored."""
+    return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+
+
 def payload_hash(raw: Any) -> str:
     """Hash of a raw payload with sorted keys, so key order never makes a new version."""
-    return hashlib.sha256(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hash_json(canonical_json(raw))
+
+
+def hash_json(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 def insert_ignoring_conflicts(conn: Any, table: sa.Table, *index_elements: str) -> Any:

@@ -24,10 +24,11 @@ Notice = tuple[str, dict[str, Any]]
 
 @dataclass(slots=True)
 class Ingested:
-    """One normalized order with the raw payload it came from."""
+    """One normalized order with the raw payload it came from (a dict, or already serialized as an
+    ``orjson.Fragment``: the JSON columns' serializer is orjson, which embeds a fragment as it is)."""
 
     order: Order
-    raw: dict[str, Any]
+    raw: Any
     payload_hash: str
 
 

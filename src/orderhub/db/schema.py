@@ -39,7 +39,7 @@ orders = sa.Table(
     sa.Column("chain_pending", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("store", "external_id"),
     sa.Index(None, "store", "status"),
-    sa.Index(None, "chain_pending", "store"),
+    sa.Index(None, "store", "chain_pending", "id"),  # the chain reads pending orders in id order
 )
 
 order_versions = sa.Table(
