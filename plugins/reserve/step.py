@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from orderhub.db.inventory import reserve_order
+from typing import Any
+
+from orderhub.db.inventory import lock_levels, reserve_order
 from orderhub.lifecycle import OrderStatus
 from orderhub.models import Order
 from orderhub.steps import Reason, Step, StepContext, StepResult
@@ -10,6 +12,9 @@ from orderhub.steps import Reason, Step, StepContext, StepResult
 
 class Reserve(Step):
     name: ClassVar[str] = "reserve"
+
+    async def before_batch(self, conn: Any, orders: list[Order]) -> None:
+        await lock_levels(conn, orders, self.hub.store_config(self.store).locations)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         sc = ctx.store_config

@@ -72,12 +72,18 @@ async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after:
     timings: list[dict[str, Any]] = []
     stock: set[str] = set()
     done: list[dict[str, Any]] = []  # orders that leave the pending list, written in one statement
-    last = after
+    last = rows[-1].id if rows else after
+    batch = []
     for row in rows:
-        last = row.id
-        result.processed += 1
         order = Order.model_validate_json(row.data)  # the stored text straight into pydantic's parser
         order.status = OrderStatus(row.status)
+        batch.append((row, order))
+    runnable = [o for _, o in batch if o.status not in TERMINAL and o.status is not OrderStatus.ON_HOLD]
+    if runnable:
+        for link in links:
+            await link.step.before_batch(conn, runnable)
+    for row, order in batch:
+        result.processed += 1
         if order.status in TERMINAL or order.status is OrderStatus.ON_HOLD:
             done.append({"b_id": row.id, "b_step": row.chain_step})
             continue
@@ -104,7 +110,10 @@ async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any],
         outcome = "continue"
         try:
             step_result = await link.step.run(order, ctx)
-        except ConfigError:
+        except (ConfigError, sa.exc.DBAPIError):
+            # A database error has aborted the batch's transaction (a deadlock with another store's
+            # batch, say): nothing more can be written in it. The whole batch is rolled back and
+            # run again by the caller, rather than held in a transaction that can no longer commit.
             raise
         except Exception as exc:  # every other failure is handled per policy, never lost
             step_result = None

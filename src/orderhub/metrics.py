@@ -44,6 +44,8 @@ class Metrics:
         self.tracking = Counter("orderhub_tracking", "Shipments tracked, by carrier and result (checked, failed, "
                                 "delayed)", ["carrier", "result"], registry=r)
         self.syncs = Counter("orderhub_syncs", "Store syncs by result", ["store", "result"], registry=r)
+        self.db_conflicts = Counter("orderhub_db_conflicts", "Chain batches rolled back by a deadlock or "
+                                    "serialization failure and run again", ["store"], registry=r)
         self.queue_depth = Gauge("orderhub_queue_depth", "Work waiting, per store and queue", ["store", "queue"],
                                  registry=r)
         self.oldest_pending = Gauge("orderhub_oldest_pending_seconds", "Age of the oldest waiting work",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import random
 import time
 from contextlib import closing
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 from dbos import DBOS, SetEnqueueOptions, SetWorkflowID
 
 from .chain import run_chain_batch
-from .db.common import utcnow
+from .db.common import is_write_conflict, utcnow
 from .db.engine import sync_url
 from .db import stores as stores_db
 from .delivery import deliver_due
@@ -35,6 +36,8 @@ from .logging import get_logger
 
 log = get_logger()
 STORE_QUEUE = "orderhub_store_io"
+#: A chain batch that loses a deadlock or serialization race is rolled back and run again this often.
+CONFLICT_ATTEMPTS = 5
 SYNC_WORKFLOW = "orderhub.sync_store"
 _runtime: Runtime | None = None
 
@@ -74,8 +77,18 @@ async def ingest_next_page(store: str) -> dict[str, Any]:
 @DBOS.step(name="orderhub.chain_next_batch")
 async def chain_next_batch(store: str, after: str) -> dict[str, Any]:
     hub = _rt().hub
-    async with hub.engine.begin() as conn:
-        result, last = await run_chain_batch(conn, hub, store, limit=hub.config.runtime.batch_size, after=after)
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            async with hub.engine.begin() as conn:
+                result, last = await run_chain_batch(conn, hub, store, limit=hub.config.runtime.batch_size,
+                                                     after=after)
+            break
+        except Exception as exc:
+            if not is_write_conflict(exc) or attempt == CONFLICT_ATTEMPTS:
+                raise
+            hub.metrics.db_conflicts.labels(store).inc()
+            log.warning("chain_batch_conflict", store=store, attempt=attempt, error=str(exc.__cause__ or exc)[:200])
+            await asyncio.sleep(random.uniform(0.05, 0.2) * attempt)
     await hub.notify(result.notices)
     hub.metrics.observe_chain(store, result.summary(), result.durations)
     hub.metrics.observe_notices(result.notices)

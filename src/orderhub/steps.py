@@ -129,6 +129,13 @@ class Step:
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         raise NotImplementedError
 
+    async def before_batch(self, conn: Any, orders: list[Order]) -> None:
+        """Called once per chain batch, in its transaction, before any order of it is run.
+
+        A step that updates rows other stores' batches also update (stock levels, say) locks them
+        here, all at once and in one fixed order: rows taken order by order, in whatever order the
+        orders name them, deadlock against a concurrent batch on PostgreSQL."""
+
     async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:
         """Deliver a push this step queued (``target="step:<name>"``). Return a receipt."""
         raise NotImplementedError(f"step {self.name} queued a push but cannot deliver it")

@@ -51,3 +51,15 @@ async def inserted(conn: Any, stmt: Any, table: sa.Table) -> bool:
 
 def dialect_name(conn: Any) -> str:
     return conn.dialect.name if hasattr(conn, "dialect") else conn.bind.dialect.name
+
+
+#: SQLSTATEs of a transaction PostgreSQL gave up so that another could go on: run it again.
+_CONFLICT_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def is_write_conflict(exc: BaseException) -> bool:
+    """A transaction that lost a race with another (not a fault of its own): retrying it is right."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return state in _CONFLICT_STATES or "database is locked" in str(exc.orig)

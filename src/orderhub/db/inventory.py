@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..models import InventoryLevel, Order
-from .common import insert_ignoring_conflicts, utcnow
+from .common import dialect_name, insert_ignoring_conflicts, utcnow
 from .orders import Notice
 from .schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
 
@@ -140,6 +140,18 @@ def _wanted(order: Order) -> dict[str, int]:
         if li.sku and li.requires_shipping and li.quantity > 0:
             wanted[li.sku] = wanted.get(li.sku, 0) + li.quantity - li.fulfilled_quantity
     return {k: v for k, v in wanted.items() if v > 0}
+
+
+async def lock_levels(conn: Any, orders: list[Order], locations: list[str]) -> None:
+    """Lock the stock rows these orders may reserve from, sorted by SKU and location, so that
+    concurrent batches queue for them instead of deadlocking (PostgreSQL; SQLite has one writer)."""
+    if dialect_name(conn) != "postgresql":
+        return
+    skus = sorted({sku for o in orders for sku in _wanted(o)})
+    if skus:
+        await conn.execute(sa.select(inventory.c.sku).where(inventory.c.sku.in_(skus),
+                                                            inventory.c.location.in_(locations))
+                           .order_by(inventory.c.sku, inventory.c.location).with_for_update())
 
 
 async def _take(conn: Any, sku: str, location: str, quantity: int) -> bool:
