@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import httpx
+import orjson
 import pytest
 
 from orderhub.errors import ConfigError, RecordError, TransientError
@@ -129,3 +130,17 @@ async def test_circuit_opens_after_consecutive_failures_and_half_opens():
     assert exc.value.code == "circuit_open" and len(seen) == 3  # nothing sent while open
     clock.now += 31
     assert breaker.state == "half_open"
+
+
+async def test_a_json_body_cut_short_is_retried_not_taken_for_bad_data():
+    whole = b'{"orders": [{"id": 1}, {"id": 2}]}'
+    http, seen, _ = adapter([httpx.Response(200, content=whole[:17]), httpx.Response(200, content=whole)])
+    resp, body = await http.get_json("/orders.json")
+    assert body == {"orders": [{"id": 1}, {"id": 2}]} and len(seen) == 2 and resp.status_code == 200
+
+
+async def test_a_cut_body_of_an_unsafe_write_is_not_sent_again():
+    http, seen, _ = adapter([httpx.Response(200, content=b'{"fulfil')])
+    with pytest.raises(TransientError) as info:
+        await http.request("POST", "/fulfillments.json", json={}, parse=orjson.loads)
+    assert info.value.code == "malformed_response" and "cut short" in info.value.message and len(seen) == 1

@@ -59,12 +59,11 @@ class ShopifyConnector(Connector):
         else:
             params = {"status": "any", "limit": self.s.page_size, "updated_at_min": since, "order": "updated_at asc"}
         try:
-            resp = await self.api().get(self._path("/orders.json"), params=params, headers=self._headers())
+            resp, body = await self.api().get_json(self._path("/orders.json"), params=params, headers=self._headers())
         except RecordError as exc:
             if page_info and exc.context.get("status") == 400:  # an expired page_info: restart the pass
                 return await self.fetch_orders(orjson.dumps({"since": since}).decode())
             raise
-        body = orjson.loads(resp.content)
         orders = body.get("orders") or []
         records = [RawRecord(o, external_id=str(o.get("id")), location=f"orders.json order {o.get('id')}")
                    for o in orders]
@@ -103,8 +102,9 @@ class ShopifyConnector(Connector):
         """Fulfil every open fulfillment order with the tracking info. Read back first: a fulfilment
         that already went through (a retry after a lost response) is not created twice."""
         api = self.api()
-        resp = await api.get(self._path(f"/orders/{order.external_id}/fulfillment_orders.json"), headers=self._headers())
-        fos = orjson.loads(resp.content).get("fulfillment_orders") or []
+        _, listed = await api.get_json(self._path(f"/orders/{order.external_id}/fulfillment_orders.json"),
+                                       headers=self._headers())
+        fos = listed.get("fulfillment_orders") or []
         open_ids = [fo["id"] for fo in fos if fo.get("status") in ("open", "in_progress")]
         if not open_ids:
             return {"already_fulfilled": True, "fulfillment_orders": [fo["id"] for fo in fos]}
@@ -151,8 +151,8 @@ class ShopifyConnector(Connector):
             url: str | None = self._path("/products.json")
             params: dict[str, Any] | None = {"limit": 250, "fields": "id,variants"}
             while url:
-                resp = await self.api().get(url, params=params, headers=self._headers())
-                for p in orjson.loads(resp.content).get("products") or []:
+                resp, listed = await self.api().get_json(url, params=params, headers=self._headers())
+                for p in listed.get("products") or []:
                     for v in p.get("variants") or []:
                         if v.get("sku"):
                             items[v["sku"]] = int(v["inventory_item_id"])

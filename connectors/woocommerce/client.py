@@ -59,8 +59,7 @@ class WooCommerceConnector(Connector):
         after, page = state["after"], int(state.get("page", 1))
         params = {"modified_after": after, "dates_are_gmt": "true", "orderby": "modified", "order": "asc",
                   "per_page": self.s.page_size, "page": page, "status": "any"}
-        resp = await self.api().get(f"{API}/orders", params=params, headers=self._headers())
-        orders = orjson.loads(resp.content)
+        resp, orders = await self.api().get_json(f"{API}/orders", params=params, headers=self._headers())
         if not isinstance(orders, list):
             raise RecordError("orders response is not a list", code="invalid_payload", store=self.store)
         records = [RawRecord(o, external_id=str(o.get("id")), location=f"orders page {page} order {o.get('id')}")
@@ -126,8 +125,7 @@ class WooCommerceConnector(Connector):
     async def push_stock(self, payload: dict[str, Any], *, key: str) -> Any:
         sku = payload["sku"]
         if sku not in self._products:
-            resp = await self.api().get(f"{API}/products", params={"sku": sku}, headers=self._headers())
-            found = orjson.loads(resp.content)
+            _, found = await self.api().get_json(f"{API}/products", params={"sku": sku}, headers=self._headers())
             if not found:
                 raise RecordError(f"no WooCommerce product has SKU {sku!r}", code="unknown_sku", store=self.store)
             self._products[sku] = int(found[0]["id"])

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
+import orjson
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_after_delay
 
 from .errors import ConfigError, RecordError, TransientError
@@ -246,7 +247,11 @@ class StoreHttp:
 
     async def request(self, method: str, url: str, *, params: Any = None, json: Any = None,
                       content: bytes | None = None, headers: dict[str, str] | None = None,
-                      idempotent: bool | None = None, idempotency_key: str | None = None) -> httpx.Response:
+                      idempotent: bool | None = None, idempotency_key: str | None = None,
+                      parse: Callable[[bytes], Any] | None = None) -> httpx.Response:
+        """One request with pacing, retries and typed errors. With ``parse``, a 2xx body is parsed
+        inside the attempt (the result is in ``response.extensions["orderhub.body"]``): a body cut
+        short on the way is then retried like a dropped connection, not mistaken for bad data."""
         method = method.upper()
         headers = dict(headers or {})
         if idempotency_key:
@@ -276,6 +281,18 @@ class StoreHttp:
                 raise _Retry(err, None, False) from None
             self.limiter.observe(resp)
             if resp.status_code < 400:
+                if parse is not None:
+                    try:
+                        resp.extensions["orderhub.body"] = parse(resp.content)
+                    except ValueError as exc:
+                        self._failed()
+                        err = TransientError(f"{self.store}: the body of {method} {url} is not valid JSON "
+                                             f"({len(resp.content)} bytes; cut short?): {exc}",
+                                             code="malformed_response", store=self.store,
+                                             request=f"{method} {url}")
+                        if not safe:
+                            raise err from None
+                        raise _Retry(err, None, False) from None
                 self.breaker.success()
                 return resp
             try:
@@ -318,6 +335,12 @@ class StoreHttp:
 
     async def get(self, url: str, **kw: Any) -> httpx.Response:
         return await self.request("GET", url, **kw)
+
+    async def get_json(self, url: str, *, parse: Callable[[bytes], Any] = orjson.loads,
+                       **kw: Any) -> tuple[httpx.Response, Any]:
+        """GET and parse the JSON body (retried when it arrives cut short); the response and the body."""
+        resp = await self.request("GET", url, parse=parse, **kw)
+        return resp, resp.extensions["orderhub.body"]
 
     async def post(self, url: str, **kw: Any) -> httpx.Response:
         return await self.request("POST", url, **kw)

@@ -288,9 +288,11 @@ async def stock_changed(conn: Any, sku: str, notices: list[Notice]) -> None:
     stores = (await conn.execute(sa.select(store_skus.c.store).where(store_skus.c.sku == sku))).scalars().all()
     for store in stores:
         prefix = f"stock:{store}:{sku}:"
+        # Coalesce with a push still waiting, not with one being sent: that one may have read the
+        # level before this change, and the channel would keep the old level until the next change.
         pending = (await conn.execute(sa.select(pushes.c.id).where(
-            pushes.c.status == "pending", pushes.c.store == store, pushes.c.kind == "stock",
-            pushes.c.key.startswith(prefix, autoescape=True)).limit(1))).first()
+            pushes.c.status == "pending", pushes.c.claimed_by.is_(None), pushes.c.store == store,
+            pushes.c.kind == "stock", pushes.c.key.startswith(prefix, autoescape=True)).limit(1))).first()
         if pending is None:
             now = utcnow()
             await conn.execute(pushes.insert().values(

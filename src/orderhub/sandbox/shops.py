@@ -29,7 +29,8 @@ class Faults:
     storm: float = 0.0               # answer 429 whatever the bucket says
     storm_retry_after: float = 1.0   # seconds named in a storm's Retry-After
     drop_rate: float = 0.0           # apply a write, then drop the connection without answering
-    truncate_rate: float = 0.0       # cut a read's JSON body short
+    truncate_rate: float = 0.0       # cut a read's JSON body short (half of them declare the cut length)
+    reset_rate: float = 0.0          # drop the connection before answering, without applying anything
     slow: float = 0.0                # seconds added before every answer
     seed: int = 1
     next_429: float | None = None    # one-shot: the next request gets 429 with this Retry-After
@@ -67,6 +68,8 @@ class Shop:
     log: list[LogEntry] = field(default_factory=list)
     pushes: list[dict[str, Any]] = field(default_factory=list)
     violations: int = 0
+    dropped_writes: int = 0  # writes applied whose answer was then dropped (the client cannot know)
+    truncated: int = 0       # read answers cut short
     inflight: int = 0
     max_inflight: int = 0
     blocked_until: float = 0.0
@@ -137,13 +140,21 @@ class Shop:
                 resp = self.rate_limit(now)
             if resp is None and self.faults.hit(self.faults.error_rate):
                 resp = Response.json({"errors": "Internal Server Error (sandbox fault)"}, 503)
+            if resp is None and self.faults.hit(self.faults.reset_rate):
+                resp = Response.json({}, 200)
+                resp.drop = True
             if resp is None:
                 resp = await self.route(req, path)
                 if req.method in ("POST", "PUT") and resp.status < 300 and (
                         self.faults.drop_next_write or self.faults.hit(self.faults.drop_rate)):
                     resp.drop, self.faults.drop_next_write = True, False
+                    self.dropped_writes += 1
                 elif req.method == "GET" and resp.status == 200 and self.faults.hit(self.faults.truncate_rate):
-                    resp.truncate = True
+                    self.truncated += 1
+                    if self.faults.rng.random() < 0.5:
+                        resp.truncate = True  # the connection closes before the declared length
+                    else:
+                        resp.body = resp.body[: len(resp.body) // 2]  # a proxy that cut it and said so
             resp.delay = max(resp.delay, self.faults.slow)
             retry_until = None
             if resp.status == 429:
