@@ -130,3 +130,25 @@ def make_ingested():
         return Ingested(order=order, raw=raw, payload_hash=payload_hash(raw))
 
     return make
+
+
+# -- figures: what the reliability suites checked, printed at the end of every run -----------
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def figures(request):
+    """``figures("crash[sqlite]: 20 kills, …")`` adds a line to the run's closing summary, so the
+    counts a suite checked are in CI's output even when it passes."""
+    def add(line: str) -> None:
+        _FIGURES.append(f"{request.node.name}: {line}")
+        print(line)
+    return add
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("reliability figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

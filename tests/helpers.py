@@ -176,3 +176,17 @@ def http_request(method: str, host: str, port: int, path: str, headers: dict[str
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}"]
     lines += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in ("host", "content-length")]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def assert_no_secrets(texts: list[str], secrets_dir) -> int:
+    """No secret value written under ``secrets_dir`` appears in any of ``texts``; returns how many
+    secrets were looked for."""
+    from pathlib import Path
+
+    secrets = [p.read_text().strip() for p in Path(secrets_dir).iterdir() if p.is_file()]
+    secrets = [s for s in secrets if len(s) >= 8]
+    assert secrets, "no secrets to look for"
+    for text in texts:
+        for s in secrets:
+            assert s not in text, f"a secret appears in the output: ...{text[max(0, text.find(s) - 80):text.find(s)]}"
+    return len(secrets)

@@ -81,7 +81,7 @@ def check(url):
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_twenty_kills_lose_nothing_double_nothing_and_end_at_the_cursor(tmp_path, backend, request):
+def test_twenty_kills_lose_nothing_double_nothing_and_end_at_the_cursor(tmp_path, backend, request, figures):
     url = f"sqlite:///{tmp_path / 'hub.db'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
     receiver = RecordingReceiver()
     with Sandbox(shopify=1, woocommerce=1, orders=ORDERS[backend], malformed=0.0, woo_rate=0, carriers=False,
@@ -135,7 +135,7 @@ def test_twenty_kills_lose_nothing_double_nothing_and_end_at_the_cursor(tmp_path
         held_by_sku = Counter()
         for (_, sku), n in held_by_order.items():
             held_by_sku[sku] += n
-        print(f"\n[{backend}] {kills} kills, {total} orders, {len(orders)} stored, "
+        figures(f"[{backend}] {kills} kills, {total} orders, {len(orders)} stored, "
               f"{sum(1 for _, n in versions if n > 1)} stored twice, {len(set(keys))} pushes applied "
               f"({repeated} deliveries repeated with the same key), {len(held_by_order)} reservations, "
               f"{sum(1 for k in lines if held_by_order.get(k) != lines[k])} lost or doubled; "

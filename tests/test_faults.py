@@ -40,7 +40,7 @@ def stock(url):
     engine.dispose()
 
 
-def test_every_fault_at_once_loses_nothing_duplicates_nothing_and_never_crashes(tmp_path, cli, sqlite_url):
+def test_every_fault_at_once_loses_nothing_duplicates_nothing_and_never_crashes(tmp_path, cli, sqlite_url, figures):
     with Sandbox(shopify=2, woocommerce=1, orders=ORDERS, malformed=0.02, woo_rate=0, carriers=False,
                  shopify_bucket=1000, shopify_leak=1000) as sb:
         for shop in sb.shops.values():
@@ -110,5 +110,5 @@ def test_every_fault_at_once_loses_nothing_duplicates_nothing_and_never_crashes(
                          f"{len(applied)} stock writes applied")
         assert versions == [], "an order was stored twice"
         assert push_status == {"delivered": sum(delivered.values())}, push_status
-        print(f"\nruns {runs}; {len(orders)} orders stored, {len(quarantined)} quarantined, 0 lost, 0 duplicated, "
-              f"0 Retry-After violations\n" + "\n".join(lines))
+        figures(f"runs {runs}; {len(orders)} orders stored, {len(quarantined)} quarantined, 0 lost, 0 duplicated, "
+              f"0 Retry-After violations; " + "; ".join(lines))

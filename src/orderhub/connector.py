@@ -150,7 +150,11 @@ class Connector:
             try:
                 order = orjson.loads(body)
             except orjson.JSONDecodeError as exc:
-                raise RecordError(f"webhook body is not JSON: {exc}", code="invalid_webhook") from None
+                raise RecordError(f"webhook body is not JSON: {exc}", code="invalid_webhook",
+                                  store=self.store) from None
+            if not isinstance(order, dict):
+                raise RecordError(f"webhook body is JSON {type(order).__name__}, not an order object",
+                                  code="invalid_webhook", store=self.store)
             records.append(RawRecord(order, external_id=str(order.get("id")), location=f"webhook {topic} {delivery_id}"))
         return WebhookDelivery(delivery_id=delivery_id, topic=topic, records=records)
 

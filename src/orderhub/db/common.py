@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +25,10 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 def canonical_json(raw: Any) -> bytes:
     """A payload as JSON with sorted keys: what its hash is taken of, and what is stored."""
-    return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+    try:
+        return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits are valid JSON that orjson will not write
+        return json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def payload_hash(raw: Any) -> str:

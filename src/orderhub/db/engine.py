@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _json_dumps(value: Any) -> str:
-    return orjson.dumps(value, default=str).decode()
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except TypeError:  # an integer beyond 64 bits (valid JSON a payload may carry): the stdlib writes it
+        return json.dumps(value, default=str, ensure_ascii=False)
 
 
 #: JSON columns go through orjson: the stdlib encoder was the largest single cost of ingest.
