@@ -1,0 +1,80 @@
+"""What the benchmarks share: child processes timed with their peak memory, a sandbox in its own
+process, and the closing ``result:`` line. Benchmarks are not tests: machines are noisy, so each
+compares against a floor or a peer measured in the same run and prints the ratio."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a child process; exits with its stderr when it fails."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd[:5])} failed:\n{err[-3000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def sandbox(*args: str) -> Iterator[tuple[Path, str]]:
+    """``orderhub sandbox ARGS`` in its own process; yields (work dir with orderhub.toml and secrets/, base URL)."""
+    work = Path(tempfile.mkdtemp(prefix="orderhub-bench-"))
+    port = free_port()
+    proc = subprocess.Popen([PY, "-m", "orderhub.cli.app", "sandbox", "--port", str(port), *args,
+                             "--write-config", str(work / "orderhub.toml")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):
+            if (work / "orderhub.toml").exists() or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        if proc.poll() is not None:
+            raise SystemExit(f"sandbox failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        time.sleep(0.3)
+        yield work, f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_dir(work: Path, name: str, db_url: str | None = None, *, replace: dict[str, str] | None = None) -> Path:
+    """A fresh directory holding the sandbox's config (pointed at its own database) and secrets."""
+    d = work / name
+    d.mkdir()
+    text = (work / "orderhub.toml").read_text()
+    text = text.replace('url = "sqlite:///orderhub.db"', f'url = "{db_url or f"sqlite:///{d}/hub.db"}"')
+    for old, new in (replace or {}).items():
+        text = text.replace(old, new)
+    (d / "orderhub.toml").write_text(text)
+    return d
+
+
+def sync_cmd(config: Path) -> list[str]:
+    return [PY, "-m", "orderhub.cli.app", "sync", "--once", "-c", str(config)]
+
+
+def result(name: str, ratio: float, target: float) -> None:
+    print(f"result: {name} ratio={ratio:.2f} target={target}")
