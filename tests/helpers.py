@@ -190,3 +190,23 @@ def assert_no_secrets(texts: list[str], secrets_dir) -> int:
         for s in secrets:
             assert s not in text, f"a secret appears in the output: ...{text[max(0, text.find(s) - 80):text.find(s)]}"
     return len(secrets)
+
+
+def stock_sandbox_catalog(url: str, *, location: str, on_hand: int) -> None:
+    """Every sandbox SKU in the catalog with ``on_hand`` units at ``location`` (a migrated database),
+    so chains with validate and reserve run on sandbox orders and their counts can be checked."""
+    import sqlalchemy as sa
+
+    from orderhub.db.engine import make_sync_engine, migrate
+    from orderhub.sandbox.data import PRODUCTS
+
+    migrate(url)
+    engine = make_sync_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("insert into catalog (sku, title, weight_g, fragile, hazmat, updated_at) "
+                             "values (:sku, :title, :grams, false, false, current_timestamp)"),
+                     [{"sku": p[0], "title": p[1], "grams": p[4]} for p in PRODUCTS])
+        conn.execute(sa.text("insert into inventory (sku, location, on_hand, reserved, low, updated_at) "
+                             "values (:sku, :location, :on_hand, 0, false, current_timestamp)"),
+                     [{"sku": p[0], "location": location, "on_hand": on_hand} for p in PRODUCTS])
+    engine.dispose()

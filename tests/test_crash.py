@@ -23,11 +23,10 @@ import pytest
 import sqlalchemy as sa
 
 from orderhub.cli.sandbox_cmd import sandbox_config_toml
-from orderhub.db.engine import make_sync_engine, migrate
+from orderhub.db.engine import make_sync_engine
 from orderhub.sandbox import Sandbox
-from orderhub.sandbox.data import PRODUCTS
 
-from .helpers import RecordingReceiver
+from .helpers import RecordingReceiver, stock_sandbox_catalog
 
 pytestmark = pytest.mark.slow
 
@@ -40,20 +39,6 @@ KILLS = 20
 def start(cfg):
     return subprocess.Popen([sys.executable, "-m", "orderhub.cli.app", "sync", "--once", "--json", "-c", str(cfg)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def stock_everything(url):
-    """Plenty of every sandbox SKU, so each reservation succeeds and its count can be checked."""
-    migrate(url)
-    engine = make_sync_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("insert into catalog (sku, title, weight_g, fragile, hazmat, updated_at) "
-                             "values (:sku, :title, :grams, false, false, current_timestamp)"),
-                     [{"sku": p[0], "title": p[1], "grams": p[4]} for p in PRODUCTS])
-        conn.execute(sa.text("insert into inventory (sku, location, on_hand, reserved, low, updated_at) "
-                             "values (:sku, 'default', 1000000, 0, false, current_timestamp)"),
-                     [{"sku": p[0]} for p in PRODUCTS])
-    engine.dispose()
 
 
 class Progress:
@@ -118,7 +103,7 @@ def test_twenty_kills_lose_nothing_double_nothing_and_end_at_the_cursor(tmp_path
             cfg.write_text(sandbox_config_toml(stores, db=url, chain=f'["validate", "reserve", {{ step = "forward", url = '
                                                                     f'"{receiver.url}" }}]')
                            .replace('executor_id = "sandbox-worker"', 'executor_id = "crash-worker"\nbatch_size = 50'))
-            stock_everything(url)
+            stock_sandbox_catalog(url, location="default", on_hand=1_000_000)  # plenty: every reservation succeeds
             rng = random.Random(20261124)
             tracker = Progress(url, receiver)
             kills, progress = 0, []

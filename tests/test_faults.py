@@ -17,27 +17,16 @@ import pytest
 import sqlalchemy as sa
 
 from orderhub.cli.sandbox_cmd import sandbox_config_toml
-from orderhub.db.engine import make_sync_engine, migrate
+from orderhub.db.engine import make_sync_engine
 from orderhub.sandbox import Sandbox
 from orderhub.sandbox.data import PRODUCTS, is_malformed
+
+from .helpers import stock_sandbox_catalog
 
 pytestmark = pytest.mark.slow
 
 ORDERS = 500
 LOCATION_ID = 24826418
-
-
-def stock(url):
-    migrate(url)
-    engine = make_sync_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("insert into catalog (sku, title, weight_g, fragile, hazmat, updated_at) "
-                             "values (:sku, :title, :grams, false, false, current_timestamp)"),
-                     [{"sku": p[0], "title": p[1], "grams": p[4]} for p in PRODUCTS])
-        conn.execute(sa.text("insert into inventory (sku, location, on_hand, reserved, low, updated_at) "
-                             "values (:sku, 'main', 5000, 0, false, current_timestamp)"),
-                     [{"sku": p[0]} for p in PRODUCTS])
-    engine.dispose()
 
 
 def test_every_fault_at_once_loses_nothing_duplicates_nothing_and_never_crashes(tmp_path, cli, sqlite_url, figures):
@@ -54,7 +43,7 @@ def test_every_fault_at_once_loses_nothing_duplicates_nothing_and_never_crashes(
                 sc["location_id"] = LOCATION_ID
         cfg = tmp_path / "orderhub.toml"
         cfg.write_text(sandbox_config_toml(stores, db=sqlite_url, chain='["validate", "reserve"]'))
-        stock(sqlite_url)
+        stock_sandbox_catalog(sqlite_url, location="main", on_hand=5000)
 
         runs = []
         for _ in range(4):  # partial is allowed, and the next run resumes; a crash is not

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar
-
-from typing import Any
+from typing import Any, ClassVar
 
 from orderhub.db.inventory import lock_levels, reserve_order
 from orderhub.lifecycle import OrderStatus

@@ -54,6 +54,11 @@ _LEAVE_PENDING = (orders.update().where(orders.c.id == sa.bindparam("b_id"))
                   .values(chain_pending=False, chain_step=sa.bindparam("b_step")))
 
 
+def _in_chain(order: Order) -> bool:
+    """Whether the chain still runs for this order (a finished or held one just leaves the list)."""
+    return order.status not in TERMINAL and order.status is not OrderStatus.ON_HOLD
+
+
 async def pending_order_ids(conn: Any, store: str, limit: int, after: str = "") -> list[str]:
     q = (sa.select(orders.c.id).where(orders.c.store == store, orders.c.chain_pending.is_(True), orders.c.id > after)
          .order_by(orders.c.id).limit(limit))
@@ -78,13 +83,13 @@ async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after:
         order = Order.model_validate_json(row.data)  # the stored text straight into pydantic's parser
         order.status = OrderStatus(row.status)
         batch.append((row, order))
-    runnable = [o for _, o in batch if o.status not in TERMINAL and o.status is not OrderStatus.ON_HOLD]
+    runnable = [o for _, o in batch if _in_chain(o)]
     if runnable:
         for link in links:
             await link.step.before_batch(conn, runnable)
     for row, order in batch:
         result.processed += 1
-        if order.status in TERMINAL or order.status is OrderStatus.ON_HOLD:
+        if not _in_chain(order):
             done.append({"b_id": row.id, "b_step": row.chain_step})
             continue
         outcome = await _run_order(conn, hub, store, sc, links, order, row.chain_step, result, timings, stock)

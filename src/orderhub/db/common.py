@@ -23,12 +23,19 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def json_bytes(value: Any, *, sort_keys: bool = False, default: Any = None) -> bytes:
+    """JSON by orjson; by the standard library for what orjson will not write (integers beyond
+    64 bits, valid JSON that a payload may carry)."""
+    try:
+        return orjson.dumps(value, default=default, option=orjson.OPT_SORT_KEYS if sort_keys else None)
+    except TypeError:
+        return json.dumps(value, default=default, sort_keys=sort_keys, separators=(",", ":"),
+                          ensure_ascii=False).encode()
+
+
 def canonical_json(raw: Any) -> bytes:
     """A payload as JSON with sorted keys: what its hash is taken of, and what is stored."""
-    try:
-        return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # integers beyond 64 bits are valid JSON that orjson will not write
-        return json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json_bytes(raw, sort_keys=True)
 
 
 def payload_hash(raw: Any) -> str:

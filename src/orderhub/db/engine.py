@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,8 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from .common import json_bytes
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -47,10 +48,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _json_dumps(value: Any) -> str:
-    try:
-        return orjson.dumps(value, default=str).decode()
-    except TypeError:  # an integer beyond 64 bits (valid JSON a payload may carry): the stdlib writes it
-        return json.dumps(value, default=str, ensure_ascii=False)
+    return json_bytes(value, default=str).decode()
 
 
 #: JSON columns go through orjson: the stdlib encoder was the largest single cost of ingest.
