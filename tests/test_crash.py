@@ -1,4 +1,4 @@
-"""Crash suite: a sync with reservations and pushes, killed with SIGKILL at 20 random moments and
+"""Crash suite: a sync with reservations and pushes, killed with SIGKILL at 20 random points of its work and
 restarted each time, ends exactly as an uninterrupted one would.
 
 The sync pulls two sandbox shops (Shopify and WooCommerce) over HTTP, reserves stock for every
@@ -57,15 +57,20 @@ class Progress:
         return stored, chained, len(self.receiver.requests)
 
 
-def kill_mid_work(cfg, progress: Progress, rng) -> tuple[bool, tuple[int, int, int]]:
-    """Start a sync, wait until it has done some work of its own, then SIGKILL it a random moment
-    later (so every kill lands mid-run, whatever the machine's speed). Whether it was killed."""
+def kill_at(cfg, progress: Progress, at: int, rng) -> tuple[bool, tuple[int, int, int]]:
+    """Start a sync and SIGKILL it once it has done work of its own and the whole run's work
+    (orders stored + orders through the chain + pushes received) has reached ``at``. Kill points
+    spread over the work, not over the clock, land in every phase on a fast machine or a slow one.
+    Whether it was killed (it may finish first)."""
     before = progress.now()
     proc = start(cfg)
-    deadline = time.monotonic() + 20
-    while proc.poll() is None and progress.now() == before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(rng.uniform(0.0, 0.4))
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        now = progress.now()
+        if now != before and sum(now) >= at:
+            break
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.0, 0.05))
     killed = proc.poll() is None
     if killed:
         os.kill(proc.pid, signal.SIGKILL)
@@ -107,8 +112,9 @@ def test_twenty_kills_lose_nothing_double_nothing_and_end_at_the_cursor(tmp_path
             rng = random.Random(20261124)
             tracker = Progress(url, receiver)
             kills, progress = 0, []
-            while kills < KILLS:
-                killed, at = kill_mid_work(cfg, tracker, rng)
+            # the run's work is about 3 × the orders (stored, chained, pushed): kill points over 90% of it
+            for point in sorted(rng.sample(range(1, int(0.9 * 3 * 2 * ORDERS[backend])), KILLS)):
+                killed, at = kill_at(cfg, tracker, point, rng)
                 if not killed:
                     break  # the sync finished first: the work was too small for the kills asked
                 kills += 1
