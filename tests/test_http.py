@@ -1,5 +1,7 @@
 """The HTTP adapter: pacing, Retry-After honoured exactly, budgets, POST safety, typed errors."""
 
+import gc
+import weakref
 from datetime import UTC, datetime
 
 import httpx
@@ -144,3 +146,19 @@ async def test_a_cut_body_of_an_unsafe_write_is_not_sent_again():
     with pytest.raises(TransientError) as info:
         await http.request("POST", "/fulfillments.json", json={}, parse=orjson.loads)
     assert info.value.code == "malformed_response" and "cut short" in info.value.message and len(seen) == 1
+
+
+async def test_a_response_is_freed_as_soon_as_it_is_dropped():
+    """httpx ties each response to its body stream in a reference cycle (encode/httpx#3733): a
+    response and the page parsed from it would wait for a full garbage collection. The adapter
+    unties it, so a page goes when its last user lets go of it."""
+    http, _, _ = adapter([httpx.Response(200, json={"orders": [{"id": 1}]})])
+    gc.disable()
+    try:
+        resp, body = await http.get_json("/orders.json")
+        alive = weakref.ref(resp)
+        assert body == {"orders": [{"id": 1}]} and resp.content == b'{"orders":[{"id":1}]}'
+        del resp
+        assert alive() is None
+    finally:
+        gc.enable()

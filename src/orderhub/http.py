@@ -18,7 +18,9 @@ RecordError, 429/5xx/timeouts past the budget → TransientError.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -35,6 +37,14 @@ from .logging import get_logger
 
 log = get_logger()
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every HTTP client of the process. httpx builds one per client by
+    reading the whole CA bundle: about 20 ms each, paid again for every store, carrier and plugin
+    client at start-up."""
+    return httpx.create_ssl_context()
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -199,6 +209,20 @@ def _snippet(resp: httpx.Response) -> str:
         return "<undecodable body>"
 
 
+def _unbind(resp: httpx.Response) -> httpx.Response:
+    """Break httpx's response ↔ stream reference cycle once the body has been read.
+
+    httpx 0.28 wraps each body in a stream that points back at its response (encode/httpx#3733),
+    so a response — its bytes and, here, the page parsed from them — is freed only by a full
+    garbage collection, not when its last user lets go. A whole page of orders per request then
+    waited for the collector. The body is in memory already; a plain byte stream serves any
+    later read of it.
+    """
+    if resp.is_closed and hasattr(resp, "_content"):
+        resp.stream = httpx.ByteStream(resp.content)
+    return resp
+
+
 class StoreHttp:
     """One store's HTTP: pacing, retries, circuit breaker and typed errors around an httpx client."""
 
@@ -264,8 +288,8 @@ class StoreHttp:
             self.stats.rate_limit_wait_seconds += await self.limiter.acquire()
             self.stats.requests += 1
             try:
-                resp = await self.client.request(method, url, params=params, json=json, content=content,
-                                                 headers=headers)
+                resp = _unbind(await self.client.request(method, url, params=params, json=json, content=content,
+                                                         headers=headers))
             except httpx.ConnectError as exc:  # never reached the server: safe to retry any method
                 self._failed()
                 raise _Retry(TransientError(f"{self.store}: cannot connect: {exc}", code="connect_error",
