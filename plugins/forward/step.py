@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orderhub.config import parse_duration, resolve_secret
 from orderhub.errors import RecordError, TransientError
-from orderhub.http import parse_retry_after
+from orderhub.http import parse_retry_after, tls_context
 from orderhub.models import Order
 from orderhub.steps import Step, StepContext, StepResult
 
@@ -38,7 +38,8 @@ class Forward(Step):
             if opts.bearer_token:
                 token = resolve_secret(opts.bearer_token, key=f"stores.{self.store}.chain.forward.bearer_token")
                 headers["Authorization"] = f"Bearer {token.get_secret_value()}"
-            self._client = httpx.AsyncClient(timeout=parse_duration(opts.timeout), headers=headers)
+            self._client = httpx.AsyncClient(timeout=parse_duration(opts.timeout), headers=headers,
+                                             verify=tls_context())
         return self._client
 
     async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:

@@ -16,6 +16,7 @@ import httpx
 
 from orderhub import hookimpl
 from orderhub.config import resolve_secret
+from orderhub.http import tls_context
 from orderhub.logging import get_logger
 
 log = get_logger()
@@ -48,7 +49,7 @@ async def _post(url: str, level, threshold: int) -> None:
             "text": f"Low stock: {level.sku} at {level.location} has {level.available} available "
                     f"(threshold {threshold})"}
     try:
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with httpx.AsyncClient(timeout=10, verify=tls_context()) as client:
             resp = await client.post(url, json=body, headers=headers)
             resp.raise_for_status()
     except httpx.HTTPError as exc:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from orderhub import hookimpl
 from orderhub.config import resolve_secret
 from orderhub.errors import ConfigError, RecordError, TransientError
-from orderhub.http import parse_retry_after
+from orderhub.http import parse_retry_after, tls_context
 from orderhub.logging import get_logger
 
 log = get_logger()
@@ -186,7 +186,7 @@ async def _post(hook: Hook, payload: dict[str, Any], key: str) -> dict[str, Any]
         token = resolve_secret(hook.bearer_token, key="plugins.notify.webhook.bearer_token").get_secret_value()
         headers["Authorization"] = f"Bearer {token}"
     try:
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with httpx.AsyncClient(timeout=10, verify=tls_context()) as client:
             resp = await client.post(hook.url, json=payload, headers=headers)
     except httpx.TransportError as exc:
         raise TransientError(f"notify webhook {hook.url}: {type(exc).__name__}") from None

@@ -14,7 +14,7 @@ from .carrier import Carrier
 from .connector import Connector
 from .db.engine import make_async_engine, migrate
 from .errors import ConfigError
-from .http import StoreHttp
+from .http import StoreHttp, tls_context
 from .logging import get_logger, remember_secrets
 from .plugins import PluginManager
 from .steps import Step
@@ -94,7 +94,7 @@ class Hub:
         """The adapter for one store or carrier account: its own client, limiter and breaker."""
         if not cfg.base_url:
             return None
-        client = httpx.AsyncClient(base_url=cfg.base_url,
+        client = httpx.AsyncClient(base_url=cfg.base_url, verify=tls_context(),
                                    timeout=httpx.Timeout(cfg.http_timeout, connect=min(10.0, cfg.http_timeout)),
                                    limits=httpx.Limits(max_keepalive_connections=4, max_connections=8))
         self._clients.append(client)
