@@ -23,7 +23,7 @@ from .db import stores as stores_db
 from .db import workers as workers_db
 from .hub import Hub
 from .logging import get_logger
-from .runtime import Runtime
+from .runtime import RESULT_POLL_SEC, Runtime
 from .server import create_app
 
 log = get_logger()
@@ -56,7 +56,7 @@ class Daemon:
     # -- work -----------------------------------------------------------------------------
 
     async def _await(self, store: str, handle: Any, kind: str) -> dict[str, Any]:
-        result = await handle.get_result()
+        result = await handle.get_result(polling_interval_sec=RESULT_POLL_SEC)
         self.results[store].append(result)
         if kind == "sync":
             self.hub.metrics.syncs.labels(store, result.get("result", "?")).inc()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import random
 import time
 from contextlib import closing
@@ -39,6 +40,9 @@ STORE_QUEUE = "orderhub_store_io"
 #: A chain batch that loses a deadlock or serialization race is rolled back and run again this often.
 CONFLICT_ATTEMPTS = 5
 SYNC_WORKFLOW = "orderhub.sync_store"
+#: How often a waiting caller reads a queued workflow's status. DBOS's default (1 s) added half a
+#: second on average to every ``sync --once``; the read is one primary-key lookup.
+RESULT_POLL_SEC = 0.1
 _runtime: Runtime | None = None
 
 
@@ -70,7 +74,7 @@ async def ingest_next_page(store: str) -> dict[str, Any]:
     m.ingested.labels(store, "updated").inc(result.updated)
     m.quarantined.labels(store).inc(result.quarantined)
     log.info("page_ingested", store=store, **result.summary())
-    gc.collect()  # see _settle_garbage_collector
+    _collect_now_and_then()
     return result.summary()
 
 
@@ -92,7 +96,7 @@ async def chain_next_batch(store: str, after: str) -> dict[str, Any]:
     await hub.notify(result.notices)
     hub.metrics.observe_chain(store, result.summary(), result.durations)
     hub.metrics.observe_notices(result.notices)
-    gc.collect()
+    _collect_now_and_then()
     return {**result.summary(), "last": last}
 
 
@@ -222,16 +226,29 @@ def _settle_garbage_collector() -> None:
     thresholds every few hundred of them start a collection, and the older generations walk every
     long-lived object again. Profiles of ingest put a quarter of the process's time there. Freezing
     the start-up heap and collecting the young generation less often takes that away.
-
-    In return each page and chain batch ends with a full collection: a page's objects live long
-    enough to reach the oldest generation, and the few cycles among them (a response, a task, a
-    statement context) kept whole pages alive until CPython's rare full collection, so memory grew
-    with the number of pages. With the start-up heap frozen a full collection walks only what the
-    sync itself holds: about a millisecond.
     """
     gc.collect()
     gc.freeze()
     gc.set_threshold(50000, 20, 100)
+
+
+#: Units of work (pages, chain batches) between two full collections.
+COLLECT_EVERY = 10
+_units_of_work = itertools.count(1)
+
+
+def _collect_now_and_then() -> None:
+    """A full collection every ``COLLECT_EVERY`` units of work.
+
+    With the thresholds above the oldest generation is rarely collected, and the few reference
+    cycles a unit leaves (SQLAlchemy statement contexts, tasks) would pile up there: memory grew
+    with the number of pages. Each page used to end with a full collection, because httpx's
+    response ↔ stream cycle held the whole parsed page until one ran (8 ms a page, a tenth of
+    ingest); with that cycle broken (``http._unbind``) what is left is small, and one collection
+    every few units keeps memory flat.
+    """
+    if next(_units_of_work) % COLLECT_EVERY == 0:
+        gc.collect()
 
 
 class Runtime:
@@ -254,6 +271,20 @@ class Runtime:
             log.info("push_claims_released", worker=cfg.runtime.executor_id, pushes=freed)
         _runtime = self
         _write_ahead_log(sync_url(cfg.system_database_url()))
+        self._launch_dbos()
+        first_start = await DBOS.retrieve_queue_async(STORE_QUEUE) is None
+        self.queue = await self._register_queue()
+        if first_start:
+            # DBOS starts a queue's worker thread for the queues it finds at launch, and looks for
+            # new ones only once a second: on a new system database the first sync would wait
+            # that second. Launching again (about 50 ms) puts the queue's thread to work at once.
+            DBOS.destroy(workflow_completion_timeout_sec=0)
+            self._launch_dbos()
+            self.queue = await self._register_queue()
+        _settle_garbage_collector()
+
+    def _launch_dbos(self) -> None:
+        cfg = self.hub.config
         DBOS(config={
             "name": "orderhub",
             "system_database_url": sync_url(cfg.system_database_url()),
@@ -266,9 +297,12 @@ class Runtime:
             "notification_listener_polling_interval_sec": 0.1,
         })
         DBOS.launch()
-        _settle_garbage_collector()
-        self.queue = await DBOS.register_queue_async(
-            STORE_QUEUE, partition_concurrency=1, worker_concurrency=cfg.runtime.max_concurrent_stores,
+
+    async def _register_queue(self) -> Any:
+        """The store queue: one sync per store at a time across all workers, and at most
+        ``max_concurrent_stores`` on this one."""
+        return await DBOS.register_queue_async(
+            STORE_QUEUE, partition_concurrency=1, worker_concurrency=self.hub.config.runtime.max_concurrent_stores,
             polling_interval_sec=0.2)
 
     async def stop(self) -> None:
@@ -318,7 +352,7 @@ class Runtime:
         for wid in leftovers:
             log.info("resuming_unfinished_sync", workflow_id=wid)
             handle = await DBOS.retrieve_workflow_async(wid)
-            await handle.get_result()
+            await handle.get_result(polling_interval_sec=RESULT_POLL_SEC)
         paused = await self.paused_stores()
         handles = {}
         results: dict[str, dict[str, Any]] = {}
@@ -329,7 +363,7 @@ class Runtime:
             handles[store] = await self.enqueue_sync(store)
 
         async def wait(store: str, handle: Any) -> None:
-            results[store] = await handle.get_result()
+            results[store] = await handle.get_result(polling_interval_sec=RESULT_POLL_SEC)
             if on_done:
                 on_done(store, results[store])
 
