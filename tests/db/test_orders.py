@@ -94,6 +94,27 @@ async def test_channel_cancellation_moves_the_order(engine, make_ingested):
     assert any(n[1]["to_status"] == "cancelled" for n in res.notices)
 
 
+async def test_an_order_cancelled_before_we_first_saw_it_arrives_cancelled(engine, make_ingested):
+    """Stored straight at the channel's status, with the same events and notice as a later move."""
+    first_seen = make_ingested("A-1", channel_status="cancelled")
+    first_seen.order.channel_target = OrderStatus.CANCELLED
+    refused = make_ingested("A-2", channel_status="shipped")
+    refused.order.channel_target = OrderStatus.DELIVERED  # received -> delivered skips the lifecycle
+    async with engine.begin() as conn:
+        res = await store.upsert_orders(conn, [first_seen, refused])
+    async with engine.connect() as conn:
+        rows = {r["external_id"]: r for r in [await store.load_order(conn, oid) for oid in res.inserted]}
+        events = (await conn.execute(sa.select(order_events.c.order_id, order_events.c.kind, order_events.c.from_status,
+                                               order_events.c.to_status).order_by(order_events.c.id))).all()
+    assert rows["A-1"]["status"] == "cancelled" and rows["A-1"]["chain_pending"] is False
+    assert rows["A-2"]["status"] == "received" and rows["A-2"]["chain_pending"] is True
+    by_order = {oid: [(k, f, t) for o, k, f, t in events if o == oid] for oid in res.inserted}
+    assert by_order[rows["A-1"]["id"]] == [("received", None, "received"), ("transition", "received", "cancelled")]
+    assert by_order[rows["A-2"]["id"]] == [("received", None, "received"), ("channel_conflict", "received", "delivered")]
+    assert [(n[1]["from_status"], n[1]["to_status"], n[1]["actor"]) for n in res.notices] == [
+        ("received", "cancelled", "channel")]
+
+
 async def test_cursors_per_store_and_stream(engine):
     async with engine.begin() as conn:
         await store.save_cursor(conn, "s1", "orders", "c1")

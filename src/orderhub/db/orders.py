@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from ..lifecycle import TERMINAL, OrderStatus, check_move, can_move
@@ -78,20 +79,20 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         if old is not None and old.payload_hash == it.payload_hash:
             out.unchanged += 1
             continue
-        data = o.model_dump(mode="json")
+        data = orjson.Fragment(o.model_dump_json())  # pydantic's own JSON writer, no dicts in between
         if old is None:
-            status = OrderStatus.RECEIVED
+            events.append(_event(oid, "received", actor, at=now, dst=OrderStatus.RECEIVED.value,
+                                 data={"version": 1, "channel_status": o.channel_status}))
+            status = _arrive(oid, o, now, events, out.notices)
             new_rows.append({
                 "id": oid, "store": o.store, "channel": o.channel, "external_id": o.external_id,
                 "number": o.number, "status": status.value, "channel_status": o.channel_status,
                 "version": 1, "payload_hash": it.payload_hash, "data": data,
                 "created_at": o.created_at, "updated_at": o.updated_at, "ingested_at": now,
-                "modified_at": now, "chain_step": 0, "chain_pending": True,
+                "modified_at": now, "chain_step": 0, "chain_pending": status not in TERMINAL,
             })
             version_rows.append({"order_id": oid, "version": 1, "payload_hash": it.payload_hash,
                                  "raw": it.raw, "received_at": now})
-            events.append(_event(oid, "received", actor, at=now, dst=status.value,
-                                 data={"version": 1, "channel_status": o.channel_status}))
             out.inserted.append(oid)
         else:
             status = OrderStatus(old.status)
@@ -125,11 +126,39 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
     if events:
         await conn.execute(order_events.insert(), events)
     # Channel-side lifecycle moves (e.g. cancelled on the marketplace) go through the table.
-    for oid in out.inserted + out.updated:
+    for oid in out.updated:
         target = by_id[oid].order.channel_target
         if target is not None:
             await apply_channel_target(conn, oid, by_id[oid].order, target, out.notices)
     return out
+
+
+def _arrive(oid: str, order: Order, now: datetime, events: list[dict[str, Any]], notices: list[Notice]) -> OrderStatus:
+    """The status a new order is stored with: ``received``, or where its channel already has it
+    (cancelled before we first saw it), moved through the lifecycle table with the same event and
+    notice as :func:`transition`. A new order holds no stock, so nothing follows the move."""
+    target = order.channel_target
+    received = OrderStatus.RECEIVED
+    if target is None or target is received:
+        return received
+    if not can_move(received, target):
+        events.append(_channel_conflict(oid, order, received, target, at=now))
+        return received
+    reason = _channel_reason(order)
+    events.append(_event(oid, "transition", "channel", at=now, src=received.value, dst=target.value, reason=reason))
+    order.status = target
+    notices.append(("on_order_state_changed", {"order": order, "from_status": received.value,
+                                               "to_status": target.value, "actor": "channel", "reason": reason}))
+    return target
+
+
+def _channel_reason(order: Order) -> str:
+    return f"channel status {order.channel_status}"
+
+
+def _channel_conflict(oid: str, order: Order, current: OrderStatus, target: OrderStatus, *, at: datetime) -> dict[str, Any]:
+    return _event(oid, "channel_conflict", "channel", at=at, src=current.value, dst=target.value,
+                  reason=f"channel says {order.channel_status}; lifecycle does not allow {current.value} -> {target.value}")
 
 
 async def apply_channel_target(conn: Any, oid: str, order: Order, target: OrderStatus,
@@ -138,12 +167,10 @@ async def apply_channel_target(conn: Any, oid: str, order: Order, target: OrderS
     if current == target:
         return
     if can_move(current, target):
-        await transition(conn, oid, target, actor="channel", reason=f"channel status {order.channel_status}",
-                         notices=notices, order=order)
+        await transition(conn, oid, target, actor="channel", reason=_channel_reason(order), notices=notices,
+                         order=order)
     else:
-        await conn.execute(order_events.insert().values(_event(
-            oid, "channel_conflict", "channel", at=utcnow(), src=current.value, dst=target.value,
-            reason=f"channel says {order.channel_status}; lifecycle does not allow {current.value} -> {target.value}")))
+        await conn.execute(order_events.insert().values(_channel_conflict(oid, order, current, target, at=utcnow())))
 
 
 async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, reason: str | None = None,
