@@ -19,12 +19,20 @@ It offers what orderhub's store code uses of SQLAlchemy's AsyncEngine: ``begin()
 from __future__ import annotations
 
 import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
 _WRITE = "orderhub_write"
+
+
+@functools.cache
+def _committer() -> ThreadPoolExecutor:
+    """The thread commits run in (one writer at a time per engine: one thread is enough)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="orderhub-sqlite-commit")
 
 
 class SyncConnection:
@@ -62,7 +70,12 @@ class _Scope:
         assert self.conn is not None
         try:
             if exc_type is None and self.write:
-                self.conn.commit()
+                # A commit writes the transaction's pages and, every few megabytes, checkpoints
+                # the WAL into the database file (an fsync): up to tens of milliseconds of I/O.
+                # The sqlite3 module lets go of the GIL meanwhile, so in a worker thread the loop
+                # goes on (a read-ahead of the next page, other stores) while the disk works. Not
+                # asyncio's default executor: DBOS installs its own there and shuts it at exit.
+                await asyncio.get_running_loop().run_in_executor(_committer(), self.conn.commit)
             else:
                 self.conn.rollback()
         finally:
