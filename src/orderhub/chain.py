@@ -49,6 +49,12 @@ class ChainResult:
         return {"processed": self.processed, "completed": self.completed, "held": self.held,
                 "retry_later": self.retry_later, "pushes_queued": self.pushes_queued}
 
+    def merge(self, other: ChainResult) -> None:
+        for name in ("processed", "completed", "held", "retry_later", "pushes_queued"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.notices += other.notices
+        self.durations += other.durations
+
 
 _LEAVE_PENDING = (orders.update().where(orders.c.id == sa.bindparam("b_id"))
                   .values(chain_pending=False, chain_step=sa.bindparam("b_step")))
@@ -59,50 +65,63 @@ def _in_chain(order: Order) -> bool:
     return order.status not in TERMINAL and order.status is not OrderStatus.ON_HOLD
 
 
-async def pending_order_ids(conn: Any, store: str, limit: int, after: str = "") -> list[str]:
-    q = (sa.select(orders.c.id).where(orders.c.store == store, orders.c.chain_pending.is_(True), orders.c.id > after)
-         .order_by(orders.c.id).limit(limit))
-    return list((await conn.execute(q)).scalars())
+@dataclass(slots=True)
+class Pending:
+    """An order the chain is to run for, from the step it is at."""
+
+    order: Order
+    chain_step: int = 0
 
 
 async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after: str = "") -> tuple[ChainResult, str]:
     """Run the chain for up to ``limit`` pending orders with ids above ``after``; returns the last id."""
+    batch = await read_pending(conn, store, after=after, limit=limit)
+    return await run_chain(conn, hub, store, batch), (batch[-1].order.id if batch else after)
+
+
+async def read_pending(conn: Any, store: str, *, after: str = "", limit: int | None = None,
+                       ids: list[str] | None = None) -> list[Pending]:
+    """Pending orders of ``store`` in id order: those above ``after`` (up to ``limit``), or of ``ids``."""
+    q = (sa.select(orders.c.id, orders.c.status, sa.cast(orders.c.data, sa.Text).label("data"), orders.c.chain_step)
+         .where(orders.c.store == store, orders.c.chain_pending.is_(True)).order_by(orders.c.id))
+    q = q.where(orders.c.id.in_(ids)) if ids is not None else q.where(orders.c.id > after).limit(limit)
+    batch = []
+    for row in (await conn.execute(q)).all():
+        order = Order.model_validate_json(row.data)  # the stored text straight into pydantic's parser
+        order.status = OrderStatus(row.status)
+        batch.append(Pending(order, row.chain_step))
+    return batch
+
+
+async def run_chain(conn: Any, hub: Hub, store: str, batch: list[Pending]) -> ChainResult:
+    """Run ``store``'s chain for ``batch`` in the caller's transaction: from the ingest of a page,
+    its new orders as they are in memory; from :func:`run_chain_batch`, pending orders read back."""
     result = ChainResult()
     links = hub.chain(store)
     sc = hub.store_config(store)
-    q = (sa.select(orders.c.id, orders.c.status, sa.cast(orders.c.data, sa.Text).label("data"), orders.c.chain_step)
-         .where(orders.c.store == store, orders.c.chain_pending.is_(True), orders.c.id > after)
-         .order_by(orders.c.id).limit(limit))
-    rows = (await conn.execute(q)).all()
     timings: list[dict[str, Any]] = []
     stock: set[str] = set()
     done: list[dict[str, Any]] = []  # orders that leave the pending list, written in one statement
-    last = rows[-1].id if rows else after
-    batch = []
-    for row in rows:
-        order = Order.model_validate_json(row.data)  # the stored text straight into pydantic's parser
-        order.status = OrderStatus(row.status)
-        batch.append((row, order))
-    runnable = [o for _, o in batch if _in_chain(o)]
+    runnable = [p.order for p in batch if _in_chain(p.order)]
     if runnable:
         for link in links:
             await link.step.before_batch(conn, runnable)
-    for row, order in batch:
+    for p in batch:
         result.processed += 1
-        if not _in_chain(order):
-            done.append({"b_id": row.id, "b_step": row.chain_step})
+        if not _in_chain(p.order):
+            done.append({"b_id": p.order.id, "b_step": p.chain_step})
             continue
-        outcome = await _run_order(conn, hub, store, sc, links, order, row.chain_step, result, timings, stock)
+        outcome = await _run_order(conn, hub, store, sc, links, p.order, p.chain_step, result, timings, stock)
         if outcome == "completed":
             result.completed += 1
-            done.append({"b_id": row.id, "b_step": len(links)})
+            done.append({"b_id": p.order.id, "b_step": len(links)})
     if done:
         await conn.execute(_LEAVE_PENDING, done)
     if timings:
         await conn.execute(step_runs.insert(), timings)
     for sku in sorted(stock):
         await stock_changed(conn, sku, result.notices)
-    return result, last
+    return result
 
 
 async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any], order: Order, start: int,

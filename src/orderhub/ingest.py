@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -20,6 +21,7 @@ from .db.orders import Ingested, Notice
 from .db.quarantine import quarantine_record
 from .errors import OrderhubError, RecordError, TransientError, ConfigError
 from .logging import get_logger
+from .models import Order
 
 log = get_logger()
 ORDERS_STREAM = "orders"
@@ -35,6 +37,8 @@ class PageResult:
     quarantined: int = 0
     has_more: bool = False
     notices: list[Notice] = field(default_factory=list)
+    #: the page's orders now pending from the chain's first step, as stored (see UpsertSummary)
+    to_chain: list[Order] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
@@ -68,7 +72,7 @@ def normalize(connector: Connector, record: RawRecord) -> Ingested:
     return Ingested(order=order, raw=orjson.Fragment(body), payload_hash=hash_json(body))
 
 
-async def ingest_records(conn: Any, connector: Connector, records: list[RawRecord],
+async def ingest_records(conn: Any, connector: Connector, records: Iterable[RawRecord],
                          rejects: list[tuple[RawRecord, RecordError]] = (), *, actor: str = "ingest") -> PageResult:
     result = PageResult()
     good: list[Ingested] = []
@@ -94,13 +98,23 @@ async def ingest_records(conn: Any, connector: Connector, records: list[RawRecor
         await record_store_skus(conn, connector.store, {li.sku for it in good for li in it.order.line_items if li.sku})
     result.inserted, result.updated, result.unchanged = len(up.inserted), len(up.updated), up.unchanged
     result.notices += up.notices
+    result.to_chain = up.to_chain
     return result
 
 
 async def ingest_page(conn: Any, connector: Connector, page: Page) -> PageResult:
-    """Store one pulled page and its cursor in the caller's transaction."""
-    result = await ingest_records(conn, connector, page.records, page.rejects)
+    """Store one pulled page and its cursor in the caller's transaction. Consumes ``page.records``."""
+    result = await ingest_records(conn, connector, _handed_over(page.records), page.rejects)
     if page.cursor is not None:
         await order_store.save_cursor(conn, connector.store, ORDERS_STREAM, page.cursor)
     result.has_more = page.has_more
     return result
+
+
+def _handed_over(records: list[RawRecord]) -> Iterator[RawRecord]:
+    """The records in order, each one let go of by the list as it is handed over: a page's parsed
+    payloads are the largest thing a sync holds, and each is stored once normalized (as JSON text),
+    so the page shrinks while the next one is read ahead instead of both being held whole."""
+    records.reverse()
+    while records:
+        yield records.pop()

@@ -39,12 +39,16 @@ class UpsertSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     notices: list[Notice] = field(default_factory=list)
+    #: orders now pending from the chain's first step, with their stored status: the caller may run
+    #: the chain on them as they are, without reading them back
+    to_chain: list[Order] = field(default_factory=list)
 
     def merge(self, other: UpsertSummary) -> None:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.notices += other.notices
+        self.to_chain += other.to_chain
 
 
 def _event(order_id: str, kind: str, actor: str, *, at: datetime, src: str | None = None,
@@ -94,6 +98,9 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
             version_rows.append({"order_id": oid, "version": 1, "payload_hash": it.payload_hash,
                                  "raw": it.raw, "received_at": now})
             out.inserted.append(oid)
+            if status not in TERMINAL:
+                o.status = status
+                out.to_chain.append(o)
         else:
             status = OrderStatus(old.status)
             version = old.version + 1
@@ -113,6 +120,9 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
             })
             version_rows.append({"order_id": oid, "version": version, "payload_hash": it.payload_hash,
                                  "raw": it.raw, "received_at": now})
+            if recheck:
+                o.status = new_status
+                out.to_chain.append(o)
             events.append(_event(oid, "updated", actor, at=now, data={"version": version,
                                  "channel_status": o.channel_status}))
             out.updated.append(oid)
