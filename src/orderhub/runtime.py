@@ -17,11 +17,12 @@ import time
 from contextlib import closing
 from pathlib import Path
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dbos import DBOS, SetEnqueueOptions, SetWorkflowID
 
-from .chain import run_chain_batch
+from .chain import ChainResult, Pending, read_pending, run_chain, run_chain_batch
 from .db.common import is_write_conflict, utcnow
 from .db.engine import sync_url
 from .db import stores as stores_db
@@ -57,6 +58,9 @@ def _rt() -> Runtime:
 
 @DBOS.step(name="orderhub.ingest_next_page")
 async def ingest_next_page(store: str) -> dict[str, Any]:
+    """Pull and store the next page with its cursor; then run the chain for the page's new and
+    changed orders as they are in memory (not read back and parsed again). The page commits
+    first: a crash before its chain leaves those orders pending for the next sync's backlog."""
     hub = _rt().hub
     connector = hub.connector(store)
     async with hub.engine.connect() as conn:
@@ -68,24 +72,52 @@ async def ingest_next_page(store: str) -> dict[str, Any]:
     except BaseException:
         _rt().read_ahead.drop(store)
         raise
+    del page  # the page's payloads are stored: let them go before the chain runs
     await hub.notify(result.notices)
     m = hub.metrics
     m.ingested.labels(store, "inserted").inc(result.inserted)
     m.ingested.labels(store, "updated").inc(result.updated)
     m.quarantined.labels(store).inc(result.quarantined)
     log.info("page_ingested", store=store, **result.summary())
+    chain = ChainResult()
+    size = hub.config.runtime.batch_size
+    for i in range(0, len(result.to_chain), size):
+        batch = [Pending(o) for o in result.to_chain[i:i + size]]
+
+        async def run(conn: Any, attempt: int, batch: list[Pending] = batch) -> ChainResult:
+            if attempt > 1:  # the failed attempt may have moved the orders in memory: take them as stored
+                batch = await read_pending(conn, store, ids=[p.order.id for p in batch])
+            return await run_chain(conn, hub, store, batch)
+
+        chain.merge(await _chain_transaction(store, run))
     _collect_now_and_then()
-    return result.summary()
+    return {**result.summary(), "chain": chain.summary()}
 
 
 @DBOS.step(name="orderhub.chain_next_batch")
 async def chain_next_batch(store: str, after: str) -> dict[str, Any]:
+    """The next batch of pending orders (ids above ``after``) through the chain."""
+    last = after
+
+    async def run(conn: Any, attempt: int) -> ChainResult:
+        nonlocal last
+        result, last = await run_chain_batch(conn, _rt().hub, store, limit=_rt().hub.config.runtime.batch_size,
+                                             after=after)
+        return result
+
+    result = await _chain_transaction(store, run)
+    _collect_now_and_then()
+    return {**result.summary(), "last": last}
+
+
+async def _chain_transaction(store: str, run: Callable[[Any, int], Awaitable[ChainResult]]) -> ChainResult:
+    """A chain batch in its own transaction. One that loses a deadlock or serialization race with
+    another store's batch is rolled back and run again (``run`` is told the attempt)."""
     hub = _rt().hub
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             async with hub.engine.begin() as conn:
-                result, last = await run_chain_batch(conn, hub, store, limit=hub.config.runtime.batch_size,
-                                                     after=after)
+                result = await run(conn, attempt)
             break
         except Exception as exc:
             if not is_write_conflict(exc) or attempt == CONFLICT_ATTEMPTS:
@@ -96,8 +128,7 @@ async def chain_next_batch(store: str, after: str) -> dict[str, Any]:
     await hub.notify(result.notices)
     hub.metrics.observe_chain(store, result.summary(), result.durations)
     hub.metrics.observe_notices(result.notices)
-    _collect_now_and_then()
-    return {**result.summary(), "last": last}
+    return result
 
 
 @DBOS.step(name="orderhub.deliver_pushes")
@@ -128,15 +159,22 @@ def _add(totals: dict[str, Any], part: dict[str, Any]) -> None:
 
 @DBOS.workflow(name=SYNC_WORKFLOW)
 async def sync_store_workflow(store: str) -> dict[str, Any]:
-    """Pull every changed order of ``store``, run its chain, deliver its pushes."""
+    """Run the chain for orders left pending before this sync; pull every changed order of
+    ``store``, each page's new orders through the chain as the page is stored; deliver its pushes.
+
+    The backlog goes first so that each order runs the chain at most once per sync: an order a
+    page's chain leaves pending (a step asked to retry later) waits for the next sync."""
     totals: dict[str, Any] = {"store": store, "pages": 0}
+    chain: dict[str, Any] = {}
     await mark_working(store)
     result = "complete"
     error: str | None = None
     try:
+        _add(chain, await _chain_backlog(store))
         while True:
             part = await ingest_next_page(store)
             totals["pages"] += 1
+            _add(chain, part.pop("chain"))
             _add(totals, part)
             if not part["has_more"]:
                 break
@@ -146,15 +184,14 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
     except ConfigError as exc:
         await set_store_state(store, result="paused", error=str(exc), paused=True)
         log.error("store_paused", store=store, error=str(exc))
-        return {**totals, "result": "paused", "error": str(exc)}
-    chain, delivered = await _chain_and_pushes(store)
+        return {**totals, "chain": chain, "result": "paused", "error": str(exc)}
+    delivered = await _pushes_and_tracking(store, chain)
     await set_store_state(store, result=result, error=error)
     return {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
 
 
-async def _chain_and_pushes(store: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Every pending order of ``store`` through its chain, batch by batch; then its due pushes;
-    then tracking of its open shipments, and the pushes that caused."""
+async def _chain_backlog(store: str) -> dict[str, Any]:
+    """Every pending order of ``store`` through its chain, batch by batch."""
     chain: dict[str, Any] = {}
     after = ""
     while True:
@@ -162,14 +199,19 @@ async def _chain_and_pushes(store: str) -> tuple[dict[str, Any], dict[str, Any]]
         _add(chain, part)
         after = part["last"]
         if part["processed"] == 0:
-            break
+            return chain
+
+
+async def _pushes_and_tracking(store: str, chain: dict[str, Any]) -> dict[str, Any]:
+    """The store's due pushes; then tracking of its open shipments (into ``chain``), and the
+    pushes that caused."""
     delivered = await deliver_pushes(store)
     tracking = await track_shipments(store)
     if tracking.get("changed") or tracking.get("delayed"):
         _add(delivered, await deliver_pushes(store))
     if tracking:
         chain["tracking"] = tracking
-    return chain, delivered
+    return delivered
 
 
 PROCESS_WORKFLOW = "orderhub.process_store"
@@ -179,7 +221,8 @@ PROCESS_WORKFLOW = "orderhub.process_store"
 async def process_store_workflow(store: str) -> dict[str, Any]:
     """Run the chain for pending orders and deliver due pushes, without pulling (after a webhook,
     a review decision, or to retry pushes)."""
-    chain, delivered = await _chain_and_pushes(store)
+    chain = await _chain_backlog(store)
+    delivered = await _pushes_and_tracking(store, chain)
     return {"store": store, "chain": chain, "pushes": delivered, "result": "complete"}
 
 
