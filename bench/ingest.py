@@ -80,7 +80,7 @@ def main() -> None:
     print(f"{'orderhub':10}{args.orders / statistics.median(r[1] for r in rows):>20.0f}"
           f"{statistics.median(r[3] for r in rows):>14.0f}")
     print(f"peak RSS ratio {rss:.2f} (target <= 2.0). orderhub's wall includes its process start, migrations, "
-          f"the durable engine's launch and first queue pick-up (about 2 s of fixed cost on a fresh database).")
+          f"the durable engine's launch and first queue pick-up (about 1.5 s of fixed cost on a fresh database).")
     result("ingest", ratio, TARGET)
 
 

@@ -276,7 +276,7 @@ def _settle_garbage_collector() -> None:
 
 
 #: Units of work (pages, chain batches) between two full collections.
-COLLECT_EVERY = 10
+COLLECT_EVERY = 25
 _units_of_work = itertools.count(1)
 
 
@@ -346,7 +346,7 @@ class Runtime:
         ``max_concurrent_stores`` on this one."""
         return await DBOS.register_queue_async(
             STORE_QUEUE, partition_concurrency=1, worker_concurrency=self.hub.config.runtime.max_concurrent_stores,
-            polling_interval_sec=0.2)
+            polling_interval_sec=0.1)
 
     async def stop(self) -> None:
         global _runtime
