@@ -127,6 +127,9 @@ class Step:
         return cls(store, options)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
+        """Decide for one order. ``order`` may be the object intake has just stored (a page's new
+        orders are not read back): what the step decides goes to the database through ``ctx`` and
+        the result, never only onto the object."""
         raise NotImplementedError
 
     async def before_batch(self, conn: Any, orders: list[Order]) -> None:
