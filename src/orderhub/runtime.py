@@ -1,10 +1,11 @@
 """Durable execution on DBOS Transact. Nothing outside this module imports ``dbos``.
 
 A store's sync is one workflow on a queue partitioned by store (one worker works a store at a
-time). Each step advances the store by one unit of work and commits it in its own transaction:
-a page of intake with its cursor, a batch of the chain with its state changes and queued pushes,
-the delivery of due pushes. Every step is idempotent — re-running one after a crash simply does
-the next unit — so a killed process resumes where it stopped and loses nothing.
+time). Each step advances the store by one unit of work and commits it in its own transaction(s):
+a batch of the chain for orders left pending, a page of intake with its cursor and then the chain
+for that page's new orders, the delivery of due pushes. Every step is idempotent — re-running one
+after a crash simply does the next unit — so a killed process resumes where it stopped and loses
+nothing.
 """
 
 from __future__ import annotations
