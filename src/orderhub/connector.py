@@ -49,7 +49,8 @@ class RawRecord:
 
 @dataclass
 class Page:
-    """One page of a pull. ``cursor`` is saved with the page's orders; ``has_more`` asks for the next."""
+    """One page of a pull. ``cursor`` is saved with the page's orders; ``has_more`` asks for the next.
+    Intake consumes ``records`` (the list is emptied as each is stored): give each page a list of its own."""
 
     records: list[RawRecord]
     cursor: str | None
