@@ -50,8 +50,8 @@ class ChainResult:
                 "retry_later": self.retry_later, "pushes_queued": self.pushes_queued}
 
     def merge(self, other: ChainResult) -> None:
-        for name in ("processed", "completed", "held", "retry_later", "pushes_queued"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, count in other.summary().items():
+            setattr(self, name, getattr(self, name) + count)
         self.notices += other.notices
         self.durations += other.durations
 

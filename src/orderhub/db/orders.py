@@ -87,7 +87,7 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         if old is None:
             events.append(_event(oid, "received", actor, at=now, dst=OrderStatus.RECEIVED.value,
                                  data={"version": 1, "channel_status": o.channel_status}))
-            status = _arrive(oid, o, now, events, out.notices)
+            o.status = status = _arrive(oid, o, now, events, out.notices)
             new_rows.append({
                 "id": oid, "store": o.store, "channel": o.channel, "external_id": o.external_id,
                 "number": o.number, "status": status.value, "channel_status": o.channel_status,
@@ -99,7 +99,6 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
                                  "raw": it.raw, "received_at": now})
             out.inserted.append(oid)
             if status not in TERMINAL:
-                o.status = status
                 out.to_chain.append(o)
         else:
             status = OrderStatus(old.status)
@@ -146,7 +145,8 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
 def _arrive(oid: str, order: Order, now: datetime, events: list[dict[str, Any]], notices: list[Notice]) -> OrderStatus:
     """The status a new order is stored with: ``received``, or where its channel already has it
     (cancelled before we first saw it), moved through the lifecycle table with the same event and
-    notice as :func:`transition`. A new order holds no stock, so nothing follows the move."""
+    notice as :func:`transition` (the caller puts the status on the order). A new order holds no
+    stock, so nothing follows the move."""
     target = order.channel_target
     received = OrderStatus.RECEIVED
     if target is None or target is received:
@@ -156,7 +156,6 @@ def _arrive(oid: str, order: Order, now: datetime, events: list[dict[str, Any]],
         return received
     reason = _channel_reason(order)
     events.append(_event(oid, "transition", "channel", at=now, src=received.value, dst=target.value, reason=reason))
-    order.status = target
     notices.append(("on_order_state_changed", {"order": order, "from_status": received.value,
                                                "to_status": target.value, "actor": "channel", "reason": reason}))
     return target
