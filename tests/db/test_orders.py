@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from orderhub.db import orders as store
-from orderhub.db.engine import migrate
+from orderhub.db.engine import downgrade, migrate
 from orderhub.db.schema import order_events, order_versions, orders
 from orderhub.errors import IllegalTransition
 from orderhub.lifecycle import OrderStatus
@@ -160,23 +160,9 @@ def test_payload_columns_are_lz4_compressed_on_postgresql_and_the_migration_goes
         eng.dispose()
         return {(t, c): m for t, c, m in rows}
 
-    def downgrade(revision):
-        from alembic import command
-        from alembic.config import Config
-
-        from orderhub.db.engine import MIGRATIONS
-
-        eng = make_sync_engine(pg_url)
-        with eng.begin() as conn:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(MIGRATIONS))
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-        eng.dispose()
-
     migrate(pg_url)
     assert set(methods().values()) == {"l"}
-    downgrade("0006")
+    downgrade(pg_url, "0006")
     assert set(methods().values()) == {""}
     migrate(pg_url)
     assert set(methods().values()) == {"l"}

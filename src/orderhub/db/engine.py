@@ -82,6 +82,15 @@ def make_async_engine(url: str) -> Any:
 
 def migrate(url: str, revision: str = "head") -> None:
     """Bring the domain schema to ``revision`` (idempotent; safe on every start)."""
+    _alembic(url, command.upgrade, revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the domain schema back to ``revision``."""
+    _alembic(url, command.downgrade, revision)
+
+
+def _alembic(url: str, run: Any, revision: str) -> None:
     engine = make_sync_engine(url)
     try:
         with engine.begin() as conn:
@@ -90,6 +99,6 @@ def migrate(url: str, revision: str = "head") -> None:
             cfg = AlembicConfig()
             cfg.set_main_option("script_location", str(MIGRATIONS))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            run(cfg, revision)
     finally:
         engine.dispose()
