@@ -10,13 +10,22 @@ from orderhub.steps import Reason, Step, StepContext, StepResult
 
 class Reserve(Step):
     name: ClassVar[str] = "reserve"
+    passes_to = OrderStatus.RESERVED
 
     async def before_batch(self, conn: Any, orders: list[Order]) -> None:
         await lock_levels(conn, orders, self.hub.store_config(self.store).locations)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
+        return await self._reserve(order, ctx, ctx.store_config.reserve_policy)
+
+    async def approve(self, order: Order, ctx: StepContext, reasons: list[Reason]) -> StepResult:
+        """An approved stock hold goes on with what there is: reserved where stock is free now,
+        the rest backordered (never more than is available)."""
+        return await self._reserve(order, ctx, "backorder", approved=True)
+
+    async def _reserve(self, order: Order, ctx: StepContext, policy: str, *, approved: bool = False) -> StepResult:
         sc = ctx.store_config
-        result = await reserve_order(ctx.conn, order, sc.locations, policy=sc.reserve_policy,
+        result = await reserve_order(ctx.conn, order, sc.locations, policy=policy,
                                      actor=f"step:{self.name}", notices=ctx.notices,
                                      changed=ctx.stock_changed)
         if not result.ok:
@@ -26,4 +35,4 @@ class Reserve(Step):
         note = "already reserved" if result.already else "reserved"
         if result.backordered:
             note += "; backordered " + ", ".join(f"{b['quantity']} × {b['sku']}" for b in result.backordered)
-        return StepResult.proceed(to=OrderStatus.RESERVED, note=note)
+        return StepResult.proceed(to=OrderStatus.RESERVED, note=("approved in review: " if approved else "") + note)

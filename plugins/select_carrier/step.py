@@ -97,6 +97,12 @@ async def choose(hub: Any, conn: Any, order: Order, *, now: datetime) -> dict[st
 
 class SelectCarrier(Step):
     name: ClassVar[str] = "select_carrier"
+    passes_to = OrderStatus.READY_TO_SHIP
+
+    async def approve(self, order: Order, ctx: StepContext, reasons: list[Reason]) -> StepResult:
+        """A shipment no carrier could take cannot pass without one: approval means the cause
+        (a carrier's config, capacity, the address) was seen to, and the choice is made again."""
+        return await self.run(order, ctx)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         hub = ctx.hub or self.hub

@@ -33,6 +33,7 @@ class ValidateOptions(BaseModel):
 class Validate(Step):
     name: ClassVar[str] = "validate"
     Options = ValidateOptions
+    passes_to = OrderStatus.VALIDATED
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         opts: ValidateOptions = self.options  # type: ignore[assignment]

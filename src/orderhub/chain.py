@@ -23,7 +23,7 @@ from .db.common import utcnow
 from .db.inventory import stock_changed
 from .db.orders import Notice
 from .db.pushes import queue_push
-from .db.review import hold
+from .db.review import approvals, hold
 from .db.schema import orders, step_runs
 from .errors import ConfigError, IllegalTransition, OrderhubError, family_of
 from .hub import Hub
@@ -57,7 +57,7 @@ class ChainResult:
 
 
 _LEAVE_PENDING = (orders.update().where(orders.c.id == sa.bindparam("b_id"))
-                  .values(chain_pending=False, chain_step=sa.bindparam("b_step")))
+                  .values(chain_pending=False, chain_step=sa.bindparam("b_step"), chain_approved=None))
 
 
 def _in_chain(order: Order) -> bool:
@@ -71,6 +71,8 @@ class Pending:
 
     order: Order
     chain_step: int = 0
+    #: The review an operator approved, applied by the step at ``chain_step`` (see ``Step.approve``)
+    approved: int | None = None
 
 
 async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after: str = "") -> tuple[ChainResult, str]:
@@ -82,14 +84,15 @@ async def run_chain_batch(conn: Any, hub: Hub, store: str, *, limit: int, after:
 async def read_pending(conn: Any, store: str, *, after: str = "", limit: int | None = None,
                        ids: list[str] | None = None) -> list[Pending]:
     """Pending orders of ``store`` in id order: those above ``after`` (up to ``limit``), or of ``ids``."""
-    q = (sa.select(orders.c.id, orders.c.status, sa.cast(orders.c.data, sa.Text).label("data"), orders.c.chain_step)
+    q = (sa.select(orders.c.id, orders.c.status, sa.cast(orders.c.data, sa.Text).label("data"), orders.c.chain_step,
+                   orders.c.chain_approved)
          .where(orders.c.store == store, orders.c.chain_pending.is_(True)).order_by(orders.c.id))
     q = q.where(orders.c.id.in_(ids)) if ids is not None else q.where(orders.c.id > after).limit(limit)
     batch = []
     for row in (await conn.execute(q)).all():
         order = Order.model_validate_json(row.data)  # the stored text straight into pydantic's parser
         order.status = OrderStatus(row.status)
-        batch.append(Pending(order, row.chain_step))
+        batch.append(Pending(order, row.chain_step, row.chain_approved))
     return batch
 
 
@@ -103,6 +106,8 @@ async def run_chain(conn: Any, hub: Hub, store: str, batch: list[Pending]) -> Ch
     stock: set[str] = set()
     done: list[dict[str, Any]] = []  # orders that leave the pending list, written in one statement
     runnable = [p.order for p in batch if _in_chain(p.order)]
+    approved_ids = [p.approved for p in batch if p.approved is not None]
+    approved = await approvals(conn, approved_ids) if approved_ids else {}
     if runnable:
         for link in links:
             await link.step.before_batch(conn, runnable)
@@ -111,7 +116,9 @@ async def run_chain(conn: Any, hub: Hub, store: str, batch: list[Pending]) -> Ch
         if not _in_chain(p.order):
             done.append({"b_id": p.order.id, "b_step": p.chain_step})
             continue
-        outcome = await _run_order(conn, hub, store, sc, links, p.order, p.chain_step, result, timings, stock)
+        approval = _approval_at(approved.get(p.approved) if p.approved is not None else None, links, p.chain_step)
+        outcome = await _run_order(conn, hub, store, sc, links, p.order, p.chain_step, result, timings, stock,
+                                   approval)
         if outcome == "completed":
             result.completed += 1
             done.append({"b_id": p.order.id, "b_step": len(links)})
@@ -124,16 +131,30 @@ async def run_chain(conn: Any, hub: Hub, store: str, batch: list[Pending]) -> Ch
     return result
 
 
+def _approval_at(review: dict[str, Any] | None, links: list[Any], start: int) -> dict[str, Any] | None:
+    """The approval the step at ``start`` applies: only the step that held the order (a chain
+    reconfigured since then runs its step at that place as usual)."""
+    if review is None or start >= len(links) or review["step_index"] != start:
+        return None
+    return review if links[start].entry.step == review["step"] else None
+
+
 async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any], order: Order, start: int,
-                     result: ChainResult, timings: list[dict[str, Any]], stock: set[str]) -> str:
+                     result: ChainResult, timings: list[dict[str, Any]], stock: set[str],
+                     approval: dict[str, Any] | None = None) -> str:
     for link in links[start:]:
         ctx = StepContext(store=store, store_config=sc, conn=conn, step_name=link.entry.step, stock_changed=stock)
         started = utcnow()
         t0 = time.perf_counter()
         error: OrderhubError | None = None
         outcome = "continue"
+        applying = approval if link.index == start else None
         try:
-            step_result = await link.step.run(order, ctx)
+            if applying is not None and applying["cause"] == "step":
+                reasons = [Reason(r["code"], r["message"]) for r in applying["reasons"]]
+                step_result = await link.step.approve(order, ctx, reasons)
+            else:
+                step_result = await link.step.run(order, ctx)
         except (ConfigError, sa.exc.DBAPIError):
             # A database error has aborted the batch's transaction (a deadlock with another store's
             # batch, say): nothing more can be written in it. The whole batch is rolled back and
@@ -162,14 +183,15 @@ async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any],
         timings.append({"order_id": order.id, "store": store, "step": link.entry.step, "started_at": started,
                         "duration_ms": duration, "outcome": outcome if step_result is None else step_result.outcome,
                         "error_code": (error.code if error else ("step_failed" if step_result is None else None))})
-        if outcome == "retry":
-            await conn.execute(orders.update().where(orders.c.id == order.id).values(chain_step=link.index))
+        if outcome == "retry":  # an approval not yet applied stays for the next pass
+            await conn.execute(orders.update().where(orders.c.id == order.id).values(
+                chain_step=link.index, chain_approved=applying["id"] if applying else None))
             result.retry_later += 1
             return "retry"
         if outcome == "error_held":
             reason = Reason(code, f"step {link.entry.step} failed: {message}")
             await hold(conn, order, step=link.entry.step, step_index=link.index, reasons=[reason.as_dict()],
-                       notices=result.notices)
+                       notices=result.notices, cause="error")
             result.held += 1
             return "held"
         if outcome == "error_skipped":
@@ -193,7 +215,7 @@ async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any],
             except IllegalTransition as exc:  # a chain in the wrong order: say so on the order, hold it
                 await hold(conn, order, step=link.entry.step, step_index=link.index,
                            reasons=[Reason(exc.code, f"step {link.entry.step}: {exc.message}").as_dict()],
-                           notices=result.notices)
+                           notices=result.notices, cause="lifecycle")
                 result.held += 1
                 return "held"
             order.status = step_result.to

@@ -41,6 +41,21 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 #: States an order never leaves on its own; the chain does not run on them.
 TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
+#: States in which an order holds reserved stock. Stock follows the lifecycle, and this is the rule
+#: (``db.orders`` applies it on every move): reaching ``cancelled`` releases it, ``shipped``
+#: consumes it, and an order put on hold keeps it only when it was held from one of these states —
+#: a hold from ``received`` or ``validated`` releases what a step reserved in the same pass. A held
+#: order that keeps its stock keeps its place while an operator decides.
+HOLDS_STOCK = frozenset({S.RESERVED, S.READY_TO_SHIP})
+
+
+def keeps_stock(status: OrderStatus | str, resume_status: OrderStatus | str | None = None) -> bool:
+    """Whether an order in ``status`` may hold reserved stock (held: if held from a state that does)."""
+    status = OrderStatus(status)
+    if status is S.ON_HOLD:
+        return resume_status is not None and OrderStatus(resume_status) in HOLDS_STOCK
+    return status in HOLDS_STOCK
+
 
 def can_move(src: OrderStatus | str, dst: OrderStatus | str) -> bool:
     return OrderStatus(dst) in TRANSITIONS[OrderStatus(src)]

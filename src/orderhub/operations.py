@@ -24,9 +24,11 @@ async def approve(hub: Hub, ref: str, *, operator: str, reason: str | None) -> d
     notices: list[Any] = []
     async with hub.engine.begin() as conn:
         oid = await _resolve_order(conn, ref)
-        status = await review.approve(conn, oid, operator=operator, reason=reason, notices=notices)
+        approved = await review.approve(conn, oid, operator=operator, reason=reason, notices=notices)
     await hub.notify(notices)
-    return {"order_id": oid, "status": status, "resolution": "approved"}
+    return {"order_id": oid, "status": approved["resume_status"], "resolution": "approved",
+            "step": approved["step"], "review": approved["id"],
+            "next": f"the chain resumes at {approved['step']} on the store's next sync"}
 
 
 async def reject(hub: Hub, ref: str, *, operator: str, reason: str | None) -> dict[str, Any]:

@@ -110,6 +110,9 @@ class Step:
 
     name: ClassVar[str]
     Options: ClassVar[type[BaseModel]] = NoOptions
+    #: Where a clean pass moves the order (``validate``: validated); an approval of this step's
+    #: hold moves it there too. None: the step decides without moving the order.
+    passes_to: ClassVar[OrderStatus | None] = None
 
     def __init__(self, store: str, options: BaseModel) -> None:
         self.store = store
@@ -131,6 +134,14 @@ class Step:
         orders are not read back): what the step decides goes to the database through ``ctx`` and
         the result, never only onto the object."""
         raise NotImplementedError
+
+    async def approve(self, order: Order, ctx: StepContext, reasons: list[Reason]) -> StepResult:
+        """What an operator's approval of this step's hold does, at the chain's next pass: by
+        default the order passes the step, moving to :attr:`passes_to`. A step whose pass has work
+        to do (reserve stock, choose a carrier) overrides it: do that work as the operator allowed,
+        or :meth:`run` again when the approval means "the cause is fixed, try again". A step that
+        failed (``on_error = "hold"``) is always run again; this method is not called for it."""
+        return StepResult.proceed(to=self.passes_to, note="approved in review")
 
     async def before_batch(self, conn: Any, orders: list[Order]) -> None:
         """Called once per chain batch, in its transaction, before any order of it is run.

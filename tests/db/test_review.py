@@ -30,13 +30,15 @@ async def test_hold_lists_oldest_first_filterable(engine, make_ingested):
 async def test_approve_resumes_after_the_holding_step(engine, make_ingested):
     oid, _ = await held(engine, make_ingested, "A-1")
     async with engine.begin() as conn:
-        status = await review.approve(conn, oid, operator="maria", reason="called the customer", notices=[])
-    assert status == "received"
+        approved = await review.approve(conn, oid, operator="maria", reason="called the customer", notices=[])
+    assert (approved["resume_status"], approved["step"]) == ("received", "hold_rules")
     async with engine.connect() as conn:
         row = await store.load_order(conn, oid)
         events = await store.order_events_of(conn, oid)
         assert await review.list_reviews(conn) == []
-    assert (row["status"], row["chain_step"], row["chain_pending"]) == ("received", 2, True)
+    # pending at the holding step, which applies the approval at the chain's next pass
+    assert (row["status"], row["chain_step"], row["chain_pending"], row["chain_approved"]) == (
+        "received", 1, True, approved["id"])
     last = events[-1]
     assert (last["from_status"], last["to_status"], last["actor"], last["reason"]) == (
         "on_hold", "received", "operator:maria", "called the customer")

@@ -40,7 +40,10 @@ def approve(ref: str, operator: Operator, reason: Reason = None, config: ConfigO
             as_json: JsonOpt = False) -> None:
     """Release a held order: it resumes the chain after the step that held it."""
     out = run_with_hub(config, lambda hub: operations.approve(hub, ref, operator=operator, reason=reason))
-    print_json(out) if as_json else console.print(f"approved {out['order_id']}: back to {out['status']}")
+    if as_json:
+        print_json(out)
+        return
+    console.print(f"approved {out['order_id']} (held by {out['step']}): {out['next']}")
 
 
 @app.command()

@@ -14,10 +14,10 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from ..lifecycle import TERMINAL, OrderStatus, check_move, can_move
+from ..lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus, can_move, check_move, keeps_stock
 from ..models import Order
 from .common import as_utc, utcnow
-from .schema import cursors, order_events, order_versions, orders
+from .schema import cursors, order_events, order_versions, orders, reviews
 
 #: (hook name, keyword arguments): fired by the caller once the transaction has committed.
 Notice = tuple[str, dict[str, Any]]
@@ -77,6 +77,8 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
     existing = {r.id: r for r in rows}
     now = utcnow()
     new_rows, version_rows, events, updates = [], [], [], []
+    rechecked: list[str] = []  # re-checked from the chain's first step: an approval no longer applies
+    unheld: list[str] = []  # held orders the channel changed: their review is superseded
     for oid, it in by_id.items():
         o = it.order
         old = existing.get(oid)
@@ -105,7 +107,10 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
             version = old.version + 1
             recheck = status in (OrderStatus.RECEIVED, OrderStatus.ON_HOLD)
             new_status = status
+            if recheck:
+                rechecked.append(oid)
             if status is OrderStatus.ON_HOLD:
+                unheld.append(oid)
                 new_status = OrderStatus.RECEIVED
                 events.append(_event(oid, "transition", actor, at=now, src=status.value,
                                      dst=new_status.value, reason="order changed on the channel: re-check"))
@@ -130,6 +135,10 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
     for u in updates:
         values = {k: v for k, v in u.items() if k != "b_id" and v is not None}
         await conn.execute(orders.update().where(orders.c.id == u["b_id"]).values(**values))
+    if rechecked:
+        await conn.execute(orders.update().where(orders.c.id.in_(rechecked)).values(chain_approved=None))
+    if unheld:
+        await _supersede_reviews(conn, unheld, now, out.notices)
     if version_rows:
         await conn.execute(order_versions.insert(), version_rows)
     if events:
@@ -140,6 +149,18 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         if target is not None:
             await apply_channel_target(conn, oid, by_id[oid].order, target, out.notices)
     return out
+
+
+async def _supersede_reviews(conn: Any, oids: list[str], now: datetime, notices: list[Notice]) -> None:
+    """Held orders the channel changed go back to ``received``: their open reviews are closed as
+    superseded (the new version is checked from the start), and stock they held is released."""
+    from . import inventory  # inventory imports this module
+
+    await conn.execute(reviews.update().where(reviews.c.order_id.in_(oids), reviews.c.resolved_at.is_(None))
+                       .values(resolved_at=now, resolution="superseded", operator="channel",
+                               note="order changed on the channel: re-checked"))
+    for oid in oids:
+        await inventory.release_order(conn, oid, actor="channel", notices=notices)
 
 
 def _arrive(oid: str, order: Order, now: datetime, events: list[dict[str, Any]], notices: list[Notice]) -> OrderStatus:
@@ -196,7 +217,7 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
     await conn.execute(orders.update().where(orders.c.id == oid).values(**values))
     await conn.execute(order_events.insert().values(
         _event(oid, "transition", actor, at=utcnow(), src=src.value, dst=to.value, reason=reason, data=data)))
-    await _stock_follows(conn, oid, to, actor, notices)
+    await _stock_follows(conn, oid, src, to, actor, notices)
     if notices is not None:
         o = order or Order.model_validate(row.data)
         o.status = to
@@ -205,15 +226,29 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
     return src
 
 
-async def _stock_follows(conn: Any, oid: str, to: OrderStatus, actor: str, notices: list[Notice] | None) -> None:
-    """Reserved stock follows the order: cancelling releases it, shipping consumes it."""
+async def _stock_follows(conn: Any, oid: str, src: OrderStatus, to: OrderStatus, actor: str,
+                         notices: list[Notice] | None) -> None:
+    """Reserved stock follows the order, by :data:`lifecycle.HOLDS_STOCK`: shipping consumes it;
+    cancelling, or a move to a state that holds none, releases it."""
     from . import inventory  # inventory imports this module
 
     sink: list[Notice] = notices if notices is not None else []
-    if to is OrderStatus.CANCELLED:
-        await inventory.release_order(conn, oid, actor=actor, notices=sink)
-    elif to is OrderStatus.SHIPPED:
+    if to is OrderStatus.SHIPPED:
         await inventory.consume_order(conn, oid, actor=actor, notices=sink)
+    elif _may_release(src, to):
+        await inventory.release_order(conn, oid, actor=actor, notices=sink)
+
+
+def _may_release(src: OrderStatus, to: OrderStatus) -> bool:
+    """Whether a move can leave stock reserved that the new state does not hold. A hold from a
+    state without stock releases what a step of the same pass reserved; the chain's own moves
+    (received -> validated -> reserved) never look."""
+    if to is OrderStatus.CANCELLED:
+        return True
+    if to is OrderStatus.ON_HOLD:
+        return src not in HOLDS_STOCK
+    could_hold = src in HOLDS_STOCK or src is OrderStatus.ON_HOLD
+    return could_hold and not keeps_stock(to)
 
 
 async def add_event(conn: Any, oid: str, kind: str, actor: str, *, reason: str | None = None, data: Any = None) -> None:

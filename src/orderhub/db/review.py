@@ -15,8 +15,14 @@ from .pushes import queue_push
 from .schema import orders, reviews
 
 
+#: Why a review exists. ``step``: the step decided to hold; an approval asks the step what it means
+#: (``Step.approve``). ``error`` (the step failed) and ``lifecycle`` (its move is not in the table):
+#: an approval runs the step again.
+CAUSES = ("step", "error", "lifecycle")
+
+
 async def hold(conn: Any, order: Order, *, step: str, step_index: int, reasons: list[dict[str, str]],
-               notices: list[Notice], actor: str | None = None) -> int:
+               notices: list[Notice], actor: str | None = None, cause: str = "step") -> int:
     """Put an order on hold with its reasons; it waits in the review queue."""
     oid = order.id
     src = OrderStatus(order.status)
@@ -24,9 +30,10 @@ async def hold(conn: Any, order: Order, *, step: str, step_index: int, reasons: 
     if src is not OrderStatus.ON_HOLD:
         await transition(conn, oid, OrderStatus.ON_HOLD, actor=actor or f"step:{step}", reason=summary,
                          notices=notices, order=order, data={"reasons": reasons})
-    await conn.execute(orders.update().where(orders.c.id == oid).values(chain_pending=False, chain_step=step_index))
+    await conn.execute(orders.update().where(orders.c.id == oid).values(
+        chain_pending=False, chain_step=step_index, chain_approved=None))
     res = await conn.execute(reviews.insert().values(
-        order_id=oid, store=order.store, step=step, step_index=step_index,
+        order_id=oid, store=order.store, step=step, step_index=step_index, cause=cause,
         resume_status=src.value if src is not OrderStatus.ON_HOLD else OrderStatus.RECEIVED.value,
         reasons=reasons, reason_codes=" " + " ".join(r["code"] for r in reasons) + " ", created_at=utcnow()))
     order.status = OrderStatus.ON_HOLD
@@ -67,15 +74,24 @@ async def _open_review_or_fail(conn: Any, oid: str) -> dict[str, Any]:
     return review
 
 
-async def approve(conn: Any, oid: str, *, operator: str, reason: str | None, notices: list[Notice]) -> str:
-    """Release a held order: it goes back to where it was held and the chain resumes after that step."""
+async def approve(conn: Any, oid: str, *, operator: str, reason: str | None, notices: list[Notice]) -> dict[str, Any]:
+    """Release a held order: it goes back to where it was held, and at the chain's next pass the
+    holding step applies the approval (``Step.approve``: for ``validate``, the order is validated)
+    and the chain goes on after it. Returns the review that was approved."""
     review = await _open_review_or_fail(conn, oid)
     await transition(conn, oid, review["resume_status"], actor=f"operator:{operator}",
                      reason=reason or "approved", notices=notices, data={"review": review["id"]})
     await conn.execute(orders.update().where(orders.c.id == oid).values(
-        chain_step=review["step_index"] + 1, chain_pending=True))
+        chain_step=review["step_index"], chain_pending=True, chain_approved=review["id"]))
     await _resolve(conn, review, "approved", operator, reason)
-    return review["resume_status"]
+    return review
+
+
+async def approvals(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Approved reviews by id, for the chain to apply: step, step index, cause and reasons."""
+    q = sa.select(reviews.c.id, reviews.c.step, reviews.c.step_index, reviews.c.cause, reviews.c.reasons,
+                  reviews.c.operator).where(reviews.c.id.in_(ids))
+    return {r["id"]: dict(r) for r in (await conn.execute(q)).mappings()}
 
 
 async def reject(conn: Any, oid: str, *, operator: str, reason: str | None, notices: list[Notice]) -> None:

@@ -37,6 +37,8 @@ orders = sa.Table(
     # The chain resumes at chain_step while chain_pending is set.
     sa.Column("chain_step", sa.Integer, nullable=False, server_default="0"),
     sa.Column("chain_pending", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The open review an operator approved: the chain applies it at chain_step on its next pass.
+    sa.Column("chain_approved", sa.Integer),
     sa.UniqueConstraint("store", "external_id"),
     sa.Index(None, "store", "status"),
     sa.Index(None, "store", "chain_pending", "id"),  # the chain reads pending orders in id order
@@ -109,6 +111,8 @@ reviews = sa.Table(
     sa.Column("reasons", JSON, nullable=False),
     # " code1 code2 " so a reason filter is a LIKE on both backends.
     sa.Column("reason_codes", sa.Text, nullable=False),
+    # step: the step held it; error: the step failed; lifecycle: its move was not allowed
+    sa.Column("cause", sa.String(16), nullable=False, server_default="step"),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("resolved_at", TS),
     sa.Column("resolution", sa.String(16)),
