@@ -176,3 +176,27 @@ def test_status_shows_state_lag_and_waiting_work(tmp_path, cli, sqlite_url):
     assert (row["store"], row["state"], row["worker"], row["orders"], row["chain_waiting"]) == (
         "shop", "complete", None, 20, 0)
     assert row["cursor_lag_s"] >= 0
+
+
+def test_an_order_validate_held_is_approved_from_the_cli_and_reserved(tmp_path, cli, sqlite_url):
+    """The first-hour report: a files store with ``validate`` and ``reserve``, one order with an
+    invalid email; approved from the CLI, the next sync validates and reserves it."""
+    write_json_orders(tmp_path / "inbox", 3, malformed=0)
+    target = tmp_path / "inbox" / "order-J1001.json"
+    doc = orjson.loads(target.read_bytes())
+    doc["customer"]["email"] = "not-an-email"
+    target.write_bytes(orjson.dumps(doc))
+    cfg = tmp_path / "orderhub.toml"
+    cfg.write_text(CONFIG.format(url=sqlite_url).replace(
+        'chain = [{ step = "hold_rules", review_tags = ["vip"] }]',
+        'chain = [{ step = "validate", require_catalog = false, check_duplicates = false }, "reserve"]\n'
+        'reserve_policy = "backorder"'))
+    sync(cli, cfg)
+    (held,) = json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)
+    assert held["codes"] == ["invalid_email"]
+    ok = cli("review", "approve", held["order_id"], "--operator", "ops1", "--reason", "called", "-c", str(cfg))
+    assert ok.returncode == 0 and "resumes at validate on the store's next sync" in ok.stdout, ok.stdout
+    sync(cli, cfg)
+    shown = json.loads(cli("orders", "show", held["order_id"], "--json", "-c", str(cfg)).stdout)
+    assert shown["order"]["status"] == "reserved"
+    assert json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout) == []

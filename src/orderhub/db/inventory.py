@@ -174,10 +174,13 @@ async def reserve_order(conn: Any, order: Order, locations: list[str], *, policy
     ``policy="backorder"`` reserves what there is and records the rest as backordered instead of
     failing; nothing is ever reserved beyond what is available.
     """
-    held = (await conn.execute(sa.select(sa.func.count()).select_from(reservations).where(
-        reservations.c.order_id == order.id, reservations.c.status.in_(("held", "backorder"))))).scalar_one()
-    if held:
+    statuses = set((await conn.execute(sa.select(reservations.c.status).distinct().where(
+        reservations.c.order_id == order.id))).scalars())
+    if statuses & {"held", "backorder"}:
         return ReserveResult(ok=True, already=True)
+    if "released" in statuses:  # released on a hold, reserved again: the movements keep the history
+        await conn.execute(reservations.delete().where(reservations.c.order_id == order.id,
+                                                       reservations.c.status == "released"))
     taken: list[tuple[str, str, int]] = []
     shortages, backordered = [], []
     for sku, qty in sorted(_wanted(order).items()):  # a fixed order of SKUs: no lock-order deadlocks

@@ -1,0 +1,135 @@
+"""An operator's approval resumes the chain after the step that held the order, in the state that
+step would have moved it to; nothing is reserved twice, nothing stays reserved for an order that is
+held without stock or rejected. One case per built-in step that holds, on SQLite and PostgreSQL,
+through ``orderhub.operations`` (what both the CLI and the admin API call)."""
+
+import orjson
+import pytest
+import sqlalchemy as sa
+
+from orderhub import operations
+from orderhub.chain import run_chain_batch
+from orderhub.db import orders as store
+from orderhub.db.common import payload_hash
+from orderhub.db.inventory import set_on_hand, upsert_catalog
+from orderhub.db.orders import Ingested
+from orderhub.db.schema import inventory, orders, reservations, reviews
+from orderhub.models import Order
+
+from .conftest import FIXTURE
+from .helpers import make_hub
+
+SKUS = {"MUG-001": 2, "VASE-GLS": 1}
+
+
+def ingested(ext, **changes):
+    raw = orjson.loads(FIXTURE.read_bytes())
+    raw["external_id"] = ext
+    for key, value in changes.items():
+        raw[key] = value
+    return Ingested(Order.model_validate({**raw, "store": "shop", "channel": "files"}), raw, payload_hash(raw))
+
+
+async def setup(engine, db_url, chain, stock, *items):
+    hub = make_hub(db_url, [], engine=engine, stores={"shop": {
+        "connector": "files", "path": "/x", "chain": chain, "locations": ["main"]}})
+    async with engine.begin() as conn:
+        await upsert_catalog(conn, [{"sku": s, "title": s} for s in SKUS])
+        for sku, qty in stock.items():
+            await set_on_hand(conn, sku, "main", qty, actor="test", reason="seed", notices=[])
+        up = await store.upsert_orders(conn, list(items))
+    return hub, up.inserted
+
+
+async def chain_pass(hub, engine):
+    async with engine.begin() as conn:
+        await run_chain_batch(conn, hub, "shop", limit=100)
+
+
+async def state(engine, oid):
+    async with engine.connect() as conn:
+        status = (await conn.execute(sa.select(orders.c.status).where(orders.c.id == oid))).scalar_one()
+        held = (await conn.execute(sa.select(reservations.c.sku, reservations.c.quantity, reservations.c.status)
+                                   .where(reservations.c.order_id == oid,
+                                          reservations.c.status.in_(("held", "backorder")))
+                                   .order_by(reservations.c.sku, reservations.c.status))).all()
+        open_reviews = (await conn.execute(sa.select(sa.func.count()).select_from(reviews).where(
+            reviews.c.order_id == oid, reviews.c.resolved_at.is_(None)))).scalar_one()
+        reserved = dict((await conn.execute(sa.select(inventory.c.sku, inventory.c.reserved))).all())
+    return status, [tuple(r) for r in held], open_reviews, reserved
+
+
+async def approve(hub, oid):
+    out = await operations.approve(hub, oid, operator="ops1", reason="checked")
+    assert out["next"].startswith("the chain resumes at")
+    return out
+
+
+async def test_a_validate_hold_approved_is_validated_then_reserved(engine, db_url):
+    hub, (oid,) = await setup(engine, db_url, ["validate", "reserve"], SKUS,
+                              ingested("V-1", customer={"name": "Ada", "email": "not-an-email"}))
+    await chain_pass(hub, engine)
+    assert await state(engine, oid) == ("on_hold", [], 1, {"MUG-001": 0, "VASE-GLS": 0})
+    out = await approve(hub, oid)
+    assert (out["status"], out["step"]) == ("received", "validate")
+    await chain_pass(hub, engine)
+    assert await state(engine, oid) == ("reserved", [("MUG-001", 2, "held"), ("VASE-GLS", 1, "held")], 0,
+                                        {"MUG-001": 2, "VASE-GLS": 1})
+    await chain_pass(hub, engine)  # nothing pending, nothing reserved twice
+    assert (await state(engine, oid))[3] == {"MUG-001": 2, "VASE-GLS": 1}
+
+
+async def test_a_stock_hold_approved_reserves_what_there_is_and_backorders_the_rest(engine, db_url):
+    hub, (oid,) = await setup(engine, db_url, ["validate", "reserve"], {"MUG-001": 1, "VASE-GLS": 1},
+                              ingested("R-1"))
+    await chain_pass(hub, engine)
+    assert await state(engine, oid) == ("on_hold", [], 1, {"MUG-001": 0, "VASE-GLS": 0})
+    await approve(hub, oid)
+    await chain_pass(hub, engine)
+    assert await state(engine, oid) == ("reserved", [("MUG-001", 1, "backorder"), ("MUG-001", 1, "held"),
+                                                     ("VASE-GLS", 1, "held")], 0, {"MUG-001": 1, "VASE-GLS": 1})
+
+
+async def test_a_hold_after_reserve_keeps_its_stock_and_a_rejection_releases_it(engine, db_url):
+    chain = [{"step": "validate", "check_duplicates": False}, "reserve", {"step": "hold_rules", "max_total": "10"}]
+    hub, (a, b) = await setup(engine, db_url, chain, {"MUG-001": 4, "VASE-GLS": 2}, ingested("H-1"), ingested("H-2"))
+    await chain_pass(hub, engine)
+    assert (await state(engine, a))[:3] == ("on_hold", [("MUG-001", 2, "held"), ("VASE-GLS", 1, "held")], 1)
+    await approve(hub, a)
+    await operations.reject(hub, b, operator="ops1", reason="fraud")
+    await chain_pass(hub, engine)
+    assert await state(engine, a) == ("reserved", [("MUG-001", 2, "held"), ("VASE-GLS", 1, "held")], 0,
+                                      {"MUG-001": 2, "VASE-GLS": 1})
+    assert (await state(engine, b))[:3] == ("cancelled", [], 0)
+
+
+async def test_a_carrier_hold_approved_chooses_again(engine, db_url):
+    hub, (oid,) = await setup(engine, db_url, ["select_carrier"], SKUS, ingested("C-1", shipping_address=None))
+    await chain_pass(hub, engine)
+    assert (await state(engine, oid))[:3] == ("on_hold", [], 1)
+    await approve(hub, oid)
+    await chain_pass(hub, engine)  # still no address: held again, with one open review
+    assert (await state(engine, oid))[:3] == ("on_hold", [], 1)
+
+
+async def test_a_step_out_of_order_is_held_without_leaving_stock_reserved(engine, db_url):
+    """The reported case: reserve before validate reserves, then cannot move a received order."""
+    hub, (oid,) = await setup(engine, db_url, ["reserve", "validate"], SKUS, ingested("L-1"))
+    await chain_pass(hub, engine)
+    assert await state(engine, oid) == ("on_hold", [], 1, {"MUG-001": 0, "VASE-GLS": 0})
+    await approve(hub, oid)
+    await chain_pass(hub, engine)  # the step is run again (the chain is still wrong): held again, nothing kept
+    assert await state(engine, oid) == ("on_hold", [], 1, {"MUG-001": 0, "VASE-GLS": 0})
+
+
+async def test_a_held_order_changed_on_the_channel_supersedes_its_review(engine, db_url):
+    hub, (oid,) = await setup(engine, db_url, ["validate", "reserve"], SKUS,
+                              ingested("S-1", customer={"name": "Ada", "email": "not-an-email"}))
+    await chain_pass(hub, engine)
+    async with engine.begin() as conn:
+        await store.upsert_orders(conn, [ingested("S-1")])  # the customer fixed the email
+    await chain_pass(hub, engine)
+    assert await state(engine, oid) == ("reserved", [("MUG-001", 2, "held"), ("VASE-GLS", 1, "held")], 0,
+                                        {"MUG-001": 2, "VASE-GLS": 1})
+    with pytest.raises(Exception, match="no open review"):
+        await operations.approve(hub, oid, operator="ops1", reason="late")
