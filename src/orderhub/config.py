@@ -338,8 +338,14 @@ def load_config(path: str | Path | None = None) -> Config:
         raw = chosen.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"config file {chosen} not found (use --config or $ORDERHUB_CONFIG)") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {chosen} is a directory; name the TOML file in it") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {chosen} cannot be read: {exc.strerror}") from None
     try:
         data = tomllib.loads(raw.decode())
+    except UnicodeDecodeError:
+        raise ConfigError(f"{chosen}: not a text file (a TOML config is UTF-8 text)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
     return parse_config(data, path=chosen.resolve())

@@ -200,3 +200,9 @@ def test_an_order_validate_held_is_approved_from_the_cli_and_reserved(tmp_path, 
     shown = json.loads(cli("orders", "show", held["order_id"], "--json", "-c", str(cfg)).stdout)
     assert shown["order"]["status"] == "reserved"
     assert json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout) == []
+
+
+def test_check_names_a_config_path_that_is_a_directory_or_not_text(tmp_path, cli):
+    for path, said in ((tmp_path, "is a directory"), (Path("/bin/ls"), "not a text file")):
+        res = cli("check", "-c", str(path))
+        assert res.returncode == 2 and said in res.stderr + res.stdout and "Traceback" not in res.stderr, res.stderr
