@@ -206,3 +206,15 @@ def test_check_names_a_config_path_that_is_a_directory_or_not_text(tmp_path, cli
     for path, said in ((tmp_path, "is a directory"), (Path("/bin/ls"), "not a text file")):
         res = cli("check", "-c", str(path))
         assert res.returncode == 2 and said in res.stderr + res.stdout and "Traceback" not in res.stderr, res.stderr
+
+
+def test_list_filters_are_checked_against_what_exists(tmp_path, cli, sqlite_url):
+    cfg, _ = setup(tmp_path, sqlite_url, 3, 0)
+    for args, said in ((("orders", "list", "--status", "bogus"), "bogus"),
+                       (("orders", "list", "--store", "nope"), "unknown store 'nope'"),
+                       (("orders", "list", "--limit", "-1"), "limit"),
+                       (("review", "list", "--store", "nope"), "unknown store 'nope'"),
+                       (("review", "list", "--limit", "0"), "limit")):
+        res = cli(*args, "-c", str(cfg))
+        assert res.returncode == 2 and said in res.stderr + res.stdout and "Traceback" not in res.stderr, (args, res)
+    assert cli("orders", "list", "--status", "received", "--store", "shop", "-c", str(cfg)).returncode == 0

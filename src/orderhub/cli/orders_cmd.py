@@ -8,7 +8,8 @@ import typer
 
 from ..db import orders as order_store
 from ..db.pushes import list_pushes
-from .context import ConfigOpt, JsonOpt, fail, run_with_hub
+from ..lifecycle import OrderStatus
+from .context import ConfigOpt, JsonOpt, fail, known_store, run_with_hub
 from .output import console, emit, print_json
 
 app = typer.Typer(help="Orders and their history.", no_args_is_help=True)
@@ -16,11 +17,14 @@ app = typer.Typer(help="Orders and their history.", no_args_is_help=True)
 
 @app.command("list")
 def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()] = None,
-          status: Annotated[str | None, typer.Option()] = None, limit: int = 50, as_json: JsonOpt = False) -> None:
+          status: Annotated[OrderStatus | None, typer.Option(help="Only orders in this lifecycle state.")] = None,
+          limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50, as_json: JsonOpt = False) -> None:
     """Newest orders first, filtered by store and status."""
     async def go(hub):
+        known_store(hub, store)
         async with hub.engine.connect() as conn:
-            return await order_store.list_orders(conn, store=store, status=status, limit=limit)
+            return await order_store.list_orders(conn, store=store, status=status.value if status else None,
+                                                 limit=limit)
     rows = run_with_hub(config, go)
     emit(rows, ["id", "store", "external_id", "number", "status", "channel_status", "total", "currency", "version",
                 "created_at"], as_json=as_json, title="orders")

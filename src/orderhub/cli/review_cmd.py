@@ -8,7 +8,7 @@ import typer
 
 from .. import operations
 from ..db import review
-from .context import ConfigOpt, JsonOpt, run_with_hub
+from .context import ConfigOpt, JsonOpt, known_store, run_with_hub
 from .output import console, emit, print_json
 
 app = typer.Typer(help="Held orders waiting for a human.", no_args_is_help=True)
@@ -19,9 +19,11 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the e
 @app.command("list")
 def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()] = None,
           reason: Annotated[str | None, typer.Option(help="Only this reason code.")] = None,
-          limit: int = 100, as_json: JsonOpt = False) -> None:
+          limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100,
+          as_json: JsonOpt = False) -> None:
     """Held orders, oldest first, with their reason codes."""
     async def go(hub):
+        known_store(hub, store)
         async with hub.engine.connect() as conn:
             return await review.list_reviews(conn, store=store, reason=reason, limit=limit)
     rows = run_with_hub(config, go)
