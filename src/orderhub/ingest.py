@@ -18,7 +18,7 @@ from .db import orders as order_store
 from .db.common import canonical_json, hash_json
 from .db.inventory import record_store_skus
 from .db.orders import Ingested, Notice
-from .db.quarantine import quarantine_record
+from .db.quarantine import quarantine_record, supersede
 from .errors import OrderhubError, RecordError, TransientError, ConfigError
 from .logging import get_logger
 from .models import Order
@@ -94,6 +94,9 @@ async def ingest_records(conn: Any, connector: Connector, records: Iterable[RawR
             result.notices.append(("on_quarantined", {"store": connector.store, "external_id": rec.external_id,
                                                       "error": exc.as_dict()}))
     up = await order_store.upsert_orders(conn, good, actor=actor)
+    if up.inserted or up.updated:
+        stored = {*up.inserted, *up.updated}
+        await supersede(conn, connector.store, [it.order.external_id for it in good if it.order.id in stored])
     if connector.config.stock_sync and good:
         await record_store_skus(conn, connector.store, {li.sku for it in good for li in it.order.line_items if li.sku})
     result.inserted, result.updated, result.unchanged = len(up.inserted), len(up.updated), up.unchanged

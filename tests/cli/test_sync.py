@@ -218,3 +218,19 @@ def test_list_filters_are_checked_against_what_exists(tmp_path, cli, sqlite_url)
         res = cli(*args, "-c", str(cfg))
         assert res.returncode == 2 and said in res.stderr + res.stdout and "Traceback" not in res.stderr, (args, res)
     assert cli("orders", "list", "--status", "received", "--store", "shop", "-c", str(cfg)).returncode == 0
+
+
+def test_a_corrected_file_closes_its_quarantine_entry(tmp_path, cli, sqlite_url):
+    cfg, broken = setup(tmp_path, sqlite_url, 5, 1)
+    sync(cli, cfg)
+    (qrow,) = json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout)
+    good = next(p for p in (tmp_path / "inbox").iterdir() if p.name != qrow["location"])
+    doc = orjson.loads(good.read_bytes())
+    doc["external_id"] = qrow["external_id"] or broken[0]
+    doc["number"] = f"#{doc['external_id']}"
+    fixed = tmp_path / "inbox" / qrow["location"]
+    fixed.write_bytes(orjson.dumps(doc))
+    st = fixed.stat()
+    os.utime(fixed, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000_000))
+    assert sync(cli, cfg)["inserted"] == 1
+    assert json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []

@@ -47,6 +47,16 @@ async def resolve(conn: Any, qid: int, status: str, *, by: str) -> None:
                        .values(status=status, resolved_by=by, updated_at=utcnow()))
 
 
+async def supersede(conn: Any, store: str, external_ids: list[str]) -> None:
+    """Open entries of orders just stored from a newer payload (a corrected file re-imported, the
+    order fixed on the channel) are closed as ``superseded``: nothing is left to replay."""
+    if external_ids:
+        await conn.execute(quarantine.update().where(
+            quarantine.c.store == store, quarantine.c.status == "open", quarantine.c.external_id.in_(external_ids))
+            .values(status="superseded", resolved_by="ingest: stored since from a newer payload",
+                    updated_at=utcnow()))
+
+
 async def record_failed_replay(conn: Any, qid: int, error: OrderhubError) -> None:
     await conn.execute(quarantine.update().where(quarantine.c.id == qid).values(
         attempts=quarantine.c.attempts + 1, error_code=error.code, error=error.message, updated_at=utcnow()))
