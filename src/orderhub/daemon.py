@@ -126,6 +126,17 @@ class Daemon:
 
     # -- lifecycle ------------------------------------------------------------------------
 
+    async def _bound(self, serving: asyncio.Task[Any], host: str, port: int) -> tuple[str, int]:
+        """Where the server listens: the port it was given, or the one the system chose for ``0``."""
+        for _ in range(100):
+            if self.server.started or serving.done():
+                break
+            await asyncio.sleep(0.02)
+        for srv in getattr(self.server, "servers", []):
+            for sock in srv.sockets:
+                return host, sock.getsockname()[1]
+        return host, port
+
     def stop(self) -> None:
         if not self.stopping.is_set():
             log.warning("shutting_down", grace=self.grace)
@@ -148,7 +159,8 @@ class Daemon:
         stores = [n for n, s in self.hub.config.stores.items() if s.enabled]
         loops = [asyncio.create_task(self._store_loop(s)) for s in stores]
         beat = asyncio.create_task(self._heartbeat())
-        log.info("daemon_started", stores=len(stores), host=cfg.host, port=cfg.port,
+        host, port = await self._bound(serving, cfg.host, cfg.port)
+        log.info("daemon_started", stores=len(stores), host=host, port=port, url=f"http://{host}:{port}",
                  worker=self.hub.config.runtime.executor_id)
         started = time.monotonic()
         try:

@@ -234,3 +234,13 @@ def test_a_corrected_file_closes_its_quarantine_entry(tmp_path, cli, sqlite_url)
     os.utime(fixed, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000_000))
     assert sync(cli, cfg)["inserted"] == 1
     assert json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []
+
+
+def test_the_daemon_says_the_port_it_listens_on(tmp_path, cli, sqlite_url):
+    cfg, _ = setup(tmp_path, sqlite_url, 1, 0)
+    cfg.write_text(cfg.read_text().replace('level = "warning"', 'level = "info"\nformat = "json"'))
+    res = cli("run", "--port", "0", "--for", "1s", "-c", str(cfg))
+    assert res.returncode == 0, res.stderr
+    (started,) = [json.loads(line) for line in (res.stdout + res.stderr).splitlines()
+                  if '"daemon_started"' in line]
+    assert started["port"] > 0 and started["url"].endswith(f":{started['port']}")
