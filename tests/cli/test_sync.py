@@ -244,3 +244,20 @@ def test_the_daemon_says_the_port_it_listens_on(tmp_path, cli, sqlite_url):
     (started,) = [json.loads(line) for line in (res.stdout + res.stderr).splitlines()
                   if '"daemon_started"' in line]
     assert started["port"] > 0 and started["url"].endswith(f":{started['port']}")
+
+
+def test_the_demo_never_deletes_a_folder_it_did_not_write(tmp_path, cli):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    for extra in ((), ("--force",)):
+        res = cli("demo", "--folder", str(mine), *extra)
+        assert res.returncode == 2 and "not written by the demo" in res.stderr + res.stdout
+    assert (mine / "notes.txt").read_text() == "keep me"
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / ".orderhub-demo").write_text("")
+    (earlier / "orderhub.db").write_text("decisions")
+    res = cli("demo", "--folder", str(earlier))
+    assert res.returncode == 2 and "--force" in res.stderr + res.stdout
+    assert (earlier / "orderhub.db").read_text() == "decisions"

@@ -147,9 +147,29 @@ async def _demo_stock(hub: Hub, orders: int) -> None:
     await hub.aclose()
 
 
+#: Left in a folder the demo wrote: only such a folder is ever deleted, and only with --force.
+DEMO_MARKER = ".orderhub-demo"
+
+
+def _claim_demo_folder(folder: Path, *, force: bool) -> None:
+    if folder.exists() and not folder.is_dir():
+        fail(f"--folder {folder}: exists and is not a folder", 2)
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / DEMO_MARKER).exists():
+            fail(f"--folder {folder}: not empty and not written by the demo; nothing was touched "
+                 "(name a new or empty folder)", 2)
+        if not force:
+            fail(f"--folder {folder}: holds an earlier demo run and the decisions made on it; "
+                 "use --force to start over, or --folder to run beside it", 2)
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARKER).write_text("written by `orderhub demo`; `orderhub demo --force` deletes this folder\n")
+
+
 def demo(
     folder: Annotated[Path, typer.Option(help="Where the demo writes its config, files and database.")] = Path("demo"),
     orders: Annotated[int, typer.Option(help="Orders per store.")] = 1000,
+    force: Annotated[bool, typer.Option(help="Start over in a folder an earlier demo wrote (its decisions are lost).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """The main job on the embedded default: the daemon syncs sandbox Shopify and WooCommerce shops
@@ -158,9 +178,7 @@ def demo(
     from ..sandbox import Sandbox
     from .sandbox_cmd import sandbox_config_toml
 
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    _claim_demo_folder(folder, force=force)
     write_csv_export(folder / "inbox" / "pos-export" / "export.csv", orders, malformed=max(1, orders // 100))
     with Sandbox(shopify=2, woocommerce=1, orders=orders, malformed=0.01) as sb:
         stores = sb.store_configs(folder.resolve() / "secrets")
