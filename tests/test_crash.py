@@ -132,6 +132,9 @@ def test_twenty_kills_lose_nothing_double_nothing_and_end_at_the_cursor(tmp_path
             out2, err2 = again.communicate(timeout=120)
             assert again.returncode == 0, err2[-3000:]
             rerun = json.loads(out2)
+            doctor = subprocess.run([sys.executable, "-m", "orderhub.cli.app", "doctor", "--json", "-c", str(cfg)],
+                                    capture_output=True, text=True, timeout=120)
+            assert doctor.returncode == 0, f"invariants broken after the kills: {doctor.stdout[-3000:]}{doctor.stderr[-2000:]}"
         finally:
             receiver.close()
 

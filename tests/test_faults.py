@@ -98,6 +98,8 @@ def test_every_fault_at_once_loses_nothing_duplicates_nothing_and_never_crashes(
                          f"{shop.truncated} bodies cut short, "
                          f"{len(applied)} stock writes applied")
         assert versions == [], "an order was stored twice"
+        doctor = cli("doctor", "--json", "-c", str(cfg))
+        assert doctor.returncode == 0, f"invariants broken after the faults: {doctor.stdout[-3000:]}{doctor.stderr[-2000:]}"
         assert push_status == {"delivered": sum(delivered.values())}, push_status
         figures(f"runs {runs}; {len(orders)} orders stored, {len(quarantined)} quarantined, 0 lost, 0 duplicated, "
               f"0 Retry-After violations; " + "; ".join(lines))

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from orderhub import operations
 from orderhub.chain import run_chain_batch
 from orderhub.db import orders as store
+from orderhub.db import doctor
 from orderhub.db.common import payload_hash
 from orderhub.db.inventory import set_on_hand, upsert_catalog
 from orderhub.db.orders import Ingested
@@ -44,6 +45,8 @@ async def setup(engine, db_url, chain, stock, *items):
 async def chain_pass(hub, engine):
     async with engine.begin() as conn:
         await run_chain_batch(conn, hub, "shop", limit=100)
+    async with engine.connect() as conn:  # after every pass, every invariant holds
+        assert await doctor.check(conn) == []
 
 
 async def state(engine, oid):
@@ -133,3 +136,15 @@ async def test_a_held_order_changed_on_the_channel_supersedes_its_review(engine,
                                         {"MUG-001": 2, "VASE-GLS": 1})
     with pytest.raises(Exception, match="no open review"):
         await operations.approve(hub, oid, operator="ops1", reason="late")
+
+
+async def test_doctor_names_what_is_wrong(engine, db_url):
+    hub, (oid,) = await setup(engine, db_url, ["validate", "reserve"], SKUS, ingested("D-1"))
+    await chain_pass(hub, engine)
+    async with engine.begin() as conn:  # break three invariants by hand
+        await conn.execute(orders.update().where(orders.c.id == oid).values(status="cancelled", chain_pending=True))
+        await conn.execute(inventory.update().where(inventory.c.sku == "MUG-001").values(reserved=5))
+    async with engine.connect() as conn:
+        found = {(f["check"], f["subject"]) for f in await doctor.check(conn)}
+    assert found == {("reservation_without_stock_state", oid), ("reserved_count_mismatch", "MUG-001@main"),
+                     ("final_order_pending", oid)}

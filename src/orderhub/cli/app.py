@@ -15,7 +15,7 @@ from ..hub import Hub
 from ..models import order_json_schema
 from ..plugins import PluginManager
 from . import inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
-from .context import ConfigOpt, JsonOpt, fail
+from .context import ConfigOpt, JsonOpt, fail, run_with_hub
 from .output import console, emit, print_json
 
 app = typer.Typer(name="orderhub", help=__doc__, no_args_is_help=True, add_completion=False,
@@ -119,6 +119,25 @@ def schema(name: Annotated[str, typer.Argument(help="Which model: order.")] = "o
     if name != "order":
         fail(f"unknown schema {name!r}; available: order", 2)
     print_json(order_json_schema())
+
+
+@app.command()
+def doctor(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """Check the stored state's invariants (stock, reviews, chain, quarantine); exit 1 if any fails."""
+    from ..db import doctor as checks
+
+    async def go(hub):
+        async with hub.engine.connect() as conn:
+            return await checks.check(conn)
+    found = run_with_hub(config, go)
+    if as_json:
+        print_json(found)
+    elif found:
+        emit(found, ["check", "subject", "detail"], as_json=False, title="doctor: invariants that do not hold")
+    else:
+        console.print("doctor: every invariant holds")
+    if found:
+        raise typer.Exit(1)
 
 
 @app.command()
