@@ -61,5 +61,5 @@ def run_with_hub(config: Path | None, fn: Callable[[Hub], Awaitable[T]]) -> T:
 
 def known_store(hub: Hub, store: str | None) -> None:
     """Refuse a ``--store`` filter naming no configured store (exit 2), instead of an empty list."""
-    if store is not None and store not in hub.config.stores:
-        raise ConfigError(f"--store: unknown store {store!r} (configured: {', '.join(hub.config.stores) or 'none'})")
+    if store is not None:
+        hub.store_config(store)  # raises the config error naming the store and the configured ones
