@@ -66,3 +66,66 @@ def test_the_base_config_is_fine(tmp_path, cli, monkeypatch):
     cfg.write_text(BASE.format(store="", more=""))
     res = cli("check", "-c", str(cfg))
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def _check(cli, tmp_path, text: str):
+    cfg = tmp_path / "orderhub.toml"
+    cfg.write_text(text)
+    res = cli("check", "-c", str(cfg))
+    assert "Traceback" not in res.stdout + res.stderr
+    return res
+
+
+def test_a_typo_is_named_with_the_key_it_probably_meant(tmp_path, cli):
+    res = _check(cli, tmp_path, '[stores.s]\nconector = "files"\npath = "."\n[runtime]\nbatchsize = 3\n')
+    assert res.returncode == 2
+    lines = res.stderr.splitlines()
+    assert "✗ stores.s.connector: missing (is 'conector' a typo of it?)" in lines, res.stderr
+    assert "✗ runtime.batchsize: unknown key (did you mean 'batch_size'?)" in lines, res.stderr
+
+
+def test_a_bad_value_is_shown_and_every_problem_has_its_own_line(tmp_path, cli):
+    res = _check(cli, tmp_path, '[stores.s]\nconnector = "files"\npth = "."\n'
+                 'chain = [{ step = "hold_rules", max_total = "four hundred" }]\n[runtime]\nbatch_size = "lots"\n')
+    assert res.returncode == 2
+    lines = res.stderr.splitlines()
+    assert any(line.startswith("✗ runtime.batch_size:") and "(got 'lots')" in line for line in lines), lines
+    res = _check(cli, tmp_path, '[stores.s]\nconnector = "files"\npth = "."\n'
+                 'chain = [{ step = "hold_rules", max_total = "four hundred" }]\n')
+    lines = res.stderr.splitlines()
+    assert "✗ stores.s.pth: unknown key (did you mean 'path'?)" in lines, lines
+    assert "✗ stores.s.path: missing (is 'pth' a typo of it?)" in lines, lines
+    assert all(line.startswith("✗ ") for line in lines), lines  # one style: one ✗ line per problem
+    res = _check(cli, tmp_path, '[stores.s]\nconnector = "files"\npath = "."\n'
+                 'chain = [{ step = "hold_rules", max_total = "four hundred" }]\n')
+    assert any("stores.s.chain[0].max_total" in line and "(got 'four hundred')" in line
+               for line in res.stderr.splitlines()), res.stderr
+
+
+def test_check_resolves_every_secret_reference_and_path_without_printing_secrets(tmp_path, cli, monkeypatch):
+    """The first-hour report: ``check`` said OK with a step's ``env:`` token unset and a files
+    folder that did not exist; both failed later. Now every reference anywhere is resolved."""
+    monkeypatch.setenv("CFG_TOKEN", "t0ken-value")
+    monkeypatch.delenv("ERP_TOKEN_UNSET", raising=False)
+    monkeypatch.delenv("HOOK_TOKEN_UNSET", raising=False)
+    (tmp_path / "afile").write_text("not a folder")
+    res = _check(cli, tmp_path, f"""\
+[stores.s]
+connector = "files"
+path = "no-such-inbox"
+outbox = "afile/out"
+credentials = {{ token = "file:{tmp_path}/missing-secret", other = "env:CFG_TOKEN" }}
+chain = [{{ step = "forward", url = "http://127.0.0.1:9/x", bearer_token = "env:ERP_TOKEN_UNSET" }}]
+[plugins.notify.webhook]
+url = "http://127.0.0.1:9/hook"
+bearer_token = "env:HOOK_TOKEN_UNSET"
+""")
+    assert res.returncode == 2
+    out = res.stderr
+    assert "stores.s.chain[0].bearer_token: environment variable ERP_TOKEN_UNSET is not set" in out, out
+    assert "plugins.notify.webhook.bearer_token: environment variable HOOK_TOKEN_UNSET is not set" in out, out
+    assert f"stores.s.credentials.token: cannot read secret file {tmp_path}/missing-secret" in out, out
+    assert f"stores.s.path: {tmp_path}/no-such-inbox does not exist" in out, out
+    assert f"stores.s.outbox: {tmp_path}/afile is not a folder" in out, out
+    assert "t0ken-value" not in res.stdout + out
+    assert len(out.splitlines()) == 5, out  # each problem once

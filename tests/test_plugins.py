@@ -41,7 +41,7 @@ def test_installed_plugin_is_listed_and_its_step_runs(tmp_path, cli):
 
     # without the package, the same config names the missing step and its key
     check = cli("check", "-c", str(cfg))
-    assert check.returncode == 2 and "stores.shop.chain[0]: unknown step 'example_approve'" in check.stdout
+    assert check.returncode == 2 and "stores.shop.chain[0]: unknown step 'example_approve'" in check.stderr
 
 
 def test_a_plugin_that_fails_to_load_is_reported_not_skipped(tmp_path, cli):

@@ -39,6 +39,22 @@ class FilesConnector(Connector):
         except ZoneInfoNotFoundError:
             raise ConfigError(f"stores.{self.store}.timezone: unknown time zone {s.timezone!r}") from None
 
+    def check(self) -> list[str]:
+        """The folder must exist now (a sync would pause the store); the outbox is created on the
+        first push, so only its nearest existing parent must be a writable folder."""
+        s: FilesSettings = self.settings  # type: ignore[assignment]
+        problems = []
+        if not s.path.is_dir():
+            what = "is not a folder" if s.path.exists() else "does not exist"
+            problems.append(f"stores.{self.store}.path: {s.path} {what}")
+        if s.outbox is not None:
+            existing = next(p for p in (s.outbox, *s.outbox.parents) if p.exists())
+            if not existing.is_dir():
+                problems.append(f"stores.{self.store}.outbox: {existing} is not a folder")
+            elif not os.access(existing, os.W_OK):
+                problems.append(f"stores.{self.store}.outbox: {existing} is not writable")
+        return problems
+
     @property
     def channel_name(self) -> str:
         return self.settings.channel  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from orderhub.config import resolve_secret
 from orderhub.errors import ConfigError, RecordError, TransientError
 from orderhub.http import parse_retry_after, tls_context
 from orderhub.logging import get_logger
+from orderhub.validation import parse_settings
 
 log = get_logger()
 TARGET = "plugin:notify"
@@ -86,10 +87,7 @@ _settings = Settings()
 @hookimpl
 def configure(config):
     global _settings
-    try:
-        _settings = Settings.model_validate(config.plugins.get("notify", {}))
-    except Exception as exc:  # name the key: a bad notify table must say where
-        raise ConfigError(f"plugins.notify: {exc}", key="plugins.notify") from None
+    _settings = parse_settings(Settings, config.plugins.get("notify", {}), key="plugins.notify")
 
 
 def _template(store: str, milestone: str) -> Text | None:

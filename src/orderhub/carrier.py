@@ -30,7 +30,8 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from .config import CarrierConfig, first_problem
+from .config import CarrierConfig
+from .validation import parse_settings
 from .errors import CapabilityNotSupported, ConfigError, RecordError
 from .http import Limiter, NoLimit, StoreHttp
 from .models import Address, Parcel, Rate, TrackingEvent, TrackingStatus
@@ -173,11 +174,8 @@ class Carrier:
 
     @classmethod
     def parse_settings(cls, key: str, config: CarrierConfig) -> BaseModel:
-        try:
-            return cls.Settings.model_validate(config.options)
-        except ValidationError as exc:
-            sub, msg = first_problem(exc)
-            raise ConfigError(f"carriers.{key}.{sub}: {msg}", key=f"carriers.{key}.{sub}") from None
+        return parse_settings(cls.Settings, config.options, key=f"carriers.{key}",
+                              also_known=CarrierConfig.model_fields)
 
     @classmethod
     def make_limiter(cls, settings: BaseModel) -> Limiter:

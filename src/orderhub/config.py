@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .validation import describe
 
 DEFAULT_CONFIG_NAME = "orderhub.toml"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -57,6 +58,25 @@ def resolve_secret(reference: str, *, key: str) -> SecretStr:
     raise ConfigError(
         f"{key}: secrets must be given as 'env:NAME' or 'file:PATH', not as a literal value", key=key
     )
+
+
+def secret_references(cfg: Any) -> list[tuple[str, str]]:
+    """Every ``env:NAME`` / ``file:PATH`` string anywhere in the config (store credentials, step
+    options, plugin tables), with its dotted key: what ``orderhub check`` must be able to read."""
+    found: list[tuple[str, str]] = []
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k))
+        elif isinstance(value, list | tuple):
+            for i, v in enumerate(value):
+                walk(v, f"{key}[{i}]")
+        elif isinstance(value, str) and value.startswith(("env:", "file:")):
+            found.append((key, value))
+
+    walk(cfg.model_dump(exclude={"path"}), "")
+    return found
 
 
 class _Section(BaseModel):
@@ -295,26 +315,11 @@ class Config(_Section):
         return url
 
 
-def first_problem(exc: ValidationError) -> tuple[str, str]:
-    """The dotted key and message of a validation error's first problem (for errors that name the key)."""
-    err = exc.errors()[0]
-    return ".".join(str(p) for p in err["loc"]), err["msg"]
-
-
-def _format_validation_error(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-")) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{key}: {msg}")
-    return "; ".join(lines)
-
-
 def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     try:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"invalid config: {_format_validation_error(exc)}") from None
+        raise ConfigError("\n".join(describe(exc, model=Config))) from None
     cfg.path = path
     if path is not None:
         _anchor_sqlite_paths(cfg, path.parent)

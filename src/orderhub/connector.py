@@ -28,7 +28,8 @@ from typing import Any, ClassVar
 import orjson
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from .config import StoreConfig, first_problem
+from .config import StoreConfig
+from .validation import parse_settings
 from .errors import CapabilityNotSupported, ConfigError, RecordError
 from .http import Limiter, NoLimit, StoreHttp
 from .models import Order
@@ -94,16 +95,18 @@ class Connector:
 
     @classmethod
     def parse_settings(cls, store: str, config: StoreConfig) -> BaseModel:
-        try:
-            return cls.Settings.model_validate(config.options)
-        except ValidationError as exc:
-            key, msg = first_problem(exc)
-            raise ConfigError(f"stores.{store}.{key}: {msg}", store=store, key=key) from None
+        return parse_settings(cls.Settings, config.options, key=f"stores.{store}",
+                              also_known=StoreConfig.model_fields, store=store)
 
     @classmethod
     def make_limiter(cls, settings: BaseModel) -> Limiter:
         """The store's pacing, from the platform's published limit (refined later by its headers)."""
         return NoLimit()
+
+    def check(self) -> list[str]:
+        """Problems with what the settings name outside the config (folders, files), for
+        ``orderhub check``: one line each, naming the key. The default has nothing to look at."""
+        return []
 
     def secret(self, name: str) -> str:
         return self.secrets[name].get_secret_value()

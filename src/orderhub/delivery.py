@@ -17,7 +17,7 @@ import orjson
 from .db import orders as order_store
 from .db.common import utcnow
 from .db.inventory import available
-from .db.pushes import due_pushes, mark_delivered, mark_failed
+from .db.pushes import due_pushes, mark_blocked, mark_delivered, mark_failed
 from .db.schema import pushes
 from .errors import CapabilityNotSupported, ConfigError, RecordError, TransientError
 from .hub import Hub
@@ -88,7 +88,9 @@ def _handler(hub: Hub, store: str, target: str) -> Any:
 
 
 async def deliver_due(hub: Hub, store: str, *, limit: int = 500) -> DeliveryResult:
-    """Send every due push of ``store`` once; failures are rescheduled or marked dead."""
+    """Send every due push of ``store`` once; failures are rescheduled or marked dead. A
+    ConfigError (a secret not set, a push target gone from the chain) leaves the push pending and
+    is raised: the store is paused until the config is fixed."""
     result = DeliveryResult()
     tried: set[int] = set()  # each push at most once per call, even if it failed with Retry-After: 0
     while True:
@@ -125,7 +127,12 @@ async def _deliver_one(hub: Hub, store: str, row: dict[str, Any], result: Delive
     except TransientError as exc:
         retry_in = exc.retry_after if exc.retry_after is not None else backoff(row["attempts"])
         error = f"{exc.code}: {exc.message}"
-    except (CapabilityNotSupported, ConfigError, RecordError) as exc:
+    except ConfigError as exc:  # the config, not this push, is wrong: keep it, stop the store
+        async with hub.engine.begin() as conn:
+            await mark_blocked(conn, row["id"], f"{exc.code}: {exc.message}")
+        bound.error("push_blocked", error=exc.message)
+        raise
+    except (CapabilityNotSupported, RecordError) as exc:
         retry_in = None
         error = f"{exc.code}: {exc.message}"
     except Exception as exc:  # a bug in a plugin: keep the push, retry later, say so loudly

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .config import ChainEntry, Config
+from .config import ChainEntry, Config, resolve_secret, secret_references
 from .carrier import Carrier
 from .connector import Connector
 from .db.engine import make_async_engine, migrate
@@ -54,22 +55,32 @@ class Hub:
     # -- validation (orderhub check) --------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Resolve every store's connector, settings, secrets and chain; return problems found."""
+        """Resolve every store's connector, settings, secrets, chain and the paths they name, and
+        every ``env:``/``file:`` reference anywhere in the config; return the problems, one line each
+        (a secret's value never appears in them)."""
         problems: list[str] = list(self.plugins.registry.conflicts)
         for err in self.plugins.load_errors:
             problems.append(f"plugin {err.name} ({err.value}) failed to load: {err.error}")
-        for name in self.config.stores:
+        for key, ref in secret_references(self.config):
             try:
-                self.connector(name)
-                self.chain(name)
+                resolve_secret(ref, key=key)
             except ConfigError as exc:
                 problems.append(str(exc))
+        for name, sc in self.config.stores.items():
+            try:
+                cls = self.plugins.connector_class(sc.connector, key=f"stores.{name}.connector")
+                # built without its secrets (reported above) so its settings and paths are checked too
+                probe = cls(name, sc, secrets={k: SecretStr("") for k in sc.credentials}, base_dir=self._base_dir())
+                problems += probe.check()
+                self.chain(name)
+            except ConfigError as exc:
+                problems += str(exc).splitlines()
         for name in self.config.carriers:
             try:
                 self.carrier(name)
             except ConfigError as exc:
-                problems.append(str(exc))
-        return problems
+                problems += str(exc).splitlines()
+        return list(dict.fromkeys(problems))  # a store's missing secret is found twice: say it once
 
     # -- database ---------------------------------------------------------------------------
 
@@ -102,6 +113,10 @@ class Hub:
         return StoreHttp(client, store=label, limiter=cls.make_limiter(settings), max_attempts=cfg.http_attempts,
                          budget=cfg.http_budget)
 
+    def _base_dir(self) -> Path | None:
+        """Where relative paths in store and carrier options start: the config file's folder."""
+        return self.config.path.parent if self.config.path else None
+
     def connector(self, store: str) -> Connector:
         if store not in self._connectors:
             sc = self.store_config(store)
@@ -109,8 +124,7 @@ class Hub:
             secrets = sc.secrets(store)
             remember_secrets(list(secrets.values()))
             http = self._http(store, cls, sc, store)
-            base_dir = self.config.path.parent if self.config.path else None
-            self._connectors[store] = cls(store, sc, secrets=secrets, http=http, base_dir=base_dir)
+            self._connectors[store] = cls(store, sc, secrets=secrets, http=http, base_dir=self._base_dir())
         return self._connectors[store]
 
     def carrier(self, name: str) -> Carrier:
@@ -125,8 +139,7 @@ class Hub:
             secrets = cc.secrets(name)
             remember_secrets(list(secrets.values()))
             http = self._http(name, cls, cc, f"carrier:{name}")
-            base_dir = self.config.path.parent if self.config.path else None
-            self._carriers[name] = cls(name, cc, secrets=secrets, http=http, base_dir=base_dir)
+            self._carriers[name] = cls(name, cc, secrets=secrets, http=http, base_dir=self._base_dir())
         return self._carriers[name]
 
     def chain(self, store: str) -> list[ChainLink]:

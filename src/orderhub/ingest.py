@@ -21,6 +21,7 @@ from .db.orders import Ingested, Notice
 from .db.quarantine import quarantine_record, supersede
 from .errors import OrderhubError, RecordError, TransientError, ConfigError
 from .logging import get_logger
+from .validation import first_problem
 from .models import Order
 
 log = get_logger()
@@ -47,11 +48,8 @@ class PageResult:
 
 def record_error_from_validation(exc: ValidationError, record: RawRecord) -> RecordError:
     """A pydantic error as a RecordError whose message names the field."""
-    first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"])
-    msg = first["msg"].removeprefix("Value error, ")
-    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return RecordError(f"{loc}: {msg}{more}", code="invalid_field", field=loc,
+    loc, msg = first_problem(exc)
+    return RecordError(f"{loc}: {msg}", code="invalid_field", field=loc,
                        external_id=record.external_id, location=record.location)
 
 

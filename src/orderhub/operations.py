@@ -40,6 +40,28 @@ async def reject(hub: Hub, ref: str, *, operator: str, reason: str | None) -> di
     return {"order_id": oid, "status": "cancelled", "resolution": "rejected"}
 
 
+async def held_orders(hub: Hub, *, code: str, where: order_store.OrderFilter | None = None) -> list[str]:
+    """Every order held for reason ``code`` (and matching ``where``), oldest hold first: the
+    selection of a bulk decision."""
+    async with hub.engine.connect() as conn:
+        total = await review.count_reviews(conn, reason=code, where=where)
+        rows = await review.list_reviews(conn, reason=code, where=where, limit=max(total, 1))
+    return [r["order_id"] for r in rows]
+
+
+async def decide_all(hub: Hub, decision: str, refs: list[str], *, operator: str, reason: str | None) -> dict[str, Any]:
+    """Approve or reject each order in its own transaction; one that is no longer held (another
+    operator decided it meanwhile) or not found is reported beside the others, never fatal."""
+    decide = {"approve": approve, "reject": reject}[decision]
+    decided, skipped = [], []
+    for ref in refs:
+        try:
+            decided.append(await decide(hub, ref, operator=operator, reason=reason))
+        except RecordError as exc:
+            skipped.append({"ref": ref, "code": exc.code, "error": exc.message})
+    return {"decision": decision, "decided": decided, "skipped": skipped}
+
+
 async def replay_quarantined(hub: Hub, qid: int, *, operator: str = "cli") -> dict[str, Any]:
     """Map a quarantined payload again with today's code; store it when it now passes."""
     notices: list[Any] = []

@@ -171,22 +171,21 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
     result = "complete"
     error: str | None = None
     try:
-        _add(chain, await _chain_backlog(store))
-        while True:
-            part = await ingest_next_page(store)
-            totals["pages"] += 1
-            _add(chain, part.pop("chain"))
-            _add(totals, part)
-            if not part["has_more"]:
-                break
-    except TransientError as exc:
-        result, error = "partial", f"{exc.code}: {exc.message}"
-        log.warning("sync_partial", store=store, error=error)
-    except ConfigError as exc:
-        await set_store_state(store, result="paused", error=str(exc), paused=True)
-        log.error("store_paused", store=store, error=str(exc))
-        return {**totals, "chain": chain, "result": "paused", "error": str(exc)}
-    delivered = await _pushes_and_tracking(store, chain)
+        try:
+            _add(chain, await _chain_backlog(store))
+            while True:
+                part = await ingest_next_page(store)
+                totals["pages"] += 1
+                _add(chain, part.pop("chain"))
+                _add(totals, part)
+                if not part["has_more"]:
+                    break
+        except TransientError as exc:  # what was stored stays; its pushes still go out
+            result, error = "partial", f"{exc.code}: {exc.message}"
+            log.warning("sync_partial", store=store, error=error)
+        delivered = await _pushes_and_tracking(store, chain)
+    except ConfigError as exc:  # settings, a secret, a folder: nothing more can succeed until fixed
+        return {**totals, "chain": chain, **await _pause(store, exc)}
     await set_store_state(store, result=result, error=error)
     return {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
 
@@ -222,9 +221,20 @@ PROCESS_WORKFLOW = "orderhub.process_store"
 async def process_store_workflow(store: str) -> dict[str, Any]:
     """Run the chain for pending orders and deliver due pushes, without pulling (after a webhook,
     a review decision, or to retry pushes)."""
-    chain = await _chain_backlog(store)
-    delivered = await _pushes_and_tracking(store, chain)
+    chain: dict[str, Any] = {}
+    try:
+        _add(chain, await _chain_backlog(store))
+        delivered = await _pushes_and_tracking(store, chain)
+    except ConfigError as exc:
+        return {"store": store, "chain": chain, **await _pause(store, exc)}
     return {"store": store, "chain": chain, "pushes": delivered, "result": "complete"}
+
+
+async def _pause(store: str, exc: ConfigError) -> dict[str, Any]:
+    """Stop syncing ``store`` until an operator resumes it; what is queued stays queued."""
+    await set_store_state(store, result="paused", error=str(exc), paused=True)
+    log.error("store_paused", store=store, error=str(exc))
+    return {"result": "paused", "error": str(exc)}
 
 
 @DBOS.step(name="orderhub.mark_working")

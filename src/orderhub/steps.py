@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .config import first_problem
+from .config import ChainEntry
+from .validation import parse_settings
 from .errors import ConfigError
 from .lifecycle import OrderStatus
 from .models import Order
@@ -122,12 +123,7 @@ class Step:
 
     @classmethod
     def build(cls, store: str, raw_options: dict[str, Any], *, key: str) -> Step:
-        try:
-            options = cls.Options.model_validate(raw_options)
-        except ValidationError as exc:
-            sub, msg = first_problem(exc)
-            raise ConfigError(f"{key}.{sub}: {msg}", key=key) from None
-        return cls(store, options)
+        return cls(store, parse_settings(cls.Options, raw_options, key=key, also_known=ChainEntry.model_fields))
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         """Decide for one order. ``order`` may be the object intake has just stored (a page's new

@@ -114,7 +114,7 @@ def test_check_init_schema_and_plugins(tmp_path, cli):
     assert res.returncode == 2 and "stores.s.poll_interval" in res.stderr
     bad.write_text('[stores.s]\nconnector = "nope"\n')
     res = cli("check", "-c", str(bad))
-    assert res.returncode == 2 and "stores.s.connector: unknown connector 'nope'" in res.stdout
+    assert res.returncode == 2 and "stores.s.connector: unknown connector 'nope'" in res.stderr
     schema = json.loads(cli("schema", "order").stdout)
     assert schema["title"] == "Order"
     plugins = json.loads(cli("plugins", "--json").stdout)
@@ -261,3 +261,63 @@ def test_the_demo_never_deletes_a_folder_it_did_not_write(tmp_path, cli):
     res = cli("demo", "--folder", str(earlier))
     assert res.returncode == 2 and "--force" in res.stderr + res.stdout
     assert (earlier / "orderhub.db").read_text() == "decisions"
+
+
+def test_a_push_the_config_stops_pauses_the_store_and_keeps_the_push(tmp_path, cli, sqlite_url, monkeypatch):
+    """The first-hour report: with a ``forward`` token's variable unset every push went dead while
+    the sync said ``complete``. Now ``sync`` refuses to start naming the variable; and a config
+    error met while delivering (here: the step that queued the pushes was taken out of the chain)
+    stops the store, as the README says, with the pushes kept until the config is fixed."""
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    import threading
+
+    got: list[str] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            got.append(self.headers.get("Authorization", ""))
+            self.send_response(200 if len(got) > 2 else 503)
+            self.send_header("Retry-After", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        write_json_orders(tmp_path / "inbox", 2, malformed=0)
+        cfg = tmp_path / "orderhub.toml"
+        forward = (f'{{ step = "forward", url = "http://127.0.0.1:{server.server_port}/o", '
+                   'bearer_token = "env:ERP_TOKEN_FIRST_HOUR" }')
+        with_forward = CONFIG.format(url=sqlite_url).replace(
+            'chain = [{ step = "hold_rules", review_tags = ["vip"] }]', f"chain = [{forward}]")
+        cfg.write_text(with_forward)
+        monkeypatch.delenv("ERP_TOKEN_FIRST_HOUR", raising=False)
+        refused = cli("sync", "--once", "-c", str(cfg))
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "stores.shop.chain[0].bearer_token: environment variable ERP_TOKEN_FIRST_HOUR is not set" in refused.stderr
+
+        monkeypatch.setenv("ERP_TOKEN_FIRST_HOUR", "s3cret")
+        res = cli("sync", "--once", "--json", "-c", str(cfg))  # the receiver answers 503 twice: pushes wait
+        assert [p["status"] for p in json.loads(cli("pushes", "list", "--json", "-c", str(cfg)).stdout)] == [
+            "pending", "pending"], res.stdout + res.stderr
+
+        cfg.write_text(with_forward.replace(f"chain = [{forward}]", "chain = []"))
+        res = cli("sync", "--once", "--json", "-c", str(cfg))
+        (row,) = json.loads(res.stdout)
+        assert row["result"] == "paused" and "step not in the chain" in row["error"], row
+        waiting = json.loads(cli("pushes", "list", "--json", "-c", str(cfg)).stdout)
+        assert [p["status"] for p in waiting] == ["pending", "pending"], waiting
+        (state,) = json.loads(cli("stores", "list", "--json", "-c", str(cfg)).stdout)
+        assert state["paused"], state
+
+        cfg.write_text(with_forward)
+        assert cli("stores", "resume", "shop", "-c", str(cfg)).returncode == 0
+        assert sync(cli, cfg)["result"] == "complete"
+        assert [p["status"] for p in json.loads(cli("pushes", "list", "--json", "-c", str(cfg)).stdout)] == [
+            "delivered", "delivered"]
+        assert got[-2:] == ["Bearer s3cret", "Bearer s3cret"]
+    finally:
+        server.shutdown()

@@ -15,7 +15,7 @@ from ..hub import Hub
 from ..models import order_json_schema
 from ..plugins import PluginManager
 from . import inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
-from .context import ConfigOpt, JsonOpt, fail, run_with_hub
+from .context import ConfigOpt, JsonOpt, config_problems, fail, load_hub, run_with_hub
 from .output import console, emit, print_json
 
 app = typer.Typer(name="orderhub", help=__doc__, no_args_is_help=True, add_completion=False,
@@ -78,15 +78,11 @@ def init(
 @app.command()
 def check(config: ConfigOpt = None) -> None:
     """Validate the config: keys, secrets, connectors and chain steps. Exit 2 naming the key when wrong."""
-    try:
-        cfg = load_config(config)
-    except ConfigError as exc:
-        fail(str(exc), 2)
-    problems = Hub(cfg).check()
+    hub = load_hub(config)
+    cfg = hub.config
+    problems = hub.check()
     if problems:
-        for p in problems:
-            console.print(f"[red]✗[/red] {p}")
-        raise typer.Exit(2)
+        config_problems(problems)
     console.print(f"[green]✓[/green] config OK: {len(cfg.stores)} store(s): {', '.join(cfg.stores) or 'none'}")
 
 

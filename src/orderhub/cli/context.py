@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
 from ..config import load_config
+from ..db.orders import OrderFilter
 from ..errors import ConfigError, RecordError
 from ..hub import Hub
 from ..logging import configure
@@ -29,13 +31,25 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def open_hub(config: Path | None) -> Hub:
+def config_problems(problems: list[str]) -> None:
+    """Every configuration problem the same way, one ``✗`` line each on stderr; exit 2."""
+    for line in problems:
+        err_console.print(f"[red]✗[/red] {line}", highlight=False)
+    raise typer.Exit(2)
+
+
+def load_hub(config: Path | None) -> Hub:
+    """The config loaded and the hub built (plugins configured), or exit 2 naming every problem."""
     try:
-        cfg = load_config(config)
+        return Hub(load_config(config))
     except ConfigError as exc:
-        fail(str(exc), 2)
-    configure(cfg.logging.format, cfg.logging.level)
-    hub = Hub(cfg)
+        config_problems(str(exc).splitlines())
+    raise AssertionError("unreachable")
+
+
+def open_hub(config: Path | None) -> Hub:
+    hub = load_hub(config)
+    configure(hub.config.logging.format, hub.config.logging.level)
     hub.migrate()
     return hub
 
@@ -53,10 +67,30 @@ def run_with_hub(config: Path | None, fn: Callable[[Hub], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except ConfigError as exc:
-        fail(str(exc), 2)
+        config_problems(str(exc).splitlines())
     except RecordError as exc:
         fail(str(exc), 1)
     raise AssertionError("unreachable")
+
+
+StoreOpt = Annotated[str | None, typer.Option(help="Only this store.")]
+SinceOpt = Annotated[datetime | None, typer.Option(help="Placed on or after this UTC date or time (2026-12-01).")]
+UntilOpt = Annotated[datetime | None, typer.Option(help="Placed before this UTC date or time.")]
+CustomerOpt = Annotated[str | None, typer.Option(help="Part of the customer's email or name, any case.")]
+OffsetOpt = Annotated[int, typer.Option(min=0, help="Skip this many (with --limit: the next page).")]
+
+
+def order_filter(hub: Hub, *, store: str | None = None, status: str | None = None, since: datetime | None = None,
+                 until: datetime | None = None, customer: str | None = None) -> OrderFilter:
+    """The listing filter from the command's options, with the store checked against the config."""
+    known_store(hub, store)
+    if since and until and since >= until:
+        raise ConfigError(f"--since {since:%Y-%m-%d %H:%M} is not before --until {until:%Y-%m-%d %H:%M}")
+    return OrderFilter(store=store, status=status, since=_utc(since), until=_utc(until), customer=customer)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def known_store(hub: Hub, store: str | None) -> None:

@@ -9,25 +9,29 @@ import typer
 from ..db import orders as order_store
 from ..db.pushes import list_pushes
 from ..lifecycle import OrderStatus
-from .context import ConfigOpt, JsonOpt, fail, known_store, run_with_hub
+from .context import (ConfigOpt, CustomerOpt, JsonOpt, OffsetOpt, SinceOpt, StoreOpt, UntilOpt, fail, order_filter,
+                      run_with_hub)
 from .output import console, emit, print_json
 
 app = typer.Typer(help="Orders and their history.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()] = None,
+def list_(config: ConfigOpt = None, store: StoreOpt = None,
           status: Annotated[OrderStatus | None, typer.Option(help="Only orders in this lifecycle state.")] = None,
-          limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50, as_json: JsonOpt = False) -> None:
-    """Newest orders first, filtered by store and status."""
+          since: SinceOpt = None, until: UntilOpt = None, customer: CustomerOpt = None,
+          limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50, offset: OffsetOpt = 0,
+          as_json: JsonOpt = False) -> None:
+    """Newest orders first, filtered by store, status, date and customer."""
     async def go(hub):
-        known_store(hub, store)
+        where = order_filter(hub, store=store, status=status.value if status else None, since=since, until=until,
+                             customer=customer)
         async with hub.engine.connect() as conn:
-            return await order_store.list_orders(conn, store=store, status=status.value if status else None,
-                                                 limit=limit)
-    rows = run_with_hub(config, go)
-    emit(rows, ["id", "store", "external_id", "number", "status", "channel_status", "total", "currency", "version",
-                "created_at"], as_json=as_json, title="orders")
+            return (await order_store.list_orders(conn, where=where, limit=limit, offset=offset),
+                    await order_store.count_orders(conn, where))
+    rows, total = run_with_hub(config, go)
+    emit(rows, ["id", "store", "external_id", "number", "status", "channel_status", "total", "currency", "customer",
+                "version", "created_at"], as_json=as_json, title="orders", total=total, offset=offset)
 
 
 @app.command()

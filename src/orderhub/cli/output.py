@@ -12,8 +12,9 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+#: Messages are never wrapped: a redirected line stays one line for grep.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _plain(value: Any) -> Any:
@@ -32,15 +33,41 @@ def print_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n")
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_json: bool, title: str | None = None) -> None:
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_json: bool, title: str | None = None,
+         total: int | None = None, offset: int = 0) -> None:
+    """A table on a terminal; tab-separated columns with a header line when redirected (a pipe
+    or a file gets every value whole, never a squeezed table); JSON for ``--json``. With ``total``,
+    a line on stderr says which of how many are shown and how to get the next ones."""
     if as_json:
         print_json(list(rows))
+    elif not console.is_terminal:
+        sys.stdout.write("\t".join(columns) + "\n")
+        for r in rows:
+            sys.stdout.write("\t".join(_plain(r.get(c)).replace("\t", " ").replace("\n", " ") for c in columns) + "\n")
+    else:
+        _table(rows, columns, title)
+    if not rows and not as_json:
+        err_console.print("[dim]nothing to show[/dim]")
+    if total is not None and not as_json:
+        _page_note(len(rows), total, offset)
+
+
+def _page_note(shown: int, total: int, offset: int) -> None:
+    if shown == total:
         return
+    if shown == 0:
+        err_console.print(f"[dim]none from offset {offset}; {total} in all[/dim]")
+    elif offset + shown < total:
+        err_console.print(f"[dim]showing {offset + 1}–{offset + shown} of {total}; "
+                          f"next: --offset {offset + shown}[/dim]")
+    else:
+        err_console.print(f"[dim]showing {offset + 1}–{offset + shown} of {total}[/dim]")
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None) -> None:
     table = Table(title=title, show_lines=False)
     for c in columns:
         table.add_column(c)
     for r in rows:
         table.add_row(*(_plain(r.get(c)) for c in columns))
     console.print(table)
-    if not rows:
-        console.print("[dim]nothing to show[/dim]")

@@ -10,7 +10,7 @@ import typer
 from ..config import parse_duration
 from ..db import orders as order_store
 from ..db import stores as stores_db
-from .context import ConfigOpt, JsonOpt, fail, open_hub, run_with_hub
+from .context import ConfigOpt, JsonOpt, config_problems, fail, open_hub, run_with_hub
 from .output import emit, print_json
 
 
@@ -31,7 +31,7 @@ def run(
         hub.config.server.host = host
     problems = hub.check()
     if problems:
-        fail("; ".join(problems), 2)
+        config_problems(problems)
     try:
         run_for = parse_duration(for_) if for_ else None
     except ValueError as exc:

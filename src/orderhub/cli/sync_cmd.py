@@ -15,7 +15,7 @@ from ..db import pushes as push_store
 from ..db import quarantine as q
 from ..db import review
 from ..hub import Hub
-from .context import ConfigOpt, JsonOpt, fail, open_hub
+from .context import ConfigOpt, JsonOpt, config_problems, fail, open_hub
 from .output import console, emit, print_json
 
 SUMMARY_COLUMNS = ["store", "result", "pages", "inserted", "updated", "unchanged", "quarantined", "completed",
@@ -75,7 +75,7 @@ def sync(
             fail(f"unknown store {s!r} (configured: {', '.join(hub.config.stores) or 'none'})", 2)
     problems = hub.check()
     if problems:
-        fail("; ".join(problems), 2)
+        config_problems(problems)
     results = run_sync_once(hub, stores, show_progress=console.is_terminal and not as_json)
     rows = [_flatten(results[s]) for s in stores]
     if as_json:

@@ -296,17 +296,45 @@ async def find_order(conn: Any, ref: str) -> dict[str, Any] | None:
     return dict(rows[0]) if len(rows) == 1 else None
 
 
-async def list_orders(conn: Any, *, store: str | None = None, status: str | None = None,
-                      limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class OrderFilter:
+    """Which orders a listing shows; the CLI, the admin API and the review queue share it."""
+
+    store: str | None = None
+    status: str | None = None
+    #: placed at or after / before (the order's ``created_at``)
+    since: datetime | None = None
+    until: datetime | None = None
+    #: part of the customer's email or name, any case
+    customer: str | None = None
+
+    def apply(self, q: Any) -> Any:
+        if self.store:
+            q = q.where(orders.c.store == self.store)
+        if self.status:
+            q = q.where(orders.c.status == self.status)
+        if self.since:
+            q = q.where(orders.c.created_at >= self.since)
+        if self.until:
+            q = q.where(orders.c.created_at < self.until)
+        if self.customer:
+            term = f"%{self.customer.lower()}%"
+            customer = orders.c.data["customer"]
+            q = q.where(sa.or_(sa.func.lower(customer["email"].as_string()).like(term),
+                               sa.func.lower(customer["name"].as_string()).like(term)))
+        return q
+
+
+async def list_orders(conn: Any, *, where: OrderFilter | None = None, store: str | None = None,
+                      status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Newest first. ``where`` filters; ``store``/``status`` are shorthands for it."""
+    where = where or OrderFilter(store=store, status=status)
     q = sa.select(orders.c.id, orders.c.store, orders.c.external_id, orders.c.number, orders.c.status,
                   orders.c.channel_status, orders.c.version, orders.c.created_at, orders.c.modified_at,
                   orders.c.data["totals"]["total"].as_string().label("total"),
-                  orders.c.data["currency"].as_string().label("currency"))
-    if store:
-        q = q.where(orders.c.store == store)
-    if status:
-        q = q.where(orders.c.status == status)
-    q = q.order_by(orders.c.created_at.desc(), orders.c.id).limit(limit).offset(offset)
+                  orders.c.data["currency"].as_string().label("currency"),
+                  orders.c.data["customer"]["email"].as_string().label("customer"))
+    q = where.apply(q).order_by(orders.c.created_at.desc(), orders.c.id).limit(limit).offset(offset)
     out = []
     for r in (await conn.execute(q)).mappings():
         d = dict(r)
@@ -314,6 +342,12 @@ async def list_orders(conn: Any, *, store: str | None = None, status: str | None
         d["modified_at"] = as_utc(d["modified_at"])
         out.append(d)
     return out
+
+
+async def count_orders(conn: Any, where: OrderFilter | None = None) -> int:
+    """How many orders ``list_orders`` would show without a limit (for "N of M")."""
+    q = (where or OrderFilter()).apply(sa.select(sa.func.count()).select_from(orders))
+    return int((await conn.execute(q)).scalar_one())
 
 
 async def order_events_of(conn: Any, oid: str) -> list[dict[str, Any]]:

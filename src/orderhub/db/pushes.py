@@ -50,6 +50,13 @@ async def mark_failed(conn: Any, push_id: int, error: str, *, retry_in: float | 
         attempts=attempts, last_error=error[:2000], claimed_by=None, **values))
 
 
+async def mark_blocked(conn: Any, push_id: int, error: str) -> None:
+    """A push the configuration stops (a secret not set): kept pending and due, not an attempt,
+    so it goes out on the first sync after the operator fixes the config and resumes the store."""
+    await conn.execute(pushes.update().where(pushes.c.id == push_id).values(
+        last_error=error[:2000], claimed_by=None, next_attempt_at=utcnow()))
+
+
 async def release_claims(conn: Any, worker: str) -> int:
     """Free the send leases a previous run of ``worker`` held when it died: they are due now."""
     res = await conn.execute(pushes.update().where(pushes.c.status == "pending", pushes.c.claimed_by == worker)

@@ -10,7 +10,7 @@ from ..errors import RecordError
 from ..lifecycle import OrderStatus
 from ..models import Order
 from .common import as_utc, utcnow
-from .orders import Notice, add_event, transition
+from .orders import Notice, OrderFilter, add_event, transition
 from .pushes import queue_push
 from .schema import orders, reviews
 
@@ -48,18 +48,27 @@ async def open_review_of(conn: Any, oid: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-async def list_reviews(conn: Any, *, store: str | None = None, reason: str | None = None,
-                       limit: int = 100) -> list[dict[str, Any]]:
-    """Open reviews, oldest first, optionally for one store or one reason code."""
-    q = (sa.select(reviews.c.id, reviews.c.order_id, reviews.c.store, reviews.c.step, reviews.c.reasons,
-                   reviews.c.created_at, orders.c.external_id, orders.c.number)
-         .join(orders, orders.c.id == reviews.c.order_id).where(reviews.c.resolved_at.is_(None)))
-    if store:
-        q = q.where(reviews.c.store == store)
+def _open_reviews(q: Any, where: OrderFilter, reason: str | None) -> Any:
+    q = where.apply(q.join(orders, orders.c.id == reviews.c.order_id).where(reviews.c.resolved_at.is_(None)))
     if reason:
         q = q.where(reviews.c.reason_codes.like(f"% {reason} %"))
-    rows = (await conn.execute(q.order_by(reviews.c.created_at, reviews.c.id).limit(limit))).mappings()
+    return q
+
+
+async def list_reviews(conn: Any, *, store: str | None = None, reason: str | None = None,
+                       where: OrderFilter | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Open reviews, oldest first, filtered by the held order (``where``, or ``store``) and reason code."""
+    q = sa.select(reviews.c.id, reviews.c.order_id, reviews.c.store, reviews.c.step, reviews.c.reasons,
+                  reviews.c.created_at, orders.c.external_id, orders.c.number)
+    q = _open_reviews(q, where or OrderFilter(store=store), reason)
+    rows = (await conn.execute(q.order_by(reviews.c.created_at, reviews.c.id).limit(limit).offset(offset))).mappings()
     return [{**dict(r), "created_at": as_utc(r["created_at"])} for r in rows]
+
+
+async def count_reviews(conn: Any, *, store: str | None = None, reason: str | None = None,
+                        where: OrderFilter | None = None) -> int:
+    q = _open_reviews(sa.select(sa.func.count()).select_from(reviews), where or OrderFilter(store=store), reason)
+    return int((await conn.execute(q)).scalar_one())
 
 
 async def _resolve(conn: Any, review: dict[str, Any], resolution: str, operator: str, note: str | None) -> None:
