@@ -6,11 +6,9 @@ https://developer.dhl.com/api-reference/dhl-express-mydhl-api
 
 from orderhub import hookimpl
 
-from .carrier import Dhl
-
-__all__ = ["Dhl"]
-
 
 @hookimpl
 def register_carriers(register):
+    from .carrier import Dhl  # imported when registered, not when the plugin is loaded
+
     register(Dhl)

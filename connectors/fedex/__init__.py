@@ -6,11 +6,9 @@ Docs: https://developer.fedex.com/api/en-us/catalog/authorization/v1/docs.html,
 
 from orderhub import hookimpl
 
-from .carrier import Fedex
-
-__all__ = ["Fedex"]
-
 
 @hookimpl
 def register_carriers(register):
+    from .carrier import Fedex  # imported when registered, not when the plugin is loaded
+
     register(Fedex)

@@ -8,11 +8,9 @@ as JSON files into an optional ``outbox`` folder, named by their idempotency key
 
 from orderhub import hookimpl
 
-from .client import FilesConnector
-
-__all__ = ["FilesConnector"]
-
 
 @hookimpl
 def register_connectors(register):
+    from .client import FilesConnector  # imported when registered, not when the plugin is loaded
+
     register(FilesConnector)

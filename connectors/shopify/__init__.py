@@ -7,11 +7,9 @@ by any transport.
 
 from orderhub import hookimpl
 
-from .client import ShopifyConnector
-
-__all__ = ["ShopifyConnector"]
-
 
 @hookimpl
 def register_connectors(register):
+    from .client import ShopifyConnector  # imported when registered, not when the plugin is loaded
+
     register(ShopifyConnector)

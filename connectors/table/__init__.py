@@ -9,11 +9,9 @@ shipment's idempotency key, so creating the same shipment twice gives the same n
 
 from orderhub import hookimpl
 
-from .carrier import TableCarrier
-
-__all__ = ["TableCarrier"]
-
 
 @hookimpl
 def register_carriers(register):
+    from .carrier import TableCarrier  # imported when registered, not when the plugin is loaded
+
     register(TableCarrier)

@@ -6,11 +6,9 @@ OAuthClientCredentials.yaml, Rating.yaml, Shipping.yaml, Tracking.yaml).
 
 from orderhub import hookimpl
 
-from .carrier import Ups
-
-__all__ = ["Ups"]
-
 
 @hookimpl
 def register_carriers(register):
+    from .carrier import Ups  # imported when registered, not when the plugin is loaded
+
     register(Ups)

@@ -7,11 +7,9 @@ Domestic Labels 3.0, Tracking 3.0); examples in github.com/USPS/api-examples.
 
 from orderhub import hookimpl
 
-from .carrier import Usps
-
-__all__ = ["Usps"]
-
 
 @hookimpl
 def register_carriers(register):
+    from .carrier import Usps  # imported when registered, not when the plugin is loaded
+
     register(Usps)

@@ -2,11 +2,9 @@
 
 from orderhub import hookimpl
 
-from .client import WooCommerceConnector
-
-__all__ = ["WooCommerceConnector"]
-
 
 @hookimpl
 def register_connectors(register):
+    from .client import WooCommerceConnector  # imported when registered, not when the plugin is loaded
+
     register(WooCommerceConnector)

@@ -7,11 +7,9 @@ repeat after a crash or a timeout.
 
 from orderhub import hookimpl
 
-from .step import Forward
-
-__all__ = ["Forward"]
-
 
 @hookimpl
 def register_steps(register):
+    from .step import Forward  # imported when registered, not when the plugin is loaded
+
     register(Forward)

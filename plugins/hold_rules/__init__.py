@@ -6,11 +6,9 @@ tag that asks for review. Each rule that matches is a reason with a stable code.
 
 from orderhub import hookimpl
 
-from .step import HoldRules
-
-__all__ = ["HoldRules"]
-
 
 @hookimpl
 def register_steps(register):
+    from .step import HoldRules  # imported when registered, not when the plugin is loaded
+
     register(HoldRules)

@@ -12,14 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from orderhub import hookimpl
-from orderhub.config import resolve_secret
-from orderhub.http import tls_context
-from orderhub.logging import get_logger
 
-log = get_logger()
 _settings: dict[str, Any] = {}
 
 
@@ -31,7 +25,9 @@ def configure(config):
 
 @hookimpl
 def on_low_stock(level, threshold):
-    log.warning("low_stock", sku=level.sku, location=level.location, available=level.available,
+    from orderhub.logging import get_logger
+
+    get_logger().warning("low_stock", sku=level.sku, location=level.location, available=level.available,
                 on_hand=level.on_hand, reserved=level.reserved, threshold=threshold)
     url = _settings.get("webhook_url")
     if url:
@@ -40,6 +36,12 @@ def on_low_stock(level, threshold):
 
 
 async def _post(url: str, level, threshold: int) -> None:
+    import httpx
+
+    from orderhub.config import resolve_secret
+    from orderhub.http import tls_context
+    from orderhub.logging import get_logger
+
     headers = {}
     token = _settings.get("bearer_token")
     if token:
@@ -53,4 +55,4 @@ async def _post(url: str, level, threshold: int) -> None:
             resp = await client.post(url, json=body, headers=headers)
             resp.raise_for_status()
     except httpx.HTTPError as exc:
-        log.error("low_stock_alert_failed", sku=level.sku, location=level.location, error=str(exc))
+        get_logger().error("low_stock_alert_failed", sku=level.sku, location=level.location, error=str(exc))

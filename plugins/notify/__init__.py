@@ -25,6 +25,28 @@ Templates use ``$name`` placeholders: ``order_number``, ``customer_name``, ``sto
 
 from __future__ import annotations
 
-from .plugin import configure, deliver_push, on_shipment_milestone
+from orderhub import hookimpl
 
-__all__ = ["configure", "deliver_push", "on_shipment_milestone"]
+# The hooks load the plugin's module when first called, not when orderhub loads its plugins
+# (``orderhub --help`` must not pay for email and HTTP clients).
+
+
+@hookimpl
+def configure(config):
+    from . import plugin
+
+    plugin.configure(config)
+
+
+@hookimpl
+def on_shipment_milestone(order, shipment, milestone, outbox):
+    from . import plugin
+
+    plugin.on_shipment_milestone(order, shipment, milestone, outbox)
+
+
+@hookimpl
+def deliver_push(store, target, kind, order, payload, key):
+    from . import plugin
+
+    return plugin.deliver_push(store, target, kind, order, payload, key)

@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from orderhub import hookimpl
 from orderhub.config import resolve_secret
 from orderhub.errors import ConfigError, RecordError, TransientError
 from orderhub.http import parse_retry_after, tls_context
@@ -84,7 +83,6 @@ class Settings(BaseModel):
 _settings = Settings()
 
 
-@hookimpl
 def configure(config):
     global _settings
     _settings = parse_settings(Settings, config.plugins.get("notify", {}), key="plugins.notify")
@@ -111,7 +109,6 @@ def _values(order: Any, shipment: Any, milestone: str) -> dict[str, str]:
             "promised": shipment.promised_at.isoformat() if shipment.promised_at else "unknown"}
 
 
-@hookimpl
 def on_shipment_milestone(order, shipment, milestone, outbox):
     """Queue this milestone's sends (no I/O here: we are inside the hub's transaction)."""
     values = _values(order, shipment, milestone)
@@ -133,7 +130,6 @@ def on_shipment_milestone(order, shipment, milestone, outbox):
                     key=f"{key}:webhook", target=TARGET)
 
 
-@hookimpl
 def deliver_push(store, target, kind, order, payload, key):
     if target != TARGET:
         return None

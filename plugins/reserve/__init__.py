@@ -7,11 +7,9 @@ Cancelling or rejecting an order releases its reservation; shipping consumes it.
 
 from orderhub import hookimpl
 
-from .step import Reserve
-
-__all__ = ["Reserve"]
-
 
 @hookimpl
 def register_steps(register):
+    from .step import Reserve  # imported when registered, not when the plugin is loaded
+
     register(Reserve)

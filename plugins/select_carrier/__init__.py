@@ -7,11 +7,9 @@ shipment, so ``orderhub rates ORDER`` can show an operator why.
 
 from orderhub import hookimpl
 
-from .step import SelectCarrier
-
-__all__ = ["SelectCarrier"]
-
 
 @hookimpl
 def register_steps(register):
+    from .step import SelectCarrier  # imported when registered, not when the plugin is loaded
+
     register(SelectCarrier)

@@ -8,11 +8,9 @@ reason is held for review, never dropped. Codes: ``missing_name``, ``missing_con
 
 from orderhub import hookimpl
 
-from .step import Validate
-
-__all__ = ["Validate"]
-
 
 @hookimpl
 def register_steps(register):
+    from .step import Validate  # imported when registered, not when the plugin is loaded
+
     register(Validate)

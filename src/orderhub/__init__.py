@@ -1,41 +1,100 @@
 """orderhub: pull orders from many stores, normalize them, run a configurable chain, push back durably."""
 
-from .connector import Connector, Page, RawRecord, WebhookDelivery
-from .errors import (
-    CapabilityNotSupported,
-    ConfigError,
-    IllegalTransition,
-    OrderhubError,
-    RecordError,
-    SystemError_,
-    TransientError,
-)
+from typing import TYPE_CHECKING
+
 from .hookspecs import hookimpl
-from .lifecycle import OrderStatus
-from .models import (
-    Address,
-    Customer,
-    DeliveryWindow,
-    Discount,
-    Feedback,
-    FeeLine,
-    InventoryLevel,
-    LineItem,
-    Order,
-    Parcel,
-    Payment,
-    PaymentStatus,
-    Rate,
-    Requirements,
-    Reservation,
-    Shipment,
-    ShippingLine,
-    TaxLine,
-    Totals,
-    TrackingEvent,
-    TrackingStatus,
-)
-from .steps import Reason, Step, StepContext, StepResult
+
+if TYPE_CHECKING:  # the public API, for type checkers and readers; imported on first use
+    from .connector import Connector, Page, RawRecord, WebhookDelivery
+    from .errors import (
+        CapabilityNotSupported,
+        ConfigError,
+        IllegalTransition,
+        OrderhubError,
+        RecordError,
+        SystemError_,
+        TransientError,
+    )
+    from .hookspecs import hookimpl
+    from .lifecycle import OrderStatus
+    from .models import (
+        Address,
+        Customer,
+        DeliveryWindow,
+        Discount,
+        Feedback,
+        FeeLine,
+        InventoryLevel,
+        LineItem,
+        Order,
+        Parcel,
+        Payment,
+        PaymentStatus,
+        Rate,
+        Requirements,
+        Reservation,
+        Shipment,
+        ShippingLine,
+        TaxLine,
+        Totals,
+        TrackingEvent,
+        TrackingStatus,
+    )
+    from .steps import Reason, Step, StepContext, StepResult
+
+_LAZY = {
+    "Address": "models",
+    "CapabilityNotSupported": "errors",
+    "ConfigError": "errors",
+    "Connector": "connector",
+    "Customer": "models",
+    "DeliveryWindow": "models",
+    "Discount": "models",
+    "FeeLine": "models",
+    "Feedback": "models",
+    "IllegalTransition": "errors",
+    "InventoryLevel": "models",
+    "LineItem": "models",
+    "Order": "models",
+    "OrderStatus": "lifecycle",
+    "OrderhubError": "errors",
+    "Page": "connector",
+    "Parcel": "models",
+    "Payment": "models",
+    "PaymentStatus": "models",
+    "Rate": "models",
+    "RawRecord": "connector",
+    "Reason": "steps",
+    "RecordError": "errors",
+    "Requirements": "models",
+    "Reservation": "models",
+    "Shipment": "models",
+    "ShippingLine": "models",
+    "Step": "steps",
+    "StepContext": "steps",
+    "StepResult": "steps",
+    "SystemError_": "errors",
+    "TaxLine": "models",
+    "Totals": "models",
+    "TrackingEvent": "models",
+    "TrackingStatus": "models",
+    "TransientError": "errors",
+    "WebhookDelivery": "connector",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the public API on first use: ``orderhub --help`` and ``orderhub version`` need
+    none of it, and importing all of it up front took most of a second."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'orderhub' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

@@ -67,7 +67,15 @@ class PluginManager:
             self._load_entry_points()
         for plugin in extra:
             self.pm.register(plugin)
-        self.registry = self._collect()
+        self._registry: Registry | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """What the plugins registered, asked for on first use: a plugin's classes are imported
+        when it registers them, and ``orderhub --help`` needs none."""
+        if self._registry is None:
+            self._registry = self._collect()
+        return self._registry
 
     @property
     def hook(self) -> Any:

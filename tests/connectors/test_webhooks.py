@@ -15,8 +15,8 @@ from pydantic import SecretStr
 
 from orderhub.config import parse_config
 from orderhub.errors import RecordError
-from orderhub_connectors.shopify import ShopifyConnector
-from orderhub_connectors.woocommerce import WooCommerceConnector
+from orderhub_connectors.shopify.client import ShopifyConnector
+from orderhub_connectors.woocommerce.client import WooCommerceConnector
 
 BODY = b'{"id": 450789469, "name": "#1001"}'
 

@@ -9,16 +9,18 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ..config import load_config
-from ..errors import ConfigError
-from ..hub import Hub
-from ..models import order_json_schema
-from ..plugins import PluginManager
 from . import inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
-from .context import ConfigOpt, JsonOpt, config_problems, fail, load_hub, run_with_hub
+from . import context
+from .context import ConfigOpt, LogLevel, JsonOpt, config_problems, fail, load_hub, run_with_hub
 from .output import console, emit, print_json
 
-app = typer.Typer(name="orderhub", help=__doc__, no_args_is_help=True, add_completion=False,
+HELP = """orderhub: pull orders from many stores into one canonical shape, run each store's chain, push
+the results back durably.
+
+Start with `orderhub init` and `orderhub check`; `orderhub demo` runs the whole job on sandbox shops.
+Exit codes: 0 success, 1 failure, 2 bad usage or config."""
+
+app = typer.Typer(name="orderhub", help=HELP, rich_markup_mode="markdown", no_args_is_help=True, add_completion=True,
                   pretty_exceptions_enable=False)
 app.add_typer(orders_cmd.app, name="orders")
 app.add_typer(review_cmd.app, name="review")
@@ -62,7 +64,7 @@ chain = ["hold_rules"]
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the config.")] = Path("orderhub.toml"),
     store: Annotated[str, typer.Option(help="Name of the first store.")] = "my-shop",
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a starter config with one files store, and create its folders."""
     if path.exists() and not force:
@@ -89,6 +91,8 @@ def check(config: ConfigOpt = None) -> None:
 @app.command()
 def plugins(as_json: JsonOpt = False) -> None:
     """List installed plugins with their version and hooks, and any that failed to load."""
+    from ..plugins import PluginManager
+
     pm = PluginManager()
     rows = [{"name": p.name, "version": p.version, "module": p.module, "hooks": p.hooks, "error": None}
             for p in pm.plugins()]
@@ -112,6 +116,8 @@ def plugins(as_json: JsonOpt = False) -> None:
 @app.command()
 def schema(name: Annotated[str, typer.Argument(help="Which model: order.")] = "order") -> None:
     """Print the JSON Schema of a canonical model, for integrators."""
+    from ..models import order_json_schema
+
     if name != "order":
         fail(f"unknown schema {name!r}; available: order", 2)
     print_json(order_json_schema())
@@ -142,9 +148,43 @@ def version() -> None:
     console.print(__version__)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", metavar="", help="Print the version and exit.", is_eager=True,
+                                          callback=_print_version)] = False,
+    log_level: Annotated[LogLevel | None, typer.Option(
+        "--log-level", help="Override the config's [logging] level for this command.")] = None,
+) -> None:
+    if log_level is not None:
+        context.LOG_LEVEL = log_level.value
+
+
+def _needs_plugins(argv: list[str]) -> bool:
+    """Plugin commands are only needed when the command is not a built-in one (or for the top-level
+    help, which lists them): loading every plugin costs more than the rest of the start-up."""
+    builtin = {c.name or c.callback.__name__ for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    rest = iter(argv)
+    for word in rest:
+        if word == "--log-level":
+            next(rest, None)  # its value
+        elif word == "--version":
+            return False
+        elif not word.startswith("-"):
+            return word not in builtin
+    return True
+
+
 def main() -> None:
-    pm = PluginManager()
-    pm.hook.register_commands(cli=app)
+    if _needs_plugins(sys.argv[1:]):
+        from ..plugins import PluginManager
+
+        PluginManager().hook.register_commands(cli=app)
     try:
         app()
     except KeyboardInterrupt:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from ..config import load_config
-from ..db.orders import OrderFilter
 from ..errors import ConfigError, RecordError
-from ..hub import Hub
-from ..logging import configure
 from .output import err_console
+
+if TYPE_CHECKING:  # imported when a command runs, not at start: ``--help`` needs none of them
+    from ..db.orders import OrderFilter
+    from ..hub import Hub
 
 T = TypeVar("T")
 
@@ -23,12 +24,23 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Config file (default: $ORDERHUB_CONFIG, then ./orderhub.toml)."),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON for scripts instead of a table.")]
 
 
 def fail(message: str, code: int = 1) -> None:
     err_console.print(f"[red]error:[/red] {message}")
     raise typer.Exit(code)
+
+
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+#: ``orderhub --log-level``: overrides the config's level for this command.
+LOG_LEVEL: str | None = None
 
 
 def config_problems(problems: list[str]) -> None:
@@ -40,6 +52,9 @@ def config_problems(problems: list[str]) -> None:
 
 def load_hub(config: Path | None) -> Hub:
     """The config loaded and the hub built (plugins configured), or exit 2 naming every problem."""
+    from ..config import load_config
+    from ..hub import Hub
+
     try:
         return Hub(load_config(config))
     except ConfigError as exc:
@@ -48,8 +63,10 @@ def load_hub(config: Path | None) -> Hub:
 
 
 def open_hub(config: Path | None) -> Hub:
+    from ..logging import configure
+
     hub = load_hub(config)
-    configure(hub.config.logging.format, hub.config.logging.level)
+    configure(hub.config.logging.format, LOG_LEVEL or hub.config.logging.level)
     hub.migrate()
     return hub
 
@@ -83,6 +100,8 @@ OffsetOpt = Annotated[int, typer.Option(min=0, help="Skip this many (with --limi
 def order_filter(hub: Hub, *, store: str | None = None, status: str | None = None, since: datetime | None = None,
                  until: datetime | None = None, customer: str | None = None) -> OrderFilter:
     """The listing filter from the command's options, with the store checked against the config."""
+    from ..db.orders import OrderFilter
+
     known_store(hub, store)
     if since and until and since >= until:
         raise ConfigError(f"--since {since:%Y-%m-%d %H:%M} is not before --until {until:%Y-%m-%d %H:%M}")

@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from .. import operations
-from ..db import inventory as inv
-from ..stock_csv import parse_catalog, parse_count
 from .context import ConfigOpt, JsonOpt, fail, run_with_hub
 from .output import console, emit, err_console, print_json
 
@@ -30,6 +27,9 @@ def _read(path: Path) -> str:
 @catalog.command("import")
 def catalog_import(file: Path, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Import SKUs from CSV (sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point)."""
+    from .. import operations
+    from ..stock_csv import parse_catalog
+
     parsed = parse_catalog(_read(file), file.name)
     result = run_with_hub(config, lambda hub: operations.import_catalog(hub, parsed.rows)) if parsed.rows else \
         {"inserted": 0, "updated": 0}
@@ -47,6 +47,8 @@ def catalog_import(file: Path, config: ConfigOpt = None, as_json: JsonOpt = Fals
 @catalog.command("list")
 def catalog_list(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Every SKU with its attributes."""
+    from ..db import inventory as inv
+
     async def go(hub):
         async with hub.engine.connect() as conn:
             return await inv.list_catalog(conn)
@@ -57,9 +59,11 @@ def catalog_list(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 @inventory.command("list")
 def inventory_list(config: ConfigOpt = None, sku: Annotated[str | None, typer.Option()] = None,
                    location: Annotated[str | None, typer.Option()] = None,
-                   low: Annotated[bool, typer.Option("--low", help="Only SKUs at or below their threshold.")] = False,
+                   low: Annotated[bool, typer.Option("--low", metavar="", help="Only SKUs at or below their threshold.")] = False,
                    as_json: JsonOpt = False) -> None:
     """Stock levels: on hand, reserved, available, low."""
+    from ..db import inventory as inv
+
     async def go(hub):
         async with hub.engine.connect() as conn:
             return await inv.list_levels(conn, sku=sku, location=location, low_only=low)
@@ -72,6 +76,8 @@ def inventory_set(sku: str, quantity: int, location: Location = "default", opera
                   reason: Annotated[str | None, typer.Option("--reason")] = None, config: ConfigOpt = None,
                   as_json: JsonOpt = False) -> None:
     """Set on hand to QTY (audited); stock pushes follow to every store selling the SKU."""
+    from .. import operations
+
     if quantity < 0:
         fail("quantity cannot be negative", 2)
     out = run_with_hub(config, lambda hub: operations.set_stock(hub, sku, quantity, location, operator=operator,
@@ -85,6 +91,8 @@ def inventory_adjust(sku: str, delta: int, reason: Annotated[str, typer.Option("
                      location: Location = "default", operator: Operator = "cli", config: ConfigOpt = None,
                      as_json: JsonOpt = False) -> None:
     """Add DELTA to on hand (negative removes), with a reason for the audit trail."""
+    from .. import operations
+
     out = run_with_hub(config, lambda hub: operations.adjust_stock(hub, sku, delta, location, operator=operator,
                                                                    reason=reason))
     print_json(out) if as_json else console.print(
@@ -94,6 +102,9 @@ def inventory_adjust(sku: str, delta: int, reason: Annotated[str, typer.Option("
 @inventory.command("import")
 def inventory_import(file: Path, operator: Operator = "cli", config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Apply a stock count (sku,location,on_hand): each variance becomes one audited movement."""
+    from .. import operations
+    from ..stock_csv import parse_count
+
     parsed = parse_count(_read(file), file.name)
     if parsed.errors:
         for e in parsed.errors:

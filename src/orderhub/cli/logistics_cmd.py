@@ -7,19 +7,20 @@ from typing import Annotated
 
 import typer
 
-from ..db import orders as order_store
-from ..db import shipments as ship_db
-from ..db.common import utcnow
-from ..models import Order
 from .context import ConfigOpt, JsonOpt, fail, run_with_hub
 from .output import console, emit, print_json
 
 
 def rates(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, external id or number.")],
           config: ConfigOpt = None, fresh: Annotated[bool, typer.Option(
-              "--fresh", help="Ask the carriers now instead of showing the recorded choice.")] = False,
+              "--fresh", metavar="", help="Ask the carriers now instead of showing the recorded choice.")] = False,
           as_json: JsonOpt = False) -> None:
     """The quotes for an order and the choice, with every runner-up's score and every rejection's reason."""
+    from ..db import orders as order_store
+    from ..db import shipments as ship_db
+    from ..db.common import utcnow
+    from ..models import Order
+
     from orderhub_plugins.select_carrier.step import choose
 
     async def go(hub):

@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from ..db import orders as order_store
-from ..db.pushes import list_pushes
 from ..lifecycle import OrderStatus
 from .context import (ConfigOpt, CustomerOpt, JsonOpt, OffsetOpt, SinceOpt, StoreOpt, UntilOpt, fail, order_filter,
                       run_with_hub)
@@ -23,6 +21,8 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
           limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50, offset: OffsetOpt = 0,
           as_json: JsonOpt = False) -> None:
     """Newest orders first, filtered by store, status, date and customer."""
+    from ..db import orders as order_store
+
     async def go(hub):
         where = order_filter(hub, store=store, status=status.value if status else None, since=since, until=until,
                              customer=customer)
@@ -38,6 +38,9 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
 def show(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, external id or number.")],
          config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """One order: its canonical data, versions, event log and pushes."""
+    from ..db import orders as order_store
+    from ..db.pushes import list_pushes
+
     async def go(hub):
         async with hub.engine.connect() as conn:
             row = await order_store.find_order(conn, ref)

@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from .. import operations
-from ..db import quarantine as q
 from .context import ConfigOpt, JsonOpt, fail, run_with_hub
 from .output import console, emit, print_json
 
@@ -19,6 +17,8 @@ def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()]
           status: Annotated[str, typer.Option(help="open, replayed, dropped or all.")] = "open",
           limit: int = 100, as_json: JsonOpt = False) -> None:
     """Quarantined payloads with the error and where they came from."""
+    from ..db import quarantine as q
+
     async def go(hub):
         async with hub.engine.connect() as conn:
             return await q.list_quarantine(conn, store=store, status=None if status == "all" else status, limit=limit)
@@ -29,6 +29,8 @@ def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()]
 @app.command()
 def show(qid: int, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """One quarantined payload, raw, with its error."""
+    from ..db import quarantine as q
+
     async def go(hub):
         async with hub.engine.connect() as conn:
             return await q.get_quarantined(conn, qid)
@@ -46,10 +48,13 @@ def show(qid: int, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def replay(qid: Annotated[int | None, typer.Argument(help="Record id; omit with --all.")] = None,
-           all_: Annotated[bool, typer.Option("--all", help="Replay every open record (of --store).")] = False,
+           all_: Annotated[bool, typer.Option("--all", metavar="", help="Replay every open record (of --store).")] = False,
            store: Annotated[str | None, typer.Option()] = None, operator: str = "cli",
            config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Map quarantined payloads again (after a fix) and store those that now pass."""
+    from .. import operations
+    from ..db import quarantine as q
+
     if qid is None and not all_:
         fail("give a record id or --all", 2)
 
@@ -72,5 +77,7 @@ def replay(qid: Annotated[int | None, typer.Argument(help="Record id; omit with 
 def drop(qid: int, operator: Annotated[str, typer.Option("--operator")],
          reason: Annotated[str | None, typer.Option("--reason")] = None, config: ConfigOpt = None) -> None:
     """Give up on a quarantined payload (kept for audit, marked dropped)."""
+    from .. import operations
+
     run_with_hub(config, lambda hub: operations.drop_quarantined(hub, qid, operator=operator, reason=reason))
     console.print(f"dropped #{qid}")

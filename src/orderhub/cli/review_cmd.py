@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from .. import operations
-from ..db import review
 from .context import (ConfigOpt, CustomerOpt, JsonOpt, OffsetOpt, SinceOpt, StoreOpt, UntilOpt, fail, order_filter,
                       run_with_hub)
 from .output import console, emit, err_console, print_json
@@ -24,6 +22,8 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
           limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100, offset: OffsetOpt = 0,
           as_json: JsonOpt = False) -> None:
     """Held orders, oldest first, with their reason codes."""
+    from ..db import review
+
     async def go(hub):
         where = order_filter(hub, store=store, since=since, until=until, customer=customer)
         async with hub.engine.connect() as conn:
@@ -44,7 +44,7 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
 Refs = Annotated[list[str] | None, typer.Argument(help="Orders: id, store:external_id, external id or number.",
                                                   show_default=False)]
 Code = Annotated[str | None, typer.Option("--code", help="Every order held for this reason code (with --store).")]
-Yes = Annotated[bool, typer.Option("--yes", help="Carry out a --code decision (without it: only say what it would do).")]
+Yes = Annotated[bool, typer.Option("--yes", metavar="", help="Carry out a --code decision (without it: only say what it would do).")]
 
 
 @app.command()
@@ -63,6 +63,7 @@ def reject(refs: Refs = None, operator: Operator = ..., reason: Reason = None, c
 
 def _decide(decision: str, refs: list[str] | None, code: str | None, store: str | None, yes: bool, operator: str,
             reason: str | None, config, as_json: bool) -> None:
+    from .. import operations
     if bool(refs) == bool(code):
         fail("name the orders, or select them with --code REASON (not both)", 2)
     if store and not code:

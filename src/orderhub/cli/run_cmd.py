@@ -7,9 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..config import parse_duration
-from ..db import orders as order_store
-from ..db import stores as stores_db
 from .context import ConfigOpt, JsonOpt, config_problems, fail, open_hub, run_with_hub
 from .output import emit, print_json
 
@@ -22,6 +19,8 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Run the daemon: poll every store, take webhooks, serve the admin API and /metrics."""
+    from ..config import parse_duration
+
     from ..daemon import Daemon
 
     hub = open_hub(config)
@@ -47,6 +46,9 @@ def run(
 
 def status(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Each store's state, last sync, cursor lag and waiting work."""
+    from ..db import orders as order_store
+    from ..db import stores as stores_db
+
     async def go(hub) -> list[dict[str, Any]]:
         await hub.metrics.refresh()
         async with hub.engine.connect() as conn:

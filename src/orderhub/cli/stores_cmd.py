@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from ..db import pushes as push_store
-from ..db import stores as stores_db
 from .context import ConfigOpt, JsonOpt, fail, run_with_hub
 from .output import console, emit
 
@@ -18,6 +16,8 @@ pushes = typer.Typer(help="Outbound pushes: what is pending, what failed for goo
 @stores.command("list")
 def list_stores(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Every configured store with its connector, pause state and last sync."""
+    from ..db import stores as stores_db
+
     async def go(hub):
         async with hub.engine.connect() as conn:
             states = await stores_db.states(conn)
@@ -29,6 +29,7 @@ def list_stores(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 
 
 def _set_paused(config, store: str, paused: bool, reason: str | None) -> None:
+    from ..db import stores as stores_db
     async def go(hub):
         hub.store_config(store)  # unknown store: a config error naming it
         async with hub.engine.begin() as conn:
@@ -56,6 +57,8 @@ def list_pushes(config: ConfigOpt = None, status: Annotated[str | None, typer.Op
         help="pending, delivered or dead")] = None, store: Annotated[str | None, typer.Option()] = None,
                 limit: int = 100, as_json: JsonOpt = False) -> None:
     """Pushes with their state, attempts and last error."""
+    from ..db import pushes as push_store
+
     async def go(hub):
         async with hub.engine.connect() as conn:
             return await push_store.list_pushes(conn, status=status, store=store, limit=limit)
@@ -65,9 +68,11 @@ def list_pushes(config: ConfigOpt = None, status: Annotated[str | None, typer.Op
 
 @pushes.command()
 def retry(push_id: Annotated[int | None, typer.Argument()] = None,
-          all_dead: Annotated[bool, typer.Option("--all-dead", help="Every dead push (of --store).")] = False,
+          all_dead: Annotated[bool, typer.Option("--all-dead", metavar="", help="Every dead push (of --store).")] = False,
           store: Annotated[str | None, typer.Option()] = None, config: ConfigOpt = None) -> None:
     """Make dead pushes due again; the next sync delivers them with their original idempotency key."""
+    from ..db import pushes as push_store
+
     if push_id is None and not all_dead:
         fail("give a push id or --all-dead", 2)
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 import asyncio
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..db import orders as order_store
-from ..db import pushes as push_store
-from ..db import quarantine as q
-from ..db import review
-from ..hub import Hub
 from .context import ConfigOpt, JsonOpt, config_problems, fail, open_hub
 from .output import console, emit, print_json
+
+if TYPE_CHECKING:
+    from ..hub import Hub
 
 SUMMARY_COLUMNS = ["store", "result", "pages", "inserted", "updated", "unchanged", "quarantined", "completed",
                    "held", "retry_later", "pushed", "error"]
@@ -37,6 +34,8 @@ def _flatten(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_sync_once(hub: Hub, stores: list[str], *, show_progress: bool) -> dict[str, dict[str, Any]]:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from ..hub import Hub
     from ..runtime import Runtime  # DBOS is only loaded by the commands that run work
 
     async def main() -> dict[str, dict[str, Any]]:
@@ -60,7 +59,7 @@ def run_sync_once(hub: Hub, stores: list[str], *, show_progress: bool) -> dict[s
 
 
 def sync(
-    once: Annotated[bool, typer.Option("--once", help="Pull, run chains, deliver pushes, then exit.")] = False,
+    once: Annotated[bool, typer.Option("--once", metavar="", help="Pull, run chains, deliver pushes, then exit.")] = False,
     store: Annotated[list[str] | None, typer.Option("--store", help="Only these stores (repeatable).")] = None,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
@@ -88,6 +87,12 @@ def sync(
 
 async def summary(hub: Hub) -> dict[str, Any]:
     """Orders per store and state, open reviews, open quarantine, pushes: what the demo prints."""
+    from ..db import orders as order_store
+    from ..db import pushes as push_store
+    from ..db import quarantine as q
+    from ..db import review
+    from ..hub import Hub
+
     async with hub.engine.connect() as conn:
         return {"orders": await order_store.count_by_status(conn), "review": await review.count_open(conn),
                 "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn)}
@@ -110,6 +115,9 @@ def print_summary(data: dict[str, Any]) -> None:
 
 def _run_daemon_until_synced(hub: Hub, *, show_progress: bool) -> dict[str, dict[str, Any]]:
     """`orderhub run` on the demo config until every store has been synced once."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from ..hub import Hub
+
     from ..daemon import Daemon
 
     async def main() -> dict[str, list[dict[str, Any]]]:
@@ -131,6 +139,8 @@ DEMO_CHAIN = '["validate", { step = "hold_rules", max_total = "400.00", review_t
 
 async def _demo_stock(hub: Hub, orders: int) -> None:
     """The demo shops' catalog, and stock for most (not all) of the orders: some will wait."""
+    from ..hub import Hub
+
     from ..db.inventory import set_on_hand, upsert_catalog
     from ..demo import CATALOG as FILE_CATALOG
     from ..sandbox.data import PRODUCTS
@@ -169,7 +179,7 @@ def _claim_demo_folder(folder: Path, *, force: bool) -> None:
 def demo(
     folder: Annotated[Path, typer.Option(help="Where the demo writes its config, files and database.")] = Path("demo"),
     orders: Annotated[int, typer.Option(help="Orders per store.")] = 1000,
-    force: Annotated[bool, typer.Option(help="Start over in a folder an earlier demo wrote (its decisions are lost).")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Start over in a folder an earlier demo wrote (its decisions are lost).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """The main job on the embedded default: the daemon syncs sandbox Shopify and WooCommerce shops

@@ -9,7 +9,7 @@ import pytest
 from orderhub.config import parse_config
 from orderhub.demo import write_csv_export, write_json_orders
 from orderhub.errors import CapabilityNotSupported, ConfigError
-from orderhub_connectors.files import FilesConnector
+from orderhub_connectors.files.client import FilesConnector
 
 
 def connector(tmp_path: Path, **options) -> FilesConnector:
@@ -97,5 +97,5 @@ async def test_missing_folder_and_bad_options_are_config_errors(tmp_path):
         await connector(tmp_path).fetch_orders(None)
     with pytest.raises(ConfigError, match="stores.s.files_per_page"):
         connector(tmp_path, files_per_page=0)
-    with pytest.raises(ConfigError, match="stores.s.path: Field required"):
+    with pytest.raises(ConfigError, match="stores.s.path: missing"):
         FilesConnector("s", parse_config({"stores": {"s": {"connector": "files"}}}).stores["s"])
