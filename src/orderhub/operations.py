@@ -100,10 +100,27 @@ async def import_catalog(hub: Hub, rows: list[dict[str, Any]]) -> dict[str, int]
     return {"inserted": inserted, "updated": updated}
 
 
+async def check_stock_targets(hub: Hub, conn: Any, targets: list[tuple[str, str]], *, skus_known: bool = True) -> None:
+    """Refuse a stock change for a SKU orderhub has never heard of, or a location no store reserves
+    from and no stock row uses: a typo would otherwise create stock nobody can sell. (A stock count
+    may name a SKU first seen on the shelf: ``skus_known=False`` checks its locations only.)"""
+    skus = {sku for sku, _ in targets}
+    unknown = sorted(skus - await inventory.stocked_skus(conn, skus)) if skus_known else []
+    if unknown:
+        raise RecordError(f"unknown SKU {', '.join(map(repr, unknown[:5]))}: not in the catalog, the stock table or "
+                          "any order (add it with `orderhub catalog import`)", code="unknown_sku")
+    locations = {loc for s in hub.config.stores.values() for loc in s.locations} | await inventory.stock_locations(conn)
+    bad = sorted({loc for _, loc in targets} - locations)
+    if bad:
+        raise RecordError(f"unknown location {', '.join(map(repr, bad[:5]))} (known: {', '.join(sorted(locations))}; "
+                          "a store reserves from the locations in its `locations` list)", code="unknown_location")
+
+
 async def set_stock(hub: Hub, sku: str, quantity: int, location: str, *, operator: str,
                     reason: str | None) -> dict[str, Any]:
     notices: list[Any] = []
     async with hub.engine.begin() as conn:
+        await check_stock_targets(hub, conn, [(sku, location)])
         variance = await inventory.set_on_hand(conn, sku, location, quantity, actor=f"operator:{operator}",
                                                reason=reason, notices=notices)
         level = await inventory.level(conn, sku, location)
@@ -114,6 +131,7 @@ async def set_stock(hub: Hub, sku: str, quantity: int, location: str, *, operato
 async def adjust_stock(hub: Hub, sku: str, delta: int, location: str, *, operator: str, reason: str) -> dict[str, Any]:
     notices: list[Any] = []
     async with hub.engine.begin() as conn:
+        await check_stock_targets(hub, conn, [(sku, location)])
         try:
             await inventory.adjust_on_hand(conn, sku, location, delta, actor=f"operator:{operator}", reason=reason,
                                            notices=notices)
@@ -129,6 +147,7 @@ async def import_count(hub: Hub, rows: list[dict[str, Any]], *, operator: str, s
     notices: list[Any] = []
     variances = []
     async with hub.engine.begin() as conn:
+        await check_stock_targets(hub, conn, [(r["sku"], r["location"]) for r in rows], skus_known=False)
         for r in rows:
             before = await inventory.level(conn, r["sku"], r["location"])
             was = before["on_hand"] if before else 0

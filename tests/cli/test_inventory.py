@@ -9,7 +9,9 @@ pytestmark = pytest.mark.slow
 
 def config(tmp_path, url):
     cfg = tmp_path / "orderhub.toml"
-    cfg.write_text(f'[database]\nurl = "{url}"\n[logging]\nlevel = "warning"\n')
+    (tmp_path / "inbox").mkdir(exist_ok=True)
+    cfg.write_text(f'[database]\nurl = "{url}"\n[logging]\nlevel = "warning"\n'
+                   '[stores.shop]\nconnector = "files"\npath = "inbox"\nlocations = ["main", "annex"]\n')
     return cfg
 
 
@@ -49,3 +51,23 @@ def test_catalog_import_and_a_stock_count_with_three_variances(tmp_path, cli, sq
     (tmp_path / "bad.csv").write_text("sku,location,on_hand\nMUG-001,main,-1\n")
     bad = cli("inventory", "import", str(tmp_path / "bad.csv"), "-c", str(cfg))
     assert bad.returncode == 1 and "on_hand: -1 is below 0" in bad.stderr
+
+
+def test_stock_for_an_unknown_sku_or_location_is_refused_naming_it(tmp_path, cli, sqlite_url):
+    """The first-hour report: ``inventory set NOPE-SKU 5`` accepted a SKU nothing sells and a
+    location no store uses, creating stock nobody could reserve."""
+    cfg = config(tmp_path, sqlite_url)
+    (tmp_path / "catalog.csv").write_text(
+        "sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point\nMUG-001,Mug,420,1,1,1,no,no,1\n")
+    assert cli("catalog", "import", str(tmp_path / "catalog.csv"), "-c", str(cfg)).returncode == 0
+    res = cli("inventory", "set", "NOPE-SKU", "5", "--location", "main", "-c", str(cfg))
+    assert res.returncode == 1 and "unknown SKU 'NOPE-SKU'" in res.stderr, res.stderr
+    res = cli("inventory", "set", "MUG-001", "5", "--location", "mian", "-c", str(cfg))
+    assert res.returncode == 1 and "unknown location 'mian' (known: annex, main" in res.stderr, res.stderr
+    res = cli("inventory", "adjust", "MUG-001", "3", "--location", "attic", "--reason", "found", "-c", str(cfg))
+    assert res.returncode == 1 and "unknown location 'attic'" in res.stderr, res.stderr
+    (tmp_path / "count.csv").write_text("sku,location,on_hand\nMUG-001,basement,3\n")
+    res = cli("inventory", "import", str(tmp_path / "count.csv"), "--operator", "maria", "-c", str(cfg))
+    assert res.returncode == 1 and "unknown location 'basement'" in res.stderr, res.stderr
+    assert json.loads(cli("inventory", "list", "--json", "-c", str(cfg)).stdout) == []  # nothing was written
+    assert cli("inventory", "set", "MUG-001", "5", "--location", "annex", "-c", str(cfg)).returncode == 0

@@ -321,3 +321,58 @@ def test_a_push_the_config_stops_pauses_the_store_and_keeps_the_push(tmp_path, c
         assert got[-2:] == ["Bearer s3cret", "Bearer s3cret"]
     finally:
         server.shutdown()
+
+
+def test_review_lists_page_filter_and_decide_in_bulk_by_reason_code(tmp_path, cli, sqlite_url):
+    """The first-hour report: ``review list`` showed 100 of 946 with no hint that more existed, and
+    there was no bulk decision, no ``--offset``, no search by date or customer."""
+    write_json_orders(tmp_path / "inbox", 150, malformed=0)
+    for ext in ("J1001", "J1002"):
+        target = tmp_path / "inbox" / f"order-{ext}.json"
+        doc = orjson.loads(target.read_bytes())
+        doc["customer"]["email"] = f"broken-{ext}@@example"
+        target.write_bytes(orjson.dumps(doc))
+    cfg = tmp_path / "orderhub.toml"
+    cfg.write_text(CONFIG.format(url=sqlite_url).replace(
+        'chain = [{ step = "hold_rules", review_tags = ["vip"] }]',
+        'chain = [{ step = "validate", require_catalog = false, check_duplicates = false },'
+        ' { step = "hold_rules", review_tags = ["vip"] }]\nreserve_policy = "backorder"'))
+    sync(cli, cfg)
+    held = json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)
+    codes = sorted(c for r in held for c in r["codes"])
+    assert codes == ["invalid_email", "invalid_email", "tag_requires_review", "tag_requires_review",
+                     "tag_requires_review"], codes
+
+    page = cli("review", "list", "--limit", "2", "-c", str(cfg))
+    assert page.returncode == 0 and "showing 1–2 of 5; next: --offset 2" in page.stderr, page.stderr
+    assert len(page.stdout.splitlines()) == 3  # redirected: a header line and one line per row, never squeezed
+    last = cli("review", "list", "--limit", "2", "--offset", "4", "-c", str(cfg))
+    assert "showing 5–5 of 5" in last.stderr and len(last.stdout.splitlines()) == 2
+
+    email = held[0]["order_id"]
+    shown = json.loads(cli("orders", "show", email, "--json", "-c", str(cfg)).stdout)["order"]["customer"]["email"]
+    by_customer = json.loads(cli("review", "list", "--customer", shown.upper()[:12], "--json", "-c", str(cfg)).stdout)
+    assert email in [r["order_id"] for r in by_customer]
+    assert json.loads(cli("orders", "list", "--since", "2100-01-01", "--json", "-c", str(cfg)).stdout) == []
+    assert len(json.loads(cli("orders", "list", "--until", "2100-01-01", "--limit", "500", "--json",
+                              "-c", str(cfg)).stdout)) == 150
+    backwards = cli("orders", "list", "--since", "2026-02-01", "--until", "2026-01-01", "-c", str(cfg))
+    assert backwards.returncode == 2 and "is not before --until" in backwards.stderr
+
+    dry = cli("review", "approve", "--code", "invalid_email", "--operator", "ops1", "-c", str(cfg))
+    assert dry.returncode == 0 and "2 order(s) held for invalid_email would be approved" in dry.stdout, dry.stdout
+    assert len(json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)) == 5  # nothing decided yet
+    done = cli("review", "approve", "--code", "invalid_email", "--operator", "ops1", "--reason", "typos", "--yes",
+               "--json", "-c", str(cfg))
+    out = json.loads(done.stdout)
+    assert len(out["decided"]) == 2 and out["skipped"] == [], out
+    both = cli("review", "approve", held[0]["order_id"], "--code", "x", "--operator", "o", "-c", str(cfg))
+    assert both.returncode == 2 and "not both" in both.stderr
+    rejected = json.loads(cli("review", "reject", "--code", "tag_requires_review", "--store", "shop", "--operator",
+                              "ops1", "--yes", "--json", "-c", str(cfg)).stdout)
+    assert len(rejected["decided"]) == 3
+    again = cli("review", "reject", rejected["decided"][0]["order_id"], "--operator", "ops1", "-c", str(cfg))
+    assert again.returncode == 1 and "no open review" in again.stderr
+    sync(cli, cfg)
+    assert json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout) == []
+    assert cli("doctor", "-c", str(cfg)).returncode == 0

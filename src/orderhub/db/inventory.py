@@ -54,6 +54,22 @@ async def known_skus(conn: Any, skus: set[str]) -> set[str]:
     return set((await conn.execute(sa.select(catalog.c.sku).where(catalog.c.sku.in_(sorted(skus))))).scalars())
 
 
+async def stocked_skus(conn: Any, skus: set[str]) -> set[str]:
+    """The SKUs of ``skus`` orderhub knows of: in the catalog, with a stock row, or sold by a store."""
+    if not skus:
+        return set()
+    wanted = sorted(skus)
+    found = await known_skus(conn, skus)
+    found |= set((await conn.execute(sa.select(inventory.c.sku).where(inventory.c.sku.in_(wanted)))).scalars())
+    found |= set((await conn.execute(sa.select(store_skus.c.sku).where(store_skus.c.sku.in_(wanted)))).scalars())
+    return found
+
+
+async def stock_locations(conn: Any) -> set[str]:
+    """Locations that already hold a stock row."""
+    return set((await conn.execute(sa.select(inventory.c.location).distinct())).scalars())
+
+
 # -- levels -----------------------------------------------------------------------------------
 
 
