@@ -159,7 +159,7 @@ def _options(
     version: Annotated[bool, typer.Option("--version", metavar="", help="Print the version and exit.", is_eager=True,
                                           callback=_print_version)] = False,
     log_level: Annotated[LogLevel | None, typer.Option(
-        "--log-level", help="Override the config's [logging] level for this command.")] = None,
+        "--log-level", metavar="LEVEL", help="Override the config's [logging] level for this command.")] = None,
 ) -> None:
     if log_level is not None:
         context.LOG_LEVEL = log_level.value

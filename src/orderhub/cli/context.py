@@ -94,7 +94,9 @@ StoreOpt = Annotated[str | None, typer.Option(help="Only this store.")]
 SinceOpt = Annotated[datetime | None, typer.Option(help="Placed on or after this UTC date or time (2026-12-01).")]
 UntilOpt = Annotated[datetime | None, typer.Option(help="Placed before this UTC date or time.")]
 CustomerOpt = Annotated[str | None, typer.Option(help="Part of the customer's email or name, any case.")]
-OffsetOpt = Annotated[int, typer.Option(min=0, help="Skip this many (with --limit: the next page).")]
+#: Ids and counts stay within a 64-bit column: a bigger number is refused by the parser, not by the database.
+MAX_ID = 2**63 - 1
+OffsetOpt = Annotated[int, typer.Option(min=0, max=MAX_ID, help="Skip this many (with --limit: the next page).")]
 
 
 def order_filter(hub: Hub, *, store: str | None = None, status: str | None = None, since: datetime | None = None,

@@ -19,8 +19,12 @@ Operator = Annotated[str, typer.Option("--operator", help="Who (kept in the audi
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
+    except IsADirectoryError:
+        fail(f"{path} is a folder; name the CSV file", 2)
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}", 2)
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text (a CSV export is)", 2)
     raise AssertionError
 
 
@@ -72,7 +76,7 @@ def inventory_list(config: ConfigOpt = None, sku: Annotated[str | None, typer.Op
 
 
 @inventory.command("set")
-def inventory_set(sku: str, quantity: int, location: Location = "default", operator: Operator = "cli",
+def inventory_set(sku: str, quantity: Annotated[int, typer.Argument(min=0, max=10**9, help="Units on hand.")], location: Location = "default", operator: Operator = "cli",
                   reason: Annotated[str | None, typer.Option("--reason")] = None, config: ConfigOpt = None,
                   as_json: JsonOpt = False) -> None:
     """Set on hand to QTY (audited); stock pushes follow to every store selling the SKU."""
@@ -87,7 +91,7 @@ def inventory_set(sku: str, quantity: int, location: Location = "default", opera
 
 
 @inventory.command("adjust", context_settings={"ignore_unknown_options": True})  # DELTA may be -2
-def inventory_adjust(sku: str, delta: int, reason: Annotated[str, typer.Option("--reason", help="Why (required).")],
+def inventory_adjust(sku: str, delta: Annotated[int, typer.Argument(min=-10**9, max=10**9, help="Units to add (negative: remove).")], reason: Annotated[str, typer.Option("--reason", help="Why (required).")],
                      location: Location = "default", operator: Operator = "cli", config: ConfigOpt = None,
                      as_json: JsonOpt = False) -> None:
     """Add DELTA to on hand (negative removes), with a reason for the audit trail."""

@@ -18,7 +18,7 @@ app = typer.Typer(help="Orders and their history.", no_args_is_help=True)
 def list_(config: ConfigOpt = None, store: StoreOpt = None,
           status: Annotated[OrderStatus | None, typer.Option(help="Only orders in this lifecycle state.")] = None,
           since: SinceOpt = None, until: UntilOpt = None, customer: CustomerOpt = None,
-          limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50, offset: OffsetOpt = 0,
+          limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 50, offset: OffsetOpt = 0,
           as_json: JsonOpt = False) -> None:
     """Newest orders first, filtered by store, status, date and customer."""
     from ..db import orders as order_store

@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from .context import ConfigOpt, JsonOpt, fail, run_with_hub
+from .context import MAX_ID, ConfigOpt, JsonOpt, StoreOpt, fail, known_store, run_with_hub
 from .output import console, emit, print_json
 
 app = typer.Typer(help="Payloads that failed to parse or validate.", no_args_is_help=True)
 
 
+class QuarantineState(StrEnum):
+    open = "open"
+    replayed = "replayed"
+    dropped = "dropped"
+    all = "all"
+
+
 @app.command("list")
-def list_(config: ConfigOpt = None, store: Annotated[str | None, typer.Option()] = None,
-          status: Annotated[str, typer.Option(help="open, replayed, dropped or all.")] = "open",
-          limit: int = 100, as_json: JsonOpt = False) -> None:
+def list_(config: ConfigOpt = None, store: StoreOpt = None,
+          status: Annotated[QuarantineState, typer.Option(help="Which records.")] = QuarantineState.open,
+          limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 100,
+          as_json: JsonOpt = False) -> None:
     """Quarantined payloads with the error and where they came from."""
     from ..db import quarantine as q
 
     async def go(hub):
+        known_store(hub, store)
         async with hub.engine.connect() as conn:
-            return await q.list_quarantine(conn, store=store, status=None if status == "all" else status, limit=limit)
+            return await q.list_quarantine(conn, store=store, status=None if status == "all" else status.value,
+                                           limit=limit)
     emit(run_with_hub(config, go), ["id", "store", "external_id", "location", "error_code", "error", "attempts",
                                     "status"], as_json=as_json, title="quarantine")
 
 
 @app.command()
-def show(qid: int, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+def show(qid: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="Record id.")], config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """One quarantined payload, raw, with its error."""
     from ..db import quarantine as q
 
@@ -47,7 +58,7 @@ def show(qid: int, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-def replay(qid: Annotated[int | None, typer.Argument(help="Record id; omit with --all.")] = None,
+def replay(qid: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Record id; omit with --all.")] = None,
            all_: Annotated[bool, typer.Option("--all", metavar="", help="Replay every open record (of --store).")] = False,
            store: Annotated[str | None, typer.Option()] = None, operator: str = "cli",
            config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
@@ -74,7 +85,7 @@ def replay(qid: Annotated[int | None, typer.Argument(help="Record id; omit with 
 
 
 @app.command()
-def drop(qid: int, operator: Annotated[str, typer.Option("--operator")],
+def drop(qid: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="Record id.")], operator: Annotated[str, typer.Option("--operator")],
          reason: Annotated[str | None, typer.Option("--reason")] = None, config: ConfigOpt = None) -> None:
     """Give up on a quarantined payload (kept for audit, marked dropped)."""
     from .. import operations

@@ -19,7 +19,7 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the e
 def list_(config: ConfigOpt = None, store: StoreOpt = None,
           reason: Annotated[str | None, typer.Option(help="Only this reason code.")] = None,
           since: SinceOpt = None, until: UntilOpt = None, customer: CustomerOpt = None,
-          limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100, offset: OffsetOpt = 0,
+          limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 100, offset: OffsetOpt = 0,
           as_json: JsonOpt = False) -> None:
     """Held orders, oldest first, with their reason codes."""
     from ..db import review

@@ -14,7 +14,7 @@ from .output import emit, print_json
 def run(
     config: ConfigOpt = None,
     for_: Annotated[str | None, typer.Option("--for", help="Stop after this long (e.g. 30s); default: until SIGTERM.")] = None,
-    port: Annotated[int | None, typer.Option(help="Override server.port.")] = None,
+    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Override server.port.")] = None,
     host: Annotated[str | None, typer.Option(help="Override server.host.")] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from .context import ConfigOpt, JsonOpt, fail, run_with_hub
+from .context import MAX_ID, ConfigOpt, JsonOpt, StoreOpt, fail, known_store, run_with_hub
 from .output import console, emit
 
 stores = typer.Typer(help="Stores: state, pause, resume.", no_args_is_help=True)
@@ -52,22 +53,31 @@ def resume(store: str, config: ConfigOpt = None) -> None:
     console.print(f"resumed {store}")
 
 
+class PushState(StrEnum):
+    pending = "pending"
+    delivered = "delivered"
+    dead = "dead"
+
+
 @pushes.command("list")
-def list_pushes(config: ConfigOpt = None, status: Annotated[str | None, typer.Option(
-        help="pending, delivered or dead")] = None, store: Annotated[str | None, typer.Option()] = None,
-                limit: int = 100, as_json: JsonOpt = False) -> None:
+def list_pushes(config: ConfigOpt = None, status: Annotated[PushState | None, typer.Option(
+        help="Only pushes in this state.")] = None, store: StoreOpt = None,
+                limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 100,
+                as_json: JsonOpt = False) -> None:
     """Pushes with their state, attempts and last error."""
     from ..db import pushes as push_store
 
     async def go(hub):
         async with hub.engine.connect() as conn:
-            return await push_store.list_pushes(conn, status=status, store=store, limit=limit)
+            known_store(hub, store)
+            return await push_store.list_pushes(conn, status=status.value if status else None, store=store,
+                                                limit=limit)
     emit(run_with_hub(config, go), ["id", "store", "order_id", "kind", "target", "status", "attempts", "last_error"],
          as_json=as_json, title="pushes")
 
 
 @pushes.command()
-def retry(push_id: Annotated[int | None, typer.Argument()] = None,
+def retry(push_id: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Push id; omit with --all-dead.")] = None,
           all_dead: Annotated[bool, typer.Option("--all-dead", metavar="", help="Every dead push (of --store).")] = False,
           store: Annotated[str | None, typer.Option()] = None, config: ConfigOpt = None) -> None:
     """Make dead pushes due again; the next sync delivers them with their original idempotency key."""
