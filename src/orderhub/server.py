@@ -14,8 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response, Security
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from . import __version__, operations
@@ -43,10 +46,26 @@ class PauseRequest(BaseModel):
     reason: str = Field(default="paused by an operator", max_length=2000)
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs`` from Swagger UI's files shipped in the ``swagger-ui-bundle`` package: FastAPI's
+    default loads them from a CDN, which leaves the page blank on a machine without internet."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="orderhub admin API",
+                                   swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs/assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs/assets/favicon-32x32.png")
+
+
 def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
                ready: Callable[[], bool] | None = None) -> FastAPI:
-    app = FastAPI(title="orderhub", version=__version__,
+    app = FastAPI(title="orderhub", version=__version__, docs_url=None,
                   description="Webhooks and the admin API of an orderhub worker.")
+    _offline_docs(app)
     intake = WebhookIntake(hub)
     app.state.intake = intake
     token_ref = hub.config.server.admin_token
@@ -59,6 +78,12 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
         if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode())):
             log.warning("admin_unauthorized", path=request.url.path, client=request.client.host if request.client else None)
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    def admin_token(request: Request, _: Any = Security(HTTPBearer(auto_error=False, description=(
+            "server.admin_token of the worker's config")))) -> None:
+        """The route dependency: declares the bearer scheme in the OpenAPI document (Swagger's
+        Authorize button); the middleware below has already refused a wrong token."""
+        admin(request)
 
     @app.middleware("http")
     async def guard_admin(request: Request, call_next: Any) -> Response:
@@ -126,7 +151,7 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
 
     # -- admin API ------------------------------------------------------------------------
 
-    api = Depends(admin)
+    api = Depends(admin_token)
 
     @app.get("/api/v1/orders", tags=["orders"], dependencies=[api])
     async def list_orders(store: str | None = None, status: str | None = None,

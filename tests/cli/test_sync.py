@@ -350,6 +350,8 @@ def test_review_lists_page_filter_and_decide_in_bulk_by_reason_code(tmp_path, cl
     assert "showing 5–5 of 5" in last.stderr and len(last.stdout.splitlines()) == 2
 
     email = held[0]["order_id"]
+    text = cli("orders", "show", email, "-c", str(cfg)).stdout
+    assert "##" not in text and "ship to" in text and "total " in text and "version\treceived_at" in text, text
     shown = json.loads(cli("orders", "show", email, "--json", "-c", str(cfg)).stdout)["order"]["customer"]["email"]
     by_customer = json.loads(cli("review", "list", "--customer", shown.upper()[:12], "--json", "-c", str(cfg)).stdout)
     assert email in [r["order_id"] for r in by_customer]

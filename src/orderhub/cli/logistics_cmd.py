@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .context import ConfigOpt, JsonOpt, fail, run_with_hub
-from .output import console, emit, print_json
+from .output import console, emit, money, print_json
 
 
 def rates(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, external id or number.")],
@@ -49,12 +49,15 @@ def rates(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, 
                   + (f"; {'; '.join(plan['notes'])}" if plan["notes"] else ""))
     if chosen:
         console.print(f"[green]chosen[/green]: {chosen['carrier']} {chosen['service_name']} "
-                      f"{chosen['rate']['price']} {chosen['rate']['currency']}, {chosen['rate']['transit_days']} d, "
+                      f"{money(chosen['rate']['price'], chosen['rate']['currency'])}, {chosen['rate']['transit_days']} d, "
                       f"score {chosen['score']}")
+    elif not doc["candidates"]:
+        console.print("[red]no carriers configured[/red]: add a [carriers.NAME] table (see `orderhub sandbox` for test "
+                      "accounts), or list them in this store's [stores.NAME.shipping] carriers")
     else:
-        console.print("[red]no carrier can take this shipment[/red]")
+        console.print("[red]no carrier can take this shipment[/red] (each candidate's reason below)")
     table = [{"carrier": c["carrier"], "service": c["service_name"],
-              "price": f"{c['rate']['price']} {c['rate']['currency']}" if c["rate"] else "-",
+              "price": money(c["rate"]["price"], c["rate"]["currency"]) if c["rate"] else "-",
               "days": c["rate"]["transit_days"] if c["rate"] else "-", "score": c["score"] if c["score"] else "-",
               "parts": " ".join(f"{k}={v}" for k, v in c["parts"].items()) or "-",
               "rejected": c["rejected"] or ""} for c in doc["candidates"]]

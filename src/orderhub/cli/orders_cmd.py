@@ -56,13 +56,46 @@ def show(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, e
     if as_json:
         print_json(doc)
         return
-    o = doc["order"]
-    console.print(f"[bold]{o['id']}[/bold]  {o['store']}:{o['external_id']}  #{o.get('number') or '-'}  "
-                  f"[bold]{o['status']}[/bold] (channel: {o.get('channel_status') or '-'})  version {doc['version']}")
-    console.print(f"total {o['totals']['total']} {o['currency']}  payment {o['payment']['status']}  "
-                  f"customer {o['customer'].get('name') or '-'} <{o['customer'].get('email') or '-'}>")
-    for li in o["line_items"]:
-        console.print(f"  {li['quantity']} × {li.get('sku') or '-'}  {li['title']}  @ {li['unit_price']}")
+    _print_order(doc["order"], doc["version"])
+    emit(doc["versions"], ["version", "received_at", "payload_hash"], as_json=False, title="versions")
     emit(doc["events"], ["at", "kind", "from_status", "to_status", "actor", "reason"], as_json=False, title="events")
     if doc["pushes"]:
         emit(doc["pushes"], ["id", "kind", "target", "status", "attempts", "last_error"], as_json=False, title="pushes")
+
+
+def _number(order: dict) -> str:
+    """Shopify's ``name`` is already ``#1008``; a bare number gets one ``#``."""
+    n = order.get("number")
+    return "-" if not n else n if str(n).startswith("#") else f"#{n}"
+
+
+def _address(a: dict | None) -> str:
+    if not a:
+        return "-"
+    parts = [a.get("name"), a.get("company"), *a.get("lines", []), " ".join(filter(None, [a.get("postal_code"),
+             a.get("city")])), a.get("region"), a.get("country")]
+    return ", ".join(p for p in parts if p)
+
+
+def _print_order(o: dict, version: int) -> None:
+    cur = o["currency"]
+    t = o["totals"]
+    console.print(f"[bold]{o['id']}[/bold]  {o['store']}:{o['external_id']}  {_number(o)}  "
+                  f"[bold]{o['status']}[/bold] (channel: {o.get('channel_status') or '-'})  version {version}",
+                  highlight=False)
+    c = o["customer"]
+    console.print(f"customer  {c.get('name') or '-'} <{c.get('email') or '-'}> {c.get('phone') or ''}".rstrip(),
+                  highlight=False)
+    console.print(f"ship to   {_address(o.get('shipping_address'))}", highlight=False)
+    console.print(f"bill to   {_address(o.get('billing_address'))}", highlight=False)
+    for li in o["line_items"]:
+        console.print(f"  {li['quantity']} × {li.get('sku') or '-'}  {li['title']}  @ {li['unit_price']} {cur}",
+                      highlight=False)
+    for s in o.get("shipping_lines", []):
+        console.print(f"  shipping  {s.get('title') or s.get('code') or '-'}  {s.get('price')} {cur}", highlight=False)
+    console.print(f"subtotal {t['subtotal']}  discounts -{t['discounts']}  shipping {t['shipping']}  fees {t['fees']}  "
+                  f"tax {t['tax']}{' (included)' if t.get('tax_included') else ''}  [bold]total {t['total']} {cur}[/bold]"
+                  f"  paid {t['paid']}  refunded {t['refunded']}  payment {o['payment']['status']}", highlight=False)
+    req = {k: v for k, v in (o.get("requirements") or {}).items() if v not in (None, False, [], "")}
+    if req or o.get("tags"):
+        console.print(f"requirements {req or '-'}  tags {', '.join(o.get('tags') or []) or '-'}", highlight=False)

@@ -29,6 +29,20 @@ def _plain(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+#: ISO 4217 currencies with no minor unit (exponent 0).
+_NO_CENTS = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split())
+
+
+def money(amount: Any, currency: str | None) -> str:
+    """``123.4`` USD → ``123.40 USD``; ``1500`` JPY → ``1,500 JPY``."""
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        return f"{amount} {currency or ''}".strip()
+    places = 0 if (currency or "").upper() in _NO_CENTS else 2
+    return f"{value:,.{places}f} {currency or ''}".strip()
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n")
 

@@ -51,7 +51,8 @@ class Response:
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        return cls(status, orjson.dumps(data), {"Content-Type": "application/json", **(headers or {})})
+        # OPT_NON_STR_KEYS: a summary counts requests by HTTP status, an int key
+        return cls(status, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS), {"Content-Type": "application/json", **(headers or {})})
 
 
 Handler = Callable[[Request], Awaitable[Response]]
