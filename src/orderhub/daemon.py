@@ -160,6 +160,8 @@ class Daemon:
         loops = [asyncio.create_task(self._store_loop(s)) for s in stores]
         beat = asyncio.create_task(self._heartbeat())
         host, port = await self._bound(serving, cfg.host, cfg.port)
+        #: Where webhooks, the admin API and /metrics answer (the bound port, also for ``port = 0``).
+        self.url = f"http://{host}:{port}"
         log.info("daemon_started", stores=len(stores), host=host, port=port, url=f"http://{host}:{port}",
                  worker=self.hub.config.runtime.executor_id)
         started = time.monotonic()

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import re
 import os
 from pathlib import Path
 
@@ -167,6 +168,42 @@ def test_demo_is_the_main_job(tmp_path, cli):
     quarantined = sum(r["n"] for r in out["summary"]["quarantine"])
     assert total + quarantined == 4 * 120
     assert (tmp_path / "demo" / "orderhub.db").exists()
+
+    # the operator's first moves on what the chain held: approve one and reject one of every hold
+    # reason, let the chain go on, and the stored state is still sound (issue #13's "done when")
+    cfg = str(tmp_path / "demo" / "orderhub.toml")
+    held = json.loads(cli("review", "list", "--limit", "5000", "--json", "-c", cfg).stdout)
+    by_code: dict[str, list[str]] = {}
+    for r in held:
+        by_code.setdefault(r["codes"][0], []).append(r["order_id"])
+    assert len(by_code) >= 3, by_code.keys()
+    decided: dict[str, str] = {}
+    for code, ids in by_code.items():
+        decided[ids[0]] = "approve"
+        if len(ids) > 1:
+            decided[ids[1]] = "reject"
+    for oid, decision in decided.items():
+        res = cli("review", decision, oid, "--operator", "ops1", "--reason", "sample", "-c", cfg)
+        assert res.returncode == 0, res.stderr
+    cli("sync", "--once", "-c", cfg)  # the sandbox is gone: pulls end partial, the held chain still goes on
+    after = {r["order_id"] for r in json.loads(cli("review", "list", "--limit", "5000", "--json", "-c", cfg).stdout)}
+    for oid, decision in decided.items():
+        status = json.loads(cli("orders", "show", oid, "--json", "-c", cfg).stdout)["order"]["status"]
+        if decision == "reject":
+            assert status == "cancelled", (oid, status)
+        else:  # approved: past the step that held it (a later step may hold it again, for its own reason)
+            assert status != "cancelled" and (oid not in after or status == "on_hold"), (oid, status)
+    doctor = cli("doctor", "-c", cfg)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+
+
+def test_the_demo_says_how_far_it_got_and_where_the_daemon_listened(tmp_path, cli):
+    res = cli("demo", "--orders", "30", "--folder", str(tmp_path / "demo"), timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert re.search(r"the daemon listened on http://127\.0\.0\.1:\d+ ", res.stdout), res.stdout
+    assert "on_hold, by reason" in res.stdout and "held (review)" not in res.stdout
+    assert re.search(r"orderhub run: syncing 4 stores: \d+ orders stored, \d+ held for review", res.stderr) or \
+        "orders stored" not in res.stderr  # a progress line every 5 s: a fast demo may finish before the first
 
 
 def test_status_shows_state_lag_and_waiting_work(tmp_path, cli, sqlite_url):

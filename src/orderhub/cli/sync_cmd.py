@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .context import ConfigOpt, JsonOpt, config_problems, fail, open_hub
-from .output import console, emit, print_json
+from .output import console, emit, err_console, print_json
 
 if TYPE_CHECKING:
     from ..hub import Hub
@@ -95,7 +96,8 @@ async def summary(hub: Hub) -> dict[str, Any]:
 
     async with hub.engine.connect() as conn:
         return {"orders": await order_store.count_by_status(conn), "review": await review.count_open(conn),
-                "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn)}
+                "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn),
+                "held_for": await review.open_reason_counts(conn)}
 
 
 def print_summary(data: dict[str, Any]) -> None:
@@ -106,32 +108,65 @@ def print_summary(data: dict[str, Any]) -> None:
         row: dict[str, Any] = {"store": s}
         for st in statuses:
             row[st] = sum(r["n"] for r in data["orders"] if r["store"] == s and r["status"] == st)
-        row["held (review)"] = sum(r["n"] for r in data["review"] if r["store"] == s)
         row["quarantined"] = sum(r["n"] for r in data["quarantine"] if r["store"] == s)
         row["pushed"] = sum(r["n"] for r in data["pushes"] if r["store"] == s and r["status"] == "delivered")
         rows.append(row)
-    emit(rows, ["store", *statuses, "held (review)", "quarantined", "pushed"], as_json=False, title="orderhub summary")
+    emit(rows, ["store", *statuses, "quarantined", "pushed"], as_json=False, title="orderhub summary")
+    held = data.get("held_for") or {}
+    if held:
+        console.print("on_hold, by reason (an order may have several): "
+                      + ", ".join(f"{code} {n}" for code, n in sorted(held.items(), key=lambda kv: -kv[1])),
+                      highlight=False)
 
 
-def _run_daemon_until_synced(hub: Hub, *, show_progress: bool) -> dict[str, dict[str, Any]]:
-    """`orderhub run` on the demo config until every store has been synced once."""
+def _run_daemon_until_synced(hub: Hub, *, show_progress: bool) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """`orderhub run` on the demo config until every store has been synced once, saying how far it
+    got as it goes (a live line on a terminal, a line every few seconds otherwise); returns each
+    store's first sync and where the daemon listened."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from ..hub import Hub
 
     from ..daemon import Daemon
 
-    async def main() -> dict[str, list[dict[str, Any]]]:
+    from ..db import orders as order_store
+    from ..db import quarantine as q
+
+    async def counts() -> str:
+        async with hub.engine.connect() as conn:
+            n: dict[str, int] = {}
+            for r in await order_store.count_by_status(conn):
+                n[r["status"]] = n.get(r["status"], 0) + r["n"]
+            quarantined = sum(r["n"] for r in await q.count_open(conn))
+        return (f"{sum(n.values())} orders stored, {n.get('on_hold', 0)} held for review, "
+                f"{n.get('reserved', 0)} reserved, {quarantined} quarantined")
+
+    async def watch(report: Any, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            with contextlib.suppress(Exception):  # a busy database only delays the next line
+                report(await counts())
+
+    async def main() -> tuple[dict[str, list[dict[str, Any]]], str | None]:
         daemon = Daemon(hub, until_synced=True)
+        label = f"orderhub run: syncing {len(hub.config.stores)} stores"
         if not show_progress:
-            return await daemon.run()
+            watcher = asyncio.create_task(watch(lambda line: err_console.print(f"{label}: {line}", highlight=False), 5))
+            try:
+                return await daemon.run(), getattr(daemon, "url", None)
+            finally:
+                watcher.cancel()
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
                       transient=True) as progress:
-            progress.add_task(f"orderhub run: syncing {len(hub.config.stores)} stores", total=None)
-            return await daemon.run()
+            task = progress.add_task(label, total=None)
+            watcher = asyncio.create_task(watch(lambda line: progress.update(task, description=f"{label}: {line}"),
+                                                0.5))
+            try:
+                return await daemon.run(), getattr(daemon, "url", None)
+            finally:
+                watcher.cancel()
 
-    runs = asyncio.run(main())
+    runs, url = asyncio.run(main())
     return {store: next((r for r in rs if "pages" in r or r.get("result") == "paused"), {"store": store})
-            for store, rs in runs.items()}
+            for store, rs in runs.items()}, url
 
 
 DEMO_CHAIN = '["validate", { step = "hold_rules", max_total = "400.00", review_tags = ["vip"] }, "reserve"]'
@@ -204,8 +239,8 @@ def demo(
         (folder / "orderhub.toml").write_text(text)
         hub = open_hub(folder / "orderhub.toml")
         asyncio.run(_demo_stock(hub, orders))
-        results = _run_daemon_until_synced(open_hub(folder / "orderhub.toml"), show_progress=console.is_terminal
-                                           and not as_json)
+        results, url = _run_daemon_until_synced(open_hub(folder / "orderhub.toml"),
+                                                show_progress=console.is_terminal and not as_json)
         traffic = {name: shop.summary() for name, shop in sb.shops.items()}
     hub2 = open_hub(folder / "orderhub.toml")
 
@@ -223,4 +258,11 @@ def demo(
     print_summary(data)
     console.print("sandbox traffic: " + "; ".join(f"{n}: {t['requests']} requests, statuses {t['statuses']}"
                                                    for n, t in traffic.items()))
-    console.print(f"config and data in {folder}/: try [bold]orderhub review list -c {folder}/orderhub.toml[/bold]")
+    cfg = f"{folder}/orderhub.toml"
+    console.print(f"while it ran, the daemon listened on {url or 'a free port'} (webhooks, /api/v1, /metrics, /docs)")
+    console.print(f"config and data in {folder}/: try [bold]orderhub review list -c {cfg}[/bold], then "
+                  f"[bold]orderhub review approve ID --operator you -c {cfg}[/bold] and [bold]orderhub sync --once -c "
+                  f"{cfg}[/bold]")
+    console.print("the sandbox shops stopped with the demo: a sync or `orderhub run` on this config can only reach "
+                  "the files store (the others log connect errors and end partial); `orderhub sandbox` serves live "
+                  "shops", highlight=False)

@@ -115,6 +115,15 @@ async def reject(conn: Any, oid: str, *, operator: str, reason: str | None, noti
     await _resolve(conn, review, "rejected", operator, reason)
 
 
+async def open_reason_counts(conn: Any) -> dict[str, int]:
+    """How many open reviews carry each reason code."""
+    counts: dict[str, int] = {}
+    for codes in (await conn.execute(sa.select(reviews.c.reason_codes).where(reviews.c.resolved_at.is_(None)))).scalars():
+        for code in (codes or "").split():
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
 async def count_open(conn: Any) -> list[dict[str, Any]]:
     q = (sa.select(reviews.c.store, sa.func.count().label("n")).where(reviews.c.resolved_at.is_(None))
          .group_by(reviews.c.store))
