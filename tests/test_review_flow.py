@@ -14,7 +14,7 @@ from orderhub.db import doctor
 from orderhub.db.common import payload_hash
 from orderhub.db.inventory import set_on_hand, upsert_catalog
 from orderhub.db.orders import Ingested
-from orderhub.db.schema import inventory, orders, reservations, reviews
+from orderhub.db.schema import inventory, orders, pushes, reservations, reviews
 from orderhub.models import Order
 
 from .conftest import FIXTURE
@@ -148,3 +148,49 @@ async def test_doctor_names_what_is_wrong(engine, db_url):
         found = {(f["check"], f["subject"]) for f in await doctor.check(conn)}
     assert found == {("reservation_without_stock_state", oid), ("reserved_count_mismatch", "MUG-001@main"),
                      ("final_order_pending", oid)}
+
+
+async def test_two_workers_deciding_the_same_orders_at_once_decide_each_once(pg_url):
+    """PostgreSQL with two workers (two hubs, two connection pools): for every held order an
+    approval through one and a rejection through the other race; exactly one wins per order,
+    the other is told the order is no longer held, and the state stays sound through the next pass."""
+    import asyncio
+
+    from orderhub.db.engine import make_async_engine, migrate
+    from orderhub.errors import RecordError
+
+    migrate(pg_url)
+    engines = [make_async_engine(pg_url), make_async_engine(pg_url)]
+    try:
+        items = [ingested(f"R-{i}", customer={"name": "Ada", "email": f"bad-{i}@@x"}) for i in range(12)]
+        hub_a, oids = await setup(engines[0], pg_url, ["validate", "reserve"], {"MUG-001": 24, "VASE-GLS": 12}, *items)
+        hub_b = make_hub(pg_url, [], engine=engines[1], stores={"shop": {
+            "connector": "files", "path": "/x", "chain": ["validate", "reserve"], "locations": ["main"]}})
+        await chain_pass(hub_a, engines[0])
+
+        async def decide(hub, fn, oid):
+            try:
+                return await fn(hub, oid, operator=f"op-{id(hub) % 97}", reason="race")
+            except RecordError as exc:
+                return exc
+        outcomes = await asyncio.gather(*(
+            asyncio.gather(decide(hub_a, operations.approve, oid), decide(hub_b, operations.reject, oid))
+            for oid in oids))
+        won = {}
+        for oid, (approved, rejected) in zip(oids, outcomes):
+            errors = [o for o in (approved, rejected) if isinstance(o, RecordError)]
+            assert len(errors) == 1 and errors[0].code == "not_held", (oid, approved, rejected)
+            won[oid] = "approved" if not isinstance(approved, RecordError) else "rejected"
+        async with engines[0].connect() as conn:
+            resolutions = dict((await conn.execute(sa.select(reviews.c.order_id, reviews.c.resolution))).all())
+            cancels = set((await conn.execute(sa.select(pushes.c.order_id).where(pushes.c.kind == "cancel"))).scalars())
+        assert resolutions == won
+        assert cancels == {oid for oid, w in won.items() if w == "rejected"}
+        await chain_pass(hub_b, engines[1])  # the other worker runs the store's next pass (one at a time per store)
+        for oid, w in won.items():
+            status, held, open_reviews, _ = await state(engines[0], oid)
+            assert (status, open_reviews) == (("reserved", 0) if w == "approved" else ("cancelled", 0)), (oid, status)
+            assert bool(held) == (w == "approved")
+    finally:
+        for e in engines:
+            await e.dispose()

@@ -77,7 +77,13 @@ async def _resolve(conn: Any, review: dict[str, Any], resolution: str, operator:
 
 
 async def _open_review_or_fail(conn: Any, oid: str) -> dict[str, Any]:
-    review = await open_review_of(conn, oid)
+    """The open review, locked for this decision: two operators (or two workers' APIs) deciding the
+    same order at once are serialized on the review row, and the second finds it decided. (SQLite
+    has one writer at a time already; ``FOR UPDATE`` is PostgreSQL's row lock.)"""
+    q = (sa.select(reviews).where(reviews.c.order_id == oid, reviews.c.resolved_at.is_(None))
+         .order_by(reviews.c.id.desc()).limit(1).with_for_update())
+    row = (await conn.execute(q)).mappings().one_or_none()
+    review = dict(row) if row else None
     if review is None:
         raise RecordError(f"order {oid} has no open review", code="not_held", order_id=oid)
     return review
