@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -154,10 +155,15 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
     api = Depends(admin_token)
 
     @app.get("/api/v1/orders", tags=["orders"], dependencies=[api])
-    async def list_orders(store: str | None = None, status: str | None = None,
+    async def list_orders(response: Response, store: str | None = None, status: str | None = None,
+                          since: datetime | None = None, until: datetime | None = None,
+                          customer: str | None = Query(None, max_length=200),
                           limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_ID)) -> list[dict[str, Any]]:
+        """Newest first; ``X-Total-Count`` says how many match (page with ``offset``)."""
+        where = order_store.OrderFilter(store=store, status=status, since=since, until=until, customer=customer)
         async with hub.engine.connect() as conn:
-            return await order_store.list_orders(conn, store=store, status=status, limit=limit, offset=offset)
+            response.headers["X-Total-Count"] = str(await order_store.count_orders(conn, where))
+            return await order_store.list_orders(conn, where=where, limit=limit, offset=offset)
 
     @app.get("/api/v1/orders/{ref}", tags=["orders"], dependencies=[api])
     async def get_order(ref: str) -> dict[str, Any]:
@@ -171,10 +177,15 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
                     "reservations": await inv.reservations_of(conn, row["id"])}
 
     @app.get("/api/v1/review", tags=["review"], dependencies=[api])
-    async def list_review(store: str | None = None, reason: str | None = None,
-                          limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+    async def list_review(response: Response, store: str | None = None, reason: str | None = None,
+                          since: datetime | None = None, until: datetime | None = None,
+                          customer: str | None = Query(None, max_length=200),
+                          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_ID)) -> list[dict[str, Any]]:
+        """Oldest hold first; ``X-Total-Count`` says how many match (page with ``offset``)."""
+        where = order_store.OrderFilter(store=store, since=since, until=until, customer=customer)
         async with hub.engine.connect() as conn:
-            return await review.list_reviews(conn, store=store, reason=reason, limit=limit)
+            response.headers["X-Total-Count"] = str(await review.count_reviews(conn, reason=reason, where=where))
+            return await review.list_reviews(conn, reason=reason, where=where, limit=limit, offset=offset)
 
     @app.post("/api/v1/review/{ref}/approve", tags=["review"], dependencies=[api])
     async def approve(ref: str, decision: Decision) -> dict[str, Any]:

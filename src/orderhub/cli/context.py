@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -107,11 +107,7 @@ def order_filter(hub: Hub, *, store: str | None = None, status: str | None = Non
     known_store(hub, store)
     if since and until and since >= until:
         raise ConfigError(f"--since {since:%Y-%m-%d %H:%M} is not before --until {until:%Y-%m-%d %H:%M}")
-    return OrderFilter(store=store, status=status, since=_utc(since), until=_utc(until), customer=customer)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+    return OrderFilter(store=store, status=status, since=since, until=until, customer=customer)
 
 
 def known_store(hub: Hub, store: str | None) -> None:

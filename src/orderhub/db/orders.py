@@ -8,7 +8,7 @@ workflow. Functions append :class:`Notice` s for hooks to fire after the commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -307,6 +307,12 @@ class OrderFilter:
     until: datetime | None = None
     #: part of the customer's email or name, any case
     customer: str | None = None
+
+    def __post_init__(self) -> None:  # a time without a zone is UTC, as every stored time is
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                object.__setattr__(self, name, value.replace(tzinfo=UTC))
 
     def apply(self, q: Any) -> Any:
         if self.store:
