@@ -12,6 +12,7 @@ def test_low_stock_is_logged_and_posted_once_per_crossing(sqlite_url):
     receiver = RecordingReceiver()
     try:
         cfg = parse_config({"database": {"url": sqlite_url},
+                            "stores": {"shop": {"connector": "files", "path": ".", "locations": ["main"]}},
                             "plugins": {"low_stock_alerts": {"webhook_url": receiver.url}}})
 
         async def run():
