@@ -194,3 +194,30 @@ async def test_two_workers_deciding_the_same_orders_at_once_decide_each_once(pg_
     finally:
         for e in engines:
             await e.dispose()
+
+
+async def test_the_admin_api_decides_as_the_cli_does(engine, db_url, monkeypatch):
+    """The same flow through ``/api/v1/review/{ref}/approve|reject`` (the first-hour report: the
+    admin API's approve broke a validate hold just as the CLI's did)."""
+    import httpx
+
+    from orderhub.server import create_app
+
+    monkeypatch.setenv("T_REVIEW_ADMIN", "tok")
+    bad = {"name": "Ada", "email": "not-an-email"}
+    hub, (a, b) = await setup(engine, db_url, ["validate", "reserve"], SKUS,
+                              ingested("API-1", customer=bad), ingested("API-2", customer=bad))
+    hub.config.server.admin_token = "env:T_REVIEW_ADMIN"
+    await chain_pass(hub, engine)
+    auth = {"Authorization": "Bearer tok"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(hub)), base_url="http://hub") as api:
+        ok = await api.post(f"/api/v1/review/{a}/approve", json={"operator": "ops1", "reason": "called"}, headers=auth)
+        assert ok.status_code == 200 and (ok.json()["step"], ok.json()["status"]) == ("validate", "received"), ok.text
+        no = await api.post(f"/api/v1/review/{b}/reject", json={"operator": "ops1"}, headers=auth)
+        assert no.status_code == 200 and no.json()["status"] == "cancelled"
+        late = await api.post(f"/api/v1/review/{b}/approve", json={"operator": "ops2"}, headers=auth)
+        assert late.status_code == 409 and late.json()["error"] == "not_held"
+    await chain_pass(hub, engine)
+    assert await state(engine, a) == ("reserved", [("MUG-001", 2, "held"), ("VASE-GLS", 1, "held")], 0,
+                                      {"MUG-001": 2, "VASE-GLS": 1})
+    assert await state(engine, b) == ("cancelled", [], 0, {"MUG-001": 2, "VASE-GLS": 1})

@@ -111,6 +111,9 @@ def order_filter(hub: Hub, *, store: str | None = None, status: str | None = Non
 
 
 def known_store(hub: Hub, store: str | None) -> None:
-    """Refuse a ``--store`` filter naming no configured store (exit 2), instead of an empty list."""
+    """Refuse a ``--store`` naming no configured store (exit 2), instead of an empty list."""
     if store is not None:
-        hub.store_config(store)  # raises the config error naming the store and the configured ones
+        try:
+            hub.store_config(store)
+        except ConfigError as exc:  # names the store and the configured ones
+            fail(str(exc), 2)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .context import ConfigOpt, JsonOpt, config_problems, fail, open_hub
+from .context import ConfigOpt, JsonOpt, config_problems, fail, known_store, open_hub
 from .output import console, emit, err_console, print_json
 
 if TYPE_CHECKING:
@@ -71,8 +71,7 @@ def sync(
     hub = open_hub(config)
     stores = store or [n for n, s in hub.config.stores.items() if s.enabled]
     for s in stores:
-        if s not in hub.config.stores:
-            fail(f"unknown store {s!r} (configured: {', '.join(hub.config.stores) or 'none'})", 2)
+        known_store(hub, s)
     problems = hub.check()
     if problems:
         config_problems(problems)
