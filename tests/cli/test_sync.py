@@ -398,6 +398,9 @@ def test_review_lists_page_filter_and_decide_in_bulk_by_reason_code(tmp_path, cl
     backwards = cli("orders", "list", "--since", "2026-02-01", "--until", "2026-01-01", "-c", str(cfg))
     assert backwards.returncode == 2 and "is not before --until" in backwards.stderr
 
+    typo = cli("review", "list", "--reason", "invalid_emial", "-c", str(cfg))
+    assert "no held order has reason code 'invalid_emial'; held for: tag_requires_review (3), invalid_email (2)" in \
+        typo.stderr, typo.stderr
     dry = cli("review", "approve", "--code", "invalid_email", "--operator", "ops1", "-c", str(cfg))
     assert dry.returncode == 0 and "2 order(s) held for invalid_email would be approved" in dry.stdout, dry.stdout
     assert len(json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)) == 5  # nothing decided yet

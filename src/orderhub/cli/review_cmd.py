@@ -27,8 +27,11 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
     async def go(hub):
         where = order_filter(hub, store=store, since=since, until=until, customer=customer)
         async with hub.engine.connect() as conn:
-            return (await review.list_reviews(conn, reason=reason, where=where, limit=limit, offset=offset),
-                    await review.count_reviews(conn, reason=reason, where=where))
+            rows = await review.list_reviews(conn, reason=reason, where=where, limit=limit, offset=offset)
+            total = await review.count_reviews(conn, reason=reason, where=where)
+            if reason and not total:
+                _unknown_reason(reason, await review.open_reason_counts(conn))
+            return rows, total
     rows, total = run_with_hub(config, go)
     for r in rows:
         r["codes"] = [x["code"] for x in r["reasons"]]
@@ -61,9 +64,17 @@ def reject(refs: Refs = None, operator: Operator = ..., reason: Reason = None, c
     _decide("reject", refs, code, store, yes, operator, reason, config, as_json)
 
 
+def _unknown_reason(code: str, held_for: dict[str, int]) -> None:
+    """Say which reason codes there are when a filter names one no held order has (a typo, usually)."""
+    known = ", ".join(f"{c} ({n})" for c, n in sorted(held_for.items(), key=lambda kv: -kv[1])) or "none"
+    err_console.print(f"[yellow]no held order has reason code {code!r}[/yellow]; held for: {known}", highlight=False)
+
+
 def _decide(decision: str, refs: list[str] | None, code: str | None, store: str | None, yes: bool, operator: str,
             reason: str | None, config, as_json: bool) -> None:
     from .. import operations
+    from ..db import review
+
     if bool(refs) == bool(code):
         fail("name the orders, or select them with --code REASON (not both)", 2)
     if store and not code:
@@ -71,6 +82,9 @@ def _decide(decision: str, refs: list[str] | None, code: str | None, store: str 
 
     async def go(hub):
         chosen = refs or await operations.held_orders(hub, code=code, where=order_filter(hub, store=store))
+        if code and not chosen:
+            async with hub.engine.connect() as conn:
+                _unknown_reason(code, await review.open_reason_counts(conn))
         if code and not yes:
             return {"decision": decision, "would_decide": chosen}
         return await operations.decide_all(hub, decision, chosen, operator=operator, reason=reason)
