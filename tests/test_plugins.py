@@ -52,3 +52,35 @@ def test_a_plugin_that_fails_to_load_is_reported_not_skipped(tmp_path, cli):
     listed = json.loads(cli("plugins", "--json", env=env).stdout)
     err = [p for p in listed["plugins"] if p["name"] == "broken"][0]["error"]
     assert err == "ModuleNotFoundError: No module named 'a_module_that_is_not_installed'"
+
+
+def test_a_misspelled_hookimpl_is_a_load_error_naming_the_plugin_and_the_hook():
+    """As pytest's ``check_pending``: a hook no hookspec declares would silently never run."""
+    from orderhub import hookimpl
+    from orderhub.plugins import PluginManager
+
+    class Typo:
+        __name__ = "my_checks"
+
+        @hookimpl
+        def register_stepz(self, register):
+            pass
+
+    pm = PluginManager(load_entry_points=False, extra=(Typo(),))
+    (err,) = pm.load_errors
+    assert "@hookimpl register_stepz matches no orderhub hook (did you mean 'register_steps'?)" in err.error
+    assert not pm.pm.is_registered(Typo) and "register_steps" in err.detail
+
+
+def test_plugins_are_disabled_by_name_from_the_environment(tmp_path, cli, monkeypatch):
+    from orderhub.plugins import PluginManager
+
+    monkeypatch.setenv("ORDERHUB_DISABLE_PLUGINS", "validate, notify")
+    pm = PluginManager()
+    assert "validate" not in pm.registry.steps and "hold_rules" in pm.registry.steps
+    assert pm.disabled == ["notify", "validate"]
+    cfg = tmp_path / "orderhub.toml"
+    (tmp_path / "in").mkdir()
+    cfg.write_text('[stores.s]\nconnector = "files"\npath = "in"\nchain = ["validate"]\n')
+    res = cli("check", "-c", str(cfg), env={"ORDERHUB_DISABLE_PLUGINS": "validate"})
+    assert res.returncode == 2 and "unknown step 'validate'" in res.stderr, res.stderr

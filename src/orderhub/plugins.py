@@ -2,12 +2,16 @@
 
 Built-in connectors and steps arrive through the same ``orderhub`` entry-point group as a
 third-party package. A plugin that fails to load is kept in ``load_errors`` with its error
-(and shown by ``orderhub plugins``), never silently skipped.
+(and shown by ``orderhub plugins``), never silently skipped. As pytest does it: a ``@hookimpl``
+that names no hook (a typo) is a load error naming the plugin and the hook, and
+``ORDERHUB_DISABLE_PLUGINS=name,name`` blocks plugins by entry-point name before they load.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata as md
+import os
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +22,7 @@ from . import hookspecs
 from .errors import ConfigError
 
 ENTRY_POINT_GROUP = "orderhub"
+DISABLE_ENV = "ORDERHUB_DISABLE_PLUGINS"
 
 
 @dataclass
@@ -63,10 +68,15 @@ class PluginManager:
         self.pm.add_hookspecs(hookspecs)
         self.load_errors: list[LoadError] = []
         self._dists: dict[str, str | None] = {}
+        #: Entry-point names blocked by ``$ORDERHUB_DISABLE_PLUGINS``.
+        self.disabled = sorted({n.strip() for n in os.environ.get(DISABLE_ENV, "").split(",") if n.strip()})
+        for name in self.disabled:
+            self.pm.set_blocked(name)
         if load_entry_points:
             self._load_entry_points()
         for plugin in extra:
             self.pm.register(plugin)
+        self._check_pending()
         self._registry: Registry | None = None
 
     @property
@@ -93,6 +103,25 @@ class PluginManager:
                                                   traceback.format_exc(limit=3)))
                 continue
             self._dists[ep.name] = ep.dist.version if ep.dist else None
+
+    def _check_pending(self) -> None:
+        """A ``@hookimpl`` no hookspec declares would never be called: the plugin is unregistered and
+        reported (pluggy's ``check_pending``, with the plugin and the hook it probably meant)."""
+        known = sorted(n for n, caller in vars(self.pm.hook).items() if getattr(caller, "has_spec", lambda: False)())
+        for name, caller in list(vars(self.pm.hook).items()):
+            if not hasattr(caller, "has_spec") or caller.has_spec():
+                continue
+            for impl in caller.get_hookimpls():
+                if impl.optionalhook:
+                    continue
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                module = getattr(impl.plugin, "__name__", type(impl.plugin).__name__)
+                self.load_errors.append(LoadError(
+                    impl.plugin_name, module, f"@hookimpl {name} matches no orderhub hook{hint}",
+                    f"{module}.{name}: known hooks are {', '.join(known)}"))
+                if self.pm.is_registered(impl.plugin):
+                    self.pm.unregister(impl.plugin)
 
     def _collect(self) -> Registry:
         reg = Registry()
