@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from orderhub.carrier import Label
+from orderhub.choice import ship_request
 from orderhub.db import shipments as ship_db
 from orderhub.errors import RecordError
 from orderhub.logistics import record_label
@@ -10,7 +11,6 @@ from orderhub.models import Address, Order, Rate
 from orderhub.shipping import Plan
 from orderhub.steps import Reason, Step, StepContext, StepResult
 
-from orderhub_plugins.select_carrier.step import ship_request
 
 
 class Fulfil(Step):

@@ -1,98 +1,15 @@
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from orderhub.carrier import Carrier, Service, ShipmentRequest
+from orderhub.choice import choose
 from orderhub.db import shipments as ship_db
 from orderhub.db.common import utcnow
-from orderhub.errors import ConfigError, OrderhubError, TransientError
+from orderhub.errors import TransientError
 from orderhub.lifecycle import OrderStatus
-from orderhub.models import Address, Order
-from orderhub.selection import Candidate, arrival, route_key, score, service_rejection
-from orderhub.shipping import Plan, plan_shipment
+from orderhub.models import Order
 from orderhub.steps import Reason, Step, StepContext, StepResult
-
-
-def ship_request(order: Order, plan: Plan, ship_from: Address) -> ShipmentRequest:
-    assert order.id is not None and order.shipping_address is not None
-    to = order.shipping_address
-    return ShipmentRequest(order_id=order.id, store=order.store, ship_from=ship_from,
-                           ship_to=to if to.name else to.model_copy(update={"name": order.customer.name}),
-                           parcels=plan.parcels, value=order.totals.total, currency=order.currency, flags=plan.flags,
-                           deadline=plan.deadline, insured_value=plan.insured_value, reference=order.number,
-                           recipient_email=order.customer.email, recipient_phone=order.customer.phone or to.phone)
-
-
-async def choose(hub: Any, conn: Any, order: Order, *, now: datetime) -> dict[str, Any]:
-    """Plan, filter, quote and score; returns the choice document (``chosen`` may be None)."""
-    sc = hub.store_config(order.store)
-    cfg = sc.shipping
-    names = cfg.carriers or [n for n, c in hub.config.carriers.items() if c.enabled]
-    catalog = await ship_db.catalog_rows(conn, [li.sku for li in order.line_items if li.sku])
-    plan = plan_shipment(order, catalog, cfg, now=now)
-    ship_from = Address(**cfg.ship_from.model_dump())
-    req = ship_request(order, plan, ship_from)
-    used = await ship_db.usage(conn, now.date().isoformat())
-    stats = await ship_db.performance(conn)
-    candidates: list[Candidate] = []
-    asks: list[tuple[str, Carrier, list[Service]]] = []
-    for name in names:
-        cc = hub.config.carriers[name]
-        try:
-            carrier = hub.carrier(name)
-        except ConfigError as exc:
-            candidates.append(Candidate(name, "*", name, rejected=f"carrier not usable: {exc}"))
-            continue
-        full = cc.capacity_per_day is not None and used.get(name, 0) >= cc.capacity_per_day
-        allowed = []
-        for svc in carrier.services:
-            reason = service_rejection(svc, req, plan)
-            if reason is None and full:
-                reason = f"no capacity left today ({used.get(name, 0)}/{cc.capacity_per_day})"
-            cand = Candidate(name, svc.code, svc.name, rejected=reason)
-            candidates.append(cand)
-            if reason is None:
-                allowed.append(svc)
-        if allowed:
-            asks.append((name, carrier, allowed))
-    answers = await asyncio.gather(*(c.quote(req, svcs) for _, c, svcs in asks), return_exceptions=True)
-    transient_failures = 0
-    for (name, _, svcs), answer in zip(asks, answers, strict=True):
-        by_service = {c.service: c for c in candidates if c.carrier == name and c.rejected is None}
-        if isinstance(answer, BaseException):
-            if isinstance(answer, TransientError):
-                transient_failures += 1
-            text = answer.message if isinstance(answer, OrderhubError) else f"{type(answer).__name__}: {answer}"
-            for c in by_service.values():
-                c.rejected = f"quote failed: {text}"
-            continue
-        services_by_code = {s.code: s for s in svcs}
-        for rate in answer:
-            if rate.service in by_service:
-                svc = services_by_code[rate.service]
-                rate.service_name = rate.service_name or svc.name
-                rate.transit_days = rate.transit_days if rate.transit_days is not None else svc.transit_days
-                by_service[rate.service].rate = rate
-        for c in by_service.values():
-            if c.rate is None:
-                c.rejected = "no price quoted for this shipment"
-            elif plan.deadline is not None:
-                c.arrives = arrival(c.rate, now)
-                if c.arrives is None:
-                    c.rejected = "no transit time, so the deadline cannot be promised"
-                elif c.arrives > plan.deadline:
-                    c.rejected = f"arrives {c.arrives.date()}, after the deadline {plan.deadline.date()}"
-            else:
-                c.arrives = arrival(c.rate, now)
-    best = score(candidates, cfg.score_weights, handling={n: c.handling for n, c in hub.config.carriers.items()},
-                 plan=plan, stats=stats, route=route_key(req))
-    ranked = sorted(candidates, key=lambda c: (c.rejected is not None, -(c.score or 0)))
-    return {"chosen": best.as_dict() if best else None, "candidates": [c.as_dict() for c in ranked],
-            "weights": cfg.score_weights.model_dump(), "preset": cfg.preset if cfg.weights is None else "custom",
-            "plan": plan.as_dict(), "route": route_key(req), "decided_at": now.isoformat(),
-            "transient_failures": transient_failures, "asked": len(asks)}
 
 
 class SelectCarrier(Step):

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from .db import orders as order_store
 from .db.common import utcnow
 from .db.inventory import stock_changed
-from .db.orders import Notice
+from .notices import Notice
 from .db.pushes import queue_push
 from .db.review import approvals, hold
 from .db.schema import orders, step_runs

@@ -113,6 +113,12 @@ class Hub:
         return StoreHttp(client, store=label, limiter=cls.make_limiter(settings), max_attempts=cfg.http_attempts,
                          budget=cfg.http_budget)
 
+    def http_adapters(self) -> list[StoreHttp]:
+        """Every HTTP adapter built so far, of stores and of carrier accounts (labelled
+        ``carrier:NAME``): what ``/metrics`` reports."""
+        accounts: list[Any] = [*self._connectors.values(), *self._carriers.values()]
+        return [a.http for a in accounts if a.http is not None]
+
     def _base_dir(self) -> Path | None:
         """Where relative paths in store and carrier options start: the config file's folder."""
         return self.config.path.parent if self.config.path else None

@@ -17,7 +17,8 @@ from .connector import Connector, Page, RawRecord
 from .db import orders as order_store
 from .db.common import canonical_json, hash_json
 from .db.inventory import record_store_skus
-from .db.orders import Ingested, Notice
+from .db.orders import Ingested
+from .notices import Notice
 from .db.quarantine import quarantine_record, supersede
 from .errors import OrderhubError, RecordError, TransientError, ConfigError
 from .logging import get_logger

@@ -93,7 +93,7 @@ class Metrics:
 
 
 class _HttpCollector:
-    """Per-store HTTP adapter figures, read when Prometheus scrapes."""
+    """Every HTTP adapter's figures (stores and carrier accounts), read when Prometheus scrapes."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -111,12 +111,9 @@ class _HttpCollector:
                                                            "Time spent waiting on rate limits", labels=["store"]),
         }
         circuit = GaugeMetricFamily("orderhub_circuit_state", "0 closed, 1 half open, 2 open", labels=["store"])
-        for store, connector in list(self.hub._connectors.items()):
-            http = connector.http
-            if http is None:
-                continue
+        for http in self.hub.http_adapters():  # stores by name, carrier accounts as carrier:NAME
             for attr, fam in fams.items():
-                fam.add_metric([store], float(getattr(http.stats, attr)))
-            circuit.add_metric([store], CIRCUIT[http.breaker.state])
+                fam.add_metric([http.store], float(getattr(http.stats, attr)))
+            circuit.add_metric([http.store], CIRCUIT[http.breaker.state])
         yield from fams.values()
         yield circuit

@@ -21,7 +21,7 @@ def rates(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, 
     from ..db.common import utcnow
     from ..models import Order
 
-    from orderhub_plugins.select_carrier.step import choose
+    from ..choice import choose
 
     async def go(hub):
         async with hub.engine.connect() as conn:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..models import InventoryLevel, Order
 from .common import dialect_name, insert_ignoring_conflicts, utcnow
-from .orders import Notice
+from ..notices import Notice
 from .schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
 
 

@@ -17,10 +17,8 @@ import sqlalchemy as sa
 from ..lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus, can_move, check_move, keeps_stock
 from ..models import Order
 from .common import as_utc, utcnow
+from ..notices import Notice
 from .schema import cursors, order_events, order_versions, orders, reviews
-
-#: (hook name, keyword arguments): fired by the caller once the transaction has committed.
-Notice = tuple[str, dict[str, Any]]
 
 
 @dataclass(slots=True)

@@ -10,7 +10,8 @@ from ..errors import RecordError
 from ..lifecycle import OrderStatus
 from ..models import Order
 from .common import as_utc, utcnow
-from .orders import Notice, OrderFilter, add_event, transition
+from ..notices import Notice
+from .orders import OrderFilter, add_event, transition
 from .pushes import queue_push
 from .schema import orders, reviews
 
