@@ -220,7 +220,7 @@ def _notify_hub(smtp_port):
 
 def test_hook_on_shipment_milestone():
     """The notify plugin queues one email per milestone it is configured for, with a stable key."""
-    from orderhub.steps import Outbox
+    from orderhub.outbox import Outbox
 
     hub = _notify_hub(25)
     order, shipment = _milestone_fixtures()
@@ -237,7 +237,7 @@ async def test_hook_deliver_push():
     SMTP server with the push key as its Message-ID seed."""
     from orderhub.delivery import PluginTarget
     from orderhub.sandbox.smtp import SmtpSink
-    from orderhub.steps import Outbox
+    from orderhub.outbox import Outbox
 
     sink = SmtpSink()
     sink.start()
@@ -255,3 +255,39 @@ async def test_hook_deliver_push():
                                              payload={}, key="k") is None
     finally:
         sink.stop()
+
+
+def test_hook_register_migrations(tmp_path, db_url):
+    """A plugin's own table arrives on its own Alembic branch, with the core's, on every start."""
+    import sqlalchemy as sa
+
+    from orderhub.db.engine import make_sync_engine
+
+    versions = tmp_path / "things_migrations"
+    versions.mkdir()
+    (versions / "t0001.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "things_0001"\ndown_revision = None\n'
+        'branch_labels = ("things",)\ndepends_on = "0008"\n\n\ndef upgrade():\n'
+        '    op.create_table("things_notes", sa.Column("id", sa.Integer, primary_key=True), sa.Column("text", sa.Text))\n'
+        '\n\ndef downgrade():\n    op.drop_table("things_notes")\n')
+    metadata = sa.MetaData()
+    sa.Table("things_notes", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("text", sa.Text))
+
+    class Things:
+        @hookimpl
+        def register_migrations(self, register):
+            register(versions, metadata)
+
+    hub = make_hub(db_url, [], plugin=Things())
+    assert (str(versions), metadata) in hub.plugins.migrations()
+    hub.migrate()
+    hub.migrate()  # idempotent, like the core's
+    eng = make_sync_engine(db_url)
+    try:
+        names = sa.inspect(eng).get_table_names()
+        with eng.connect() as conn:
+            heads = set(conn.execute(sa.text("SELECT version_num FROM orderhub_alembic_version")).scalars())
+    finally:
+        eng.dispose()
+    assert "things_notes" in names and "validate_fingerprints" in names and "order_fingerprints" not in names
+    assert {"things_0001", "validate_0001"} <= heads

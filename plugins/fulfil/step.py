@@ -4,9 +4,8 @@ from typing import Any, ClassVar
 
 from orderhub.carrier import Label
 from orderhub.choice import ship_request
-from orderhub.db import shipments as ship_db
+from orderhub.data import StepData
 from orderhub.errors import RecordError
-from orderhub.logistics import record_label
 from orderhub.models import Address, Order, Rate
 from orderhub.shipping import Plan
 from orderhub.steps import Reason, Step, StepContext, StepResult
@@ -22,7 +21,7 @@ class Fulfil(Step):
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         assert order.id is not None
-        row = await ship_db.for_order(ctx.conn, order.id)
+        row = await ctx.data.shipment_of(order.id)
         if row is None:
             return StepResult.hold(Reason("no_carrier_chosen", "no carrier chosen: put select_carrier before fulfil"))
         if row["state"] == "created":
@@ -33,8 +32,8 @@ class Fulfil(Step):
     async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:
         if kind != "shipment" or order is None:
             raise RecordError(f"fulfil cannot deliver {kind!r}", code="unknown_push")
-        async with self.hub.engine.connect() as conn:
-            row = await ship_db.get(conn, payload["shipment_id"])
+        async with self.hub.reading() as data:
+            row = await data.shipment(payload["shipment_id"])
         if row is None:
             raise RecordError(f"shipment {payload['shipment_id']} is gone", code="unknown_shipment")
         if row["state"] == "created":  # bought before a crash lost the receipt: do not buy twice
@@ -52,6 +51,6 @@ class Fulfil(Step):
     async def after_delivery(self, conn: Any, kind: str, order: Order | None, payload: dict[str, Any],
                              receipt: Any, notices: list[Any]) -> None:
         if kind == "shipment":
-            await record_label(conn, self.hub, payload["shipment_id"],
-                               Label(tracking_number=receipt["tracking_number"], label_ref=receipt.get("label_ref"),
-                                     tracking_url=receipt.get("tracking_url")), notices)
+            await StepData(conn, hub=self.hub, notices=notices).record_label(
+                payload["shipment_id"], Label(tracking_number=receipt["tracking_number"],
+                                              label_ref=receipt.get("label_ref"), tracking_url=receipt.get("tracking_url")))

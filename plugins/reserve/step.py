@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from orderhub.db.inventory import lock_levels, reserve_order
+from orderhub.data import StepData
 from orderhub.lifecycle import OrderStatus
 from orderhub.models import Order
 from orderhub.steps import Reason, Step, StepContext, StepResult
@@ -13,7 +13,7 @@ class Reserve(Step):
     passes_to = OrderStatus.RESERVED
 
     async def before_batch(self, conn: Any, orders: list[Order]) -> None:
-        await lock_levels(conn, orders, self.hub.store_config(self.store).locations)
+        await StepData(conn, hub=self.hub).lock_stock(orders, self.hub.store_config(self.store).locations)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         return await self._reserve(order, ctx, ctx.store_config.reserve_policy)
@@ -25,9 +25,7 @@ class Reserve(Step):
 
     async def _reserve(self, order: Order, ctx: StepContext, policy: str, *, approved: bool = False) -> StepResult:
         sc = ctx.store_config
-        result = await reserve_order(ctx.conn, order, sc.locations, policy=policy,
-                                     actor=f"step:{self.name}", notices=ctx.notices,
-                                     changed=ctx.stock_changed)
+        result = await ctx.data.reserve(order, sc.locations, policy=policy)
         if not result.ok:
             return StepResult.hold(*(Reason("insufficient_stock", f"{s['sku']}: {s['wanted']} wanted, "
                                             f"{s['available']} available in {', '.join(sc.locations)}")

@@ -4,8 +4,6 @@ from datetime import datetime
 from typing import ClassVar
 
 from orderhub.choice import choose
-from orderhub.db import shipments as ship_db
-from orderhub.db.common import utcnow
 from orderhub.errors import TransientError
 from orderhub.lifecycle import OrderStatus
 from orderhub.models import Order
@@ -26,10 +24,11 @@ class SelectCarrier(Step):
         assert order.id is not None
         if order.shipping_address is None or not order.shipping_address.country:
             return StepResult.hold(Reason("no_shipping_address", "the order has no shipping address to ship to"))
-        existing = await ship_db.for_order(ctx.conn, order.id)
+        data = ctx.data
+        existing = await data.shipment_of(order.id)
         if existing and existing["state"] == "created":
             return StepResult.proceed(to=OrderStatus.READY_TO_SHIP, note="already shipped")
-        now = utcnow()
+        now = data.now()
         choice = await choose(hub, ctx.conn, order, now=now)
         best = choice["chosen"]
         if best is None:
@@ -40,11 +39,11 @@ class SelectCarrier(Step):
                             if c["rejected"])
             return StepResult.hold(Reason("no_carrier", f"no carrier can take this shipment — {why or 'none configured'}"))
         cc = hub.config.carriers[best["carrier"]]
-        if not await ship_db.take_capacity(ctx.conn, best["carrier"], now.date().isoformat(), cc.capacity_per_day):
+        if not await data.take_carrier_capacity(best["carrier"], now.date().isoformat(), cc.capacity_per_day):
             raise TransientError(f"carrier {best['carrier']} filled its day while choosing", store=order.store)
-        await ship_db.save_plan(ctx.conn, order_id=order.id, store=order.store, carrier=best["carrier"],
-                                service=best["service"], plan=choice["plan"], choice=choice, route=choice["route"],
-                                promised_at=datetime.fromisoformat(best["arrives"]) if best.get("arrives") else None)
+        await data.plan_shipment(order_id=order.id, store=order.store, carrier=best["carrier"],
+                                 service=best["service"], plan=choice["plan"], choice=choice, route=choice["route"],
+                                 promised_at=datetime.fromisoformat(best["arrives"]) if best.get("arrives") else None)
         rate = best["rate"]
         return StepResult.proceed(to=OrderStatus.READY_TO_SHIP,
                                   note=f"{best['carrier']} {best['service_name']} {rate['price']} {rate['currency']} "

@@ -14,3 +14,12 @@ def register_steps(register):
     from .step import Validate  # imported when registered, not when the plugin is loaded
 
     register(Validate)
+
+
+@hookimpl
+def register_migrations(register):
+    from pathlib import Path
+
+    from .tables import metadata
+
+    register(Path(__file__).parent / "migrations", metadata)

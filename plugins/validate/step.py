@@ -7,14 +7,13 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from orderhub.config import parse_duration
-from orderhub.db.common import as_utc, insert_ignoring_conflicts
-from orderhub.db.inventory import known_skus
-from orderhub.db.schema import order_fingerprints, orders
+from orderhub.data import as_utc
 from orderhub.lifecycle import OrderStatus
 from orderhub.models import Order
 from orderhub.steps import Reason, Step, StepContext, StepResult
 
 from . import checks
+from .tables import fingerprints
 
 
 class ValidateOptions(BaseModel):
@@ -37,7 +36,7 @@ class Validate(Step):
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
         opts: ValidateOptions = self.options  # type: ignore[assignment]
-        known = await known_skus(ctx.conn, {li.sku for li in order.line_items if li.sku})
+        known = await ctx.data.known_skus({li.sku for li in order.line_items if li.sku})
         reasons = [*checks.check_customer(order, require_phone=opts.require_phone), *checks.check_address(order),
                    *checks.check_items(order, known, require_catalog=opts.require_catalog),
                    *checks.check_payment(order, ctx.store_config.payment_rule)]
@@ -51,20 +50,24 @@ class Validate(Step):
         fp = checks.fingerprint(order)
         if fp is None:
             return []
-        conn = ctx.conn
-        await conn.execute(insert_ignoring_conflicts(conn, order_fingerprints, "order_id").values(
-            order_id=order.id, store=order.store, fingerprint=fp, created_at=order.created_at))
+        data = ctx.data
+        await data.insert_new(fingerprints, {"order_id": order.id, "store": order.store, "fingerprint": fp,
+                                             "created_at": order.created_at}, "order_id")
         lo, hi = order.created_at - timedelta(seconds=window), order.created_at + timedelta(seconds=window)
-        q = (sa.select(order_fingerprints.c.order_id, order_fingerprints.c.created_at, orders.c.number,
-                       orders.c.status)
-             .join(orders, orders.c.id == order_fingerprints.c.order_id)
-             .where(order_fingerprints.c.store == order.store, order_fingerprints.c.fingerprint == fp,
-                    order_fingerprints.c.order_id != order.id, order_fingerprints.c.created_at >= lo,
-                    order_fingerprints.c.created_at <= hi, orders.c.status != OrderStatus.CANCELLED.value)
-             .order_by(order_fingerprints.c.created_at).limit(1))
-        other = (await conn.execute(q)).first()
-        if other is None or as_utc(other.created_at) > order.created_at:  # the later of the two is the duplicate
-            return []
-        hours = (order.created_at - as_utc(other.created_at)).total_seconds() / 3600
-        return [Reason("possible_duplicate", f"same customer, items and address as order {other.number or other.order_id} "
-                                             f"({other.order_id}), {hours:.1f} h earlier")]
+        q = (sa.select(fingerprints.c.order_id, fingerprints.c.created_at)
+             .where(fingerprints.c.store == order.store, fingerprints.c.fingerprint == fp,
+                    fingerprints.c.order_id != order.id, fingerprints.c.created_at >= lo,
+                    fingerprints.c.created_at <= hi)
+             .order_by(fingerprints.c.created_at))
+        same = [(r.order_id, as_utc(r.created_at)) for r in await data.conn.execute(q)]
+        briefs = await data.order_briefs(oid for oid, _ in same)
+        for oid, created in same:  # the earliest that is not cancelled; the later of the two is the duplicate
+            if briefs.get(oid, {}).get("status") in (None, OrderStatus.CANCELLED.value):
+                continue
+            if created > order.created_at:
+                return []
+            hours = (order.created_at - created).total_seconds() / 3600
+            number = briefs[oid]["number"] or oid
+            return [Reason("possible_duplicate", f"same customer, items and address as order {number} "
+                                                 f"({oid}), {hours:.1f} h earlier")]
+        return []

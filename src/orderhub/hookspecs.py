@@ -55,6 +55,15 @@ def register_steps(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_migrations(register: Callable[..., None]) -> None:
+    """Bring the plugin's own tables: ``register(folder, metadata)``, a folder of Alembic revisions on a
+    branch of the plugin's own (its first revision has ``down_revision = None``, ``branch_labels =
+    ("<plugin>",)`` and ``depends_on`` the core revision it needs) and the ``MetaData`` its tables
+    live on. They run with the core's on every start (``Hub.migrate``). Name the tables
+    ``<plugin>_…``; use ``ctx.conn`` in a step to read and write them."""
+
+
+@hookspec
 def register_commands(cli: Any) -> None:
     """Add sub-commands to the ``orderhub`` typer app: ``cli.command()(fn)`` or ``cli.add_typer(...)``."""
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,7 +93,7 @@ class Hub:
         return self._engine
 
     def migrate(self) -> None:
-        migrate(self.config.database.url)
+        migrate(self.config.database.url, plugin_folders=[folder for folder, _ in self.plugins.migrations()])
 
     # -- per store --------------------------------------------------------------------------
 
@@ -112,6 +114,15 @@ class Hub:
         settings = cls.parse_settings(name, cfg)
         return StoreHttp(client, store=label, limiter=cls.make_limiter(settings), max_attempts=cfg.http_attempts,
                          budget=cfg.http_budget)
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[Any]:
+        """A read-only :class:`orderhub.data.StepData` on its own connection, for a plugin's work
+        outside the chain (a push being delivered, a command)."""
+        from .data import StepData
+
+        async with self.engine.connect() as conn:
+            yield StepData(conn, hub=self)
 
     def http_adapters(self) -> list[StoreHttp]:
         """Every HTTP adapter built so far, of stores and of carrier accounts (labelled

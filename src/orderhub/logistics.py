@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .carrier import Label, TrackingResult
 from .db import orders as order_store
@@ -19,12 +19,14 @@ from .db import shipments as ship_db
 from .db.common import utcnow
 from .db.pushes import queue_push
 from .errors import CapabilityNotSupported, ConfigError, IllegalTransition, TransientError
-from .hub import Hub
 from .lifecycle import OrderStatus, can_move
 from .logging import get_logger
 from .models import Order, Shipment, TrackingEvent, TrackingStatus
-from .steps import Outbox
+from .outbox import Outbox
 from .tracking import PROGRESS, merge
+
+if TYPE_CHECKING:
+    from .hub import Hub
 
 log = get_logger()
 S = TrackingStatus

@@ -130,6 +130,12 @@ class PluginManager:
             hook(register=lambda cls, _k=kind: reg._add(_k, cls))
         return reg
 
+    def migrations(self) -> list[tuple[str, Any]]:
+        """Each plugin's ``(folder of Alembic revisions, MetaData of its tables)``."""
+        found: list[tuple[str, Any]] = []
+        self.hook.register_migrations(register=lambda folder, metadata=None: found.append((str(folder), metadata)))
+        return found
+
     def plugins(self) -> list[PluginInfo]:
         out = []
         for name, plugin in self.pm.list_name_plugin():

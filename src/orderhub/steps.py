@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .config import ChainEntry
+from .outbox import PushRequest
 from .validation import parse_settings
 from .errors import ConfigError
 from .lifecycle import OrderStatus
 from .models import Order
 
 if TYPE_CHECKING:
+    from .data import StepData
     from .config import StoreConfig
 
 
@@ -62,16 +64,6 @@ class StepResult:
 
 
 @dataclass
-class PushRequest:
-    """An effect for the outside, queued in the same transaction as the step's result."""
-
-    kind: str
-    payload: dict[str, Any]
-    key: str
-    target: str
-
-
-@dataclass
 class StepContext:
     """What a running step may use: its store, the database session, and a way to queue pushes."""
 
@@ -91,19 +83,18 @@ class StepContext:
         """Queue a durable push. ``key`` must identify the effect (same effect → same key)."""
         self.pushes.append(PushRequest(kind, payload, key, target or f"step:{self.step_name}"))
 
+    @property
+    def data(self) -> StepData:
+        """The data API bound to this step's transaction (:mod:`orderhub.data`): orders, catalog,
+        stock and shipments as operations; what it changes notifies after the commit."""
+        from .data import StepData
+
+        return StepData(self.conn, hub=self.hub, actor=f"step:{self.step_name}", notices=self.notices,
+                        stock_changed=self.stock_changed)
+
 
 class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Outbox:
-    """Where a durable hook queues its sends (see ``hookspecs.on_shipment_milestone``)."""
-
-    def __init__(self) -> None:
-        self.pushes: list[PushRequest] = []
-
-    def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str) -> None:
-        self.pushes.append(PushRequest(kind, payload, key, target))
 
 
 class Step:

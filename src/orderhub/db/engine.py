@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Any
 
@@ -80,17 +82,27 @@ def make_async_engine(url: str) -> Any:
     return engine
 
 
-def migrate(url: str, revision: str = "head") -> None:
-    """Bring the domain schema to ``revision`` (idempotent; safe on every start)."""
-    _alembic(url, command.upgrade, revision)
+def migrate(url: str, revision: str = "heads", *, plugin_folders: list[str] | None = None) -> None:
+    """Bring the domain schema, and every plugin's tables, to ``revision`` (idempotent; safe on
+    every start). ``plugin_folders``: the plugins' revision folders (default: the installed
+    plugins', see the ``register_migrations`` hook)."""
+    _alembic(url, command.upgrade, revision, plugin_folders)
 
 
-def downgrade(url: str, revision: str) -> None:
-    """Take the domain schema back to ``revision``."""
-    _alembic(url, command.downgrade, revision)
+def downgrade(url: str, revision: str, *, plugin_folders: list[str] | None = None) -> None:
+    """Take the domain schema back to ``revision`` (plugin revisions that depend on it go first)."""
+    _alembic(url, command.downgrade, revision, plugin_folders)
 
 
-def _alembic(url: str, run: Any, revision: str) -> None:
+def _installed_plugin_folders() -> list[str]:
+    from ..plugins import PluginManager
+
+    return [folder for folder, _ in PluginManager().migrations()]
+
+
+def _alembic(url: str, run: Any, revision: str, plugin_folders: list[str] | None) -> None:
+    folders = [str(MIGRATIONS / "versions"),
+               *(plugin_folders if plugin_folders is not None else _installed_plugin_folders())]
     engine = make_sync_engine(url)
     try:
         with engine.begin() as conn:
@@ -98,6 +110,8 @@ def _alembic(url: str, run: Any, revision: str) -> None:
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(7190213)"))
             cfg = AlembicConfig()
             cfg.set_main_option("script_location", str(MIGRATIONS))
+            cfg.set_main_option("path_separator", "os")
+            cfg.set_main_option("version_locations", os.pathsep.join(folders))
             cfg.attributes["connection"] = conn
             run(cfg, revision)
     finally:

@@ -254,16 +254,6 @@ store_skus = sa.Table(
     sa.Column("sku", sa.String(128), primary_key=True),
 )
 
-order_fingerprints = sa.Table(
-    "order_fingerprints",
-    metadata,
-    sa.Column("order_id", sa.String(40), primary_key=True),
-    sa.Column("store", sa.String(64), nullable=False),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
-    sa.Column("created_at", TS, nullable=False),
-    sa.Index(None, "store", "fingerprint"),
-)
-
 workers = sa.Table(
     "workers",
     metadata,

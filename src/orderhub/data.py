@@ -1,0 +1,113 @@
+"""The data API for steps: what a chain step may read and change, as operations on orders, the
+catalog, stock and shipments — never the core's tables.
+
+A step gets one bound to its transaction as ``ctx.data`` (in ``run`` and ``approve``). Where a
+step holds a bare connection (``before_batch``, ``after_delivery``) it builds one with
+``StepData(conn, hub=self.hub)``; for a read outside the chain, ``async with hub.reading() as
+data``. A plugin's own tables (``register_migrations``) it queries with SQLAlchemy on
+``data.conn``, with :meth:`StepData.insert_new` for an insert that may meet an existing row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from .db import inventory as _inventory
+from .db import orders as _orders
+from .db import shipments as _shipments
+from .db.common import as_utc, insert_ignoring_conflicts, utcnow
+from .db.inventory import ReserveResult
+from .db.schema import orders as _orders_table
+from .models import Order
+from .notices import Notice
+
+__all__ = ["ReserveResult", "StepData", "as_utc"]
+
+
+class StepData:
+    """Operations on the hub's data inside one transaction (``conn``)."""
+
+    def __init__(self, conn: Any, *, hub: Any = None, actor: str = "step", notices: list[Notice] | None = None,
+                 stock_changed: set[str] | None = None) -> None:
+        #: The transaction's connection: for the plugin's own tables only.
+        self.conn = conn
+        self.hub = hub
+        self.actor = actor
+        #: Hook notifications the work produced; the hub fires them after the commit.
+        self.notices: list[Notice] = notices if notices is not None else []
+        #: SKUs whose available stock changed; low-stock alerts and stock pushes follow.
+        self.stock_changed: set[str] = stock_changed if stock_changed is not None else set()
+
+    @staticmethod
+    def now() -> datetime:
+        """The time in UTC, as the hub stamps its rows."""
+        return utcnow()
+
+    # -- orders and catalog -------------------------------------------------------------------
+
+    async def order(self, order_id: str) -> Order:
+        """An order as stored now."""
+        return await _orders.get_order(self.conn, order_id)
+
+    async def order_briefs(self, order_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Number, status and creation time of each order that exists, by id."""
+        ids = sorted(set(order_ids))
+        if not ids:
+            return {}
+        rows = await self.conn.execute(sa.select(_orders_table.c.id, _orders_table.c.number, _orders_table.c.status,
+                                                 _orders_table.c.created_at).where(_orders_table.c.id.in_(ids)))
+        return {r.id: {"number": r.number, "status": r.status, "created_at": as_utc(r.created_at)} for r in rows}
+
+    async def known_skus(self, skus: Iterable[str]) -> set[str]:
+        """The SKUs of ``skus`` that are in the catalog."""
+        return await _inventory.known_skus(self.conn, set(skus))
+
+    # -- stock ------------------------------------------------------------------------------
+
+    async def lock_stock(self, orders: list[Order], locations: list[str]) -> None:
+        """Lock the stock rows a batch of orders will reserve from, in one order (no deadlocks
+        between workers; a no-op on SQLite, whose writer is alone)."""
+        await _inventory.lock_levels(self.conn, orders, locations)
+
+    async def reserve(self, order: Order, locations: list[str], *, policy: str) -> ReserveResult:
+        """Reserve the order's items from ``locations`` in order of preference; ``policy``
+        ``hold`` reserves all or nothing, ``backorder`` reserves what is free and backorders the
+        rest. Reserving an order again changes nothing."""
+        return await _inventory.reserve_order(self.conn, order, locations, policy=policy, actor=self.actor,
+                                              notices=self.notices, changed=self.stock_changed)
+
+    # -- shipments --------------------------------------------------------------------------
+
+    async def shipment_of(self, order_id: str) -> dict[str, Any] | None:
+        """The order's shipment (its plan, chosen carrier, state, tracking), if one was planned."""
+        return await _shipments.for_order(self.conn, order_id)
+
+    async def shipment(self, shipment_id: str) -> dict[str, Any] | None:
+        return await _shipments.get(self.conn, shipment_id)
+
+    async def take_carrier_capacity(self, carrier: str, day: str, capacity: int | None) -> bool:
+        """Count one shipment against the carrier account's capacity for ``day``; False when full."""
+        return await _shipments.take_capacity(self.conn, carrier, day, capacity)
+
+    async def plan_shipment(self, *, order_id: str, store: str, carrier: str, service: str, plan: dict[str, Any],
+                            choice: dict[str, Any], route: str, promised_at: datetime | None) -> str:
+        """Record (or re-record) the carrier chosen for an order not shipped yet; the shipment id."""
+        return await _shipments.save_plan(self.conn, order_id=order_id, store=store, carrier=carrier, service=service,
+                                          plan=plan, choice=choice, route=route, promised_at=promised_at)
+
+    async def record_label(self, shipment_id: str, label: Any) -> bool:
+        """The label was bought: the shipment is created, the order shipped (its stock consumed),
+        the tracking number queued for the channel. False if it was recorded already."""
+        from .logistics import record_label
+
+        return await record_label(self.conn, self.hub, shipment_id, label, self.notices)
+
+    # -- the plugin's own tables ------------------------------------------------------------
+
+    async def insert_new(self, table: sa.Table, values: dict[str, Any], *keys: str) -> None:
+        """Insert a row unless one with the same ``keys`` exists (``ON CONFLICT DO NOTHING``)."""
+        await self.conn.execute(insert_ignoring_conflicts(self.conn, table, *keys).values(**values))

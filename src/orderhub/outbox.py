@@ -1,0 +1,27 @@
+"""What steps and durable hooks queue for the outside world: a push, written in the same
+transaction as the decision that caused it and delivered after the commit (``orderhub.delivery``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class PushRequest:
+    """An effect for the outside, queued in the same transaction as the step's result."""
+
+    kind: str
+    payload: dict[str, Any]
+    key: str
+    target: str
+
+
+class Outbox:
+    """Where a durable hook queues its sends (see ``hookspecs.on_shipment_milestone``)."""
+
+    def __init__(self) -> None:
+        self.pushes: list[PushRequest] = []
+
+    def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str) -> None:
+        self.pushes.append(PushRequest(kind, payload, key, target))
