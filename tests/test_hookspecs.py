@@ -291,3 +291,33 @@ def test_hook_register_migrations(tmp_path, db_url):
         eng.dispose()
     assert "things_notes" in names and "validate_fingerprints" in names and "order_fingerprints" not in names
     assert {"things_0001", "validate_0001"} <= heads
+
+
+async def test_hook_register_routes(tmp_path, monkeypatch):
+    """A plugin's admin route: served by the worker, behind the admin token like every /api/ route."""
+    import httpx
+    from fastapi import APIRouter
+
+    from orderhub.server import create_app
+
+    class Notes:
+        @hookimpl
+        def register_routes(self, app, hub):
+            router = APIRouter()
+
+            @router.get("/count")
+            async def count() -> dict:
+                async with hub.reading() as data:
+                    return {"skus": sorted(await data.known_skus({"A", "B"}))}
+            app.include_router(router, prefix="/api/v1/notes", tags=["notes"])
+
+    monkeypatch.setenv("T_NOTES_TOKEN", "tok")
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Notes())
+    hub.config.server.admin_token = "env:T_NOTES_TOKEN"
+    hub.migrate()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(hub)), base_url="http://hub") as api:
+        assert (await api.get("/api/v1/notes/count")).status_code == 401
+        ok = await api.get("/api/v1/notes/count", headers={"Authorization": "Bearer tok"})
+        assert ok.status_code == 200 and ok.json() == {"skus": []}
+        assert "/api/v1/notes/count" in (await api.get("/openapi.json")).json()["paths"]
+    await hub.aclose()

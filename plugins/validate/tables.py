@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
-metadata = sa.MetaData(naming_convention={
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "pk": "pk_%(table_name)s"})
+from orderhub.data import plugin_metadata
+
+metadata = plugin_metadata()
 
 #: Same customer, items and address → same fingerprint (``checks.fingerprint``).
 fingerprints = sa.Table(

@@ -25,7 +25,15 @@ from .db.schema import orders as _orders_table
 from .models import Order
 from .notices import Notice
 
-__all__ = ["ReserveResult", "StepData", "as_utc"]
+__all__ = ["ReserveResult", "StepData", "as_utc", "plugin_metadata"]
+
+
+def plugin_metadata() -> sa.MetaData:
+    """A ``MetaData`` for a plugin's own tables, with the core's naming convention (so its
+    migrations and autogenerate agree on index and key names)."""
+    from .db.schema import metadata
+
+    return sa.MetaData(naming_convention=dict(metadata.naming_convention))
 
 
 class StepData:

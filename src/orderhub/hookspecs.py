@@ -64,6 +64,13 @@ def register_migrations(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_routes(app: Any, hub: Any) -> None:
+    """Add routes to the worker's FastAPI app, e.g. ``app.include_router(router, prefix="/api/v1/<plugin>")``.
+    Everything under ``/api/`` answers only with the admin bearer token (checked before routing);
+    read through ``hub.reading()``. They appear in ``/openapi.json`` and ``/docs``."""
+
+
+@hookspec
 def register_commands(cli: Any) -> None:
     """Add sub-commands to the ``orderhub`` typer app: ``cli.command()(fn)`` or ``cli.add_typer(...)``."""
 

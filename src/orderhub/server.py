@@ -252,4 +252,5 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
             return {"orders": await order_store.count_by_status(conn), "review": await review.count_open(conn),
                     "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn)}
 
+    hub.plugins.hook.register_routes(app=app, hub=hub)  # plugins' routes; under /api/ the token guards them too
     return app
