@@ -321,3 +321,35 @@ async def test_hook_register_routes(tmp_path, monkeypatch):
         assert ok.status_code == 200 and ok.json() == {"skus": []}
         assert "/api/v1/notes/count" in (await api.get("/openapi.json")).json()["paths"]
     await hub.aclose()
+
+
+async def test_hook_register_schedules(tmp_path):
+    """A plugin's periodic job runs as a DBOS scheduled workflow while the runtime is up, once per
+    tick, with the tick's time."""
+    import asyncio
+
+    from orderhub.runtime import Runtime
+
+    ticks: list = []
+
+    async def job(hub, scheduled_at):
+        async with hub.reading() as data:  # a job reads (and writes) through the same API as steps
+            await data.known_skus({"X"})
+        ticks.append(scheduled_at)
+
+    class Job:
+        @hookimpl
+        def register_schedules(self, register):
+            register("every_second", "* * * * * *", job)
+
+    rt = Runtime(make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Job()), schedules=True)  # as the daemon
+    await rt.start()
+    try:
+        for _ in range(80):
+            if len(ticks) >= 2:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await rt.stop()
+    assert len(ticks) >= 2, ticks
+    assert len(set(ticks)) == len(ticks) and ticks == sorted(ticks)

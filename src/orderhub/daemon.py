@@ -45,7 +45,7 @@ class Daemon:
         self.hub = hub
         self.run_for = run_for
         self.grace = grace if grace is not None else hub.config.runtime.shutdown_grace
-        self.runtime = Runtime(hub)
+        self.runtime = Runtime(hub, schedules=True)
         self.stopping = asyncio.Event()
         self.results: dict[str, list[dict[str, Any]]] = {s: [] for s in hub.config.stores}
         self._inflight: set[asyncio.Task[Any]] = set()

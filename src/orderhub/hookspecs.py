@@ -71,6 +71,14 @@ def register_routes(app: Any, hub: Any) -> None:
 
 
 @hookspec
+def register_schedules(register: Callable[..., None]) -> None:
+    """Periodic jobs the daemon runs: ``register(name, cron, job)``, ``job`` an ``async def job(hub,
+    scheduled_at)``. Each runs as a durable DBOS scheduled workflow: once per tick across all
+    workers (whichever takes it), and resumed after a crash. ``cron`` has five fields, or six with
+    seconds first (``"0 */15 * * * *"``: every quarter hour)."""
+
+
+@hookspec
 def register_commands(cli: Any) -> None:
     """Add sub-commands to the ``orderhub`` typer app: ``cli.command()(fn)`` or ``cli.add_typer(...)``."""
 

@@ -136,6 +136,18 @@ class PluginManager:
         self.hook.register_migrations(register=lambda folder, metadata=None: found.append((str(folder), metadata)))
         return found
 
+    def schedules(self) -> dict[str, tuple[str, Any]]:
+        """Each plugin job by name: ``(cron, async job(hub, scheduled_at))``."""
+        found: dict[str, tuple[str, Any]] = {}
+
+        def register(name: str, cron: str, job: Any) -> None:
+            if name in found:
+                self.registry.conflicts.append(f"schedules: {name!r} registered twice")
+                return
+            found[name] = (cron, job)
+        self.hook.register_schedules(register=register)
+        return found
+
     def plugins(self) -> list[PluginInfo]:
         out = []
         for name, plugin in self.pm.list_name_plugin():

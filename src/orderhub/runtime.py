@@ -18,10 +18,11 @@ import time
 from contextlib import closing
 from pathlib import Path
 import uuid
+from datetime import datetime
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dbos import DBOS, SetEnqueueOptions, SetWorkflowID
+from dbos import DBOS, ScheduleInput, SetEnqueueOptions, SetWorkflowID
 
 from .chain import ChainResult, Pending, read_pending, run_chain, run_chain_batch
 from .db.common import is_write_conflict, utcnow
@@ -237,6 +238,29 @@ async def _pause(store: str, exc: ConfigError) -> dict[str, Any]:
     return {"result": "paused", "error": str(exc)}
 
 
+PLUGIN_JOB_WORKFLOW = "orderhub.plugin_job"
+
+
+@DBOS.workflow(name=PLUGIN_JOB_WORKFLOW)
+async def plugin_job_workflow(scheduled_at: datetime, name: str) -> None:
+    """One tick of a plugin's scheduled job (``register_schedules``); DBOS starts it once per tick
+    across the workers, by the tick's time."""
+    await run_plugin_job(name, scheduled_at)
+
+
+@DBOS.step(name="orderhub.run_plugin_job")
+async def run_plugin_job(name: str, scheduled_at: datetime) -> None:
+    hub = _rt().hub
+    entry = hub.plugins.schedules().get(name)
+    if entry is None:  # the plugin was uninstalled or disabled since the schedule was made
+        log.warning("plugin_job_missing", job=name)
+        return
+    t0 = time.perf_counter()
+    await entry[1](hub, scheduled_at)
+    log.info("plugin_job_done", job=name, scheduled_at=scheduled_at.isoformat(),
+             seconds=round(time.perf_counter() - t0, 3))
+
+
 @DBOS.step(name="orderhub.mark_working")
 async def mark_working(store: str) -> None:
     async with _rt().hub.engine.begin() as conn:
@@ -308,8 +332,10 @@ def _collect_now_and_then() -> None:
 class Runtime:
     """Starts DBOS for this process and runs store syncs through the partitioned queue."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, *, schedules: bool = False) -> None:
         self.hub = hub
+        #: Run the plugins' periodic jobs (the daemon does; a one-off ``sync --once`` does not).
+        self.schedules = schedules
         self.queue: Any = None
         self.read_ahead = PagePrefetcher()
 
@@ -335,7 +361,17 @@ class Runtime:
             DBOS.destroy(workflow_completion_timeout_sec=0)
             self._launch_dbos()
             self.queue = await self._register_queue()
+        if self.schedules:
+            await self._apply_schedules()
         _settle_garbage_collector()
+
+    async def _apply_schedules(self) -> None:
+        """The plugins' periodic jobs as DBOS schedules (created or replaced; one per job name)."""
+        jobs = self.hub.plugins.schedules()
+        if jobs:
+            await DBOS.apply_schedules_async([
+                ScheduleInput(schedule_name=f"orderhub:{name}", workflow_fn=plugin_job_workflow, schedule=cron,
+                              context=name) for name, (cron, _) in sorted(jobs.items())])
 
     def _launch_dbos(self) -> None:
         cfg = self.hub.config
