@@ -14,3 +14,33 @@ def test_the_import_contracts_are_kept():
     res = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert "0 broken" in res.stdout
+
+
+def test_builtins_import_only_the_public_extension_api():
+    """A built-in connector or plugin can do nothing a third party's cannot: from orderhub it
+    imports ``orderhub`` (``hookimpl``) and ``orderhub.extend``, nothing deeper."""
+    import ast
+
+    wrong = []
+    for folder in ("connectors", "plugins"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                modules = ([node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                           else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+                for m in modules:
+                    if m.split(".")[0] == "orderhub" and m not in ("orderhub", "orderhub.extend"):
+                        wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {m}")
+    assert wrong == []
+
+
+def test_the_public_api_is_sorted_complete_and_importable():
+    import orderhub
+    import orderhub.extend as extend
+
+    assert extend.__all__ == sorted(extend.__all__)
+    assert len(set(extend.__all__)) == len(extend.__all__)
+    for name in extend.__all__:
+        assert getattr(extend, name) is not None, name
+    assert set(orderhub.__all__) <= set(extend.__all__)  # the package's own exports are part of it
+    public = {n for n, v in vars(extend).items() if not n.startswith("_") and not isinstance(v, type(extend))}
+    assert public - {"annotations"} == set(extend.__all__)  # nothing imported there that is not exported

@@ -6,11 +6,18 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from orderhub.carrier import Carrier, Label, Service, ShipmentRequest, TrackingResult
-from orderhub.errors import ConfigError
-from orderhub.http import Limiter, TokenBucket
-from orderhub.mapping import decimal_json
-from orderhub.models import Rate
+from orderhub.extend import (
+    Carrier,
+    ConfigError,
+    Label,
+    Limiter,
+    Rate,
+    Service,
+    ShipmentRequest,
+    TokenBucket,
+    TrackingResult,
+    decimal_json,
+)
 
 from . import mapping
 

@@ -14,11 +14,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from orderhub.carrier import Label, ShipmentRequest, TrackingResult, cm
-from orderhub.errors import RecordError
-from orderhub.mapping import amount
-from orderhub.models import Address, Rate, TrackingStatus
-from orderhub.tracking import StatusTable, merge
+from orderhub.extend import (
+    Address,
+    Label,
+    Rate,
+    RecordError,
+    ShipmentRequest,
+    StatusTable,
+    TrackingResult,
+    TrackingStatus,
+    amount,
+    cm,
+    merge,
+)
 
 S = TrackingStatus
 

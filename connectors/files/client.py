@@ -13,9 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
-from orderhub.connector import Connector, Page, RawRecord
-from orderhub.errors import CapabilityNotSupported, ConfigError, RecordError, TransientError
-from orderhub.models import Order
+from orderhub.extend import (
+    CapabilityNotSupported,
+    ConfigError,
+    Connector,
+    Order,
+    Page,
+    RawRecord,
+    RecordError,
+    TransientError,
+)
 
 from . import mapping
 from .settings import FilesSettings

@@ -6,9 +6,7 @@ from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from orderhub.errors import RecordError
-from orderhub.lifecycle import OrderStatus
-from orderhub.models import Order
+from orderhub.extend import Order, OrderStatus, RecordError
 
 #: Channel statuses (as written in exports) that mean the shop cancelled the order.
 CANCELLED_STATUSES = frozenset({"cancelled", "canceled", "voided", "void"})

@@ -9,10 +9,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
-from orderhub.errors import CapabilityNotSupported, RecordError, TransientError
-from orderhub.http import LeakyBucket
-from orderhub.models import Order
+from orderhub.extend import (
+    CapabilityNotSupported,
+    Connector,
+    LeakyBucket,
+    Order,
+    Page,
+    RawRecord,
+    RecordError,
+    TransientError,
+    WebhookDelivery,
+)
 
 from . import mapping
 from .settings import ShopifySettings

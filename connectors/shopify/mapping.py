@@ -11,10 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from orderhub.errors import RecordError
-from orderhub.mapping import money
-from orderhub.lifecycle import OrderStatus
-from orderhub.models import Order, PaymentStatus
+from orderhub.extend import Order, OrderStatus, PaymentStatus, RecordError, money
 
 from .units import FINANCIAL_STATUS
 

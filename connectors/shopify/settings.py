@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from orderhub.config import parse_duration
+from orderhub.extend import parse_duration
 
 
 class ShopifySettings(BaseModel):

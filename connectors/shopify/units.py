@@ -4,7 +4,7 @@ Source: REST Admin API, Order resource, ``financial_status``
 (https://shopify.dev/docs/api/admin-rest/2025-01/resources/order#resource-object).
 """
 
-from orderhub.models import PaymentStatus
+from orderhub.extend import PaymentStatus
 
 FINANCIAL_STATUS = {
     "pending": PaymentStatus.PENDING,

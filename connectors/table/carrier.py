@@ -9,9 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orderhub.carrier import Carrier, Label, Service, ShipmentRequest
-from orderhub.errors import ConfigError
-from orderhub.models import Address, Rate
+from orderhub.extend import Address, Carrier, ConfigError, Label, Rate, Service, ShipmentRequest
 
 COLUMNS = ("service", "zone", "max_weight_g", "price", "currency", "transit_days")
 

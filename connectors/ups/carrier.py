@@ -7,9 +7,17 @@ from typing import ClassVar
 import orjson
 from pydantic import BaseModel, ConfigDict
 
-from orderhub.carrier import Carrier, Label, Service, ShipmentRequest, TrackingResult, expires_in
-from orderhub.http import Limiter, TokenBucket
-from orderhub.models import Rate
+from orderhub.extend import (
+    Carrier,
+    Label,
+    Limiter,
+    Rate,
+    Service,
+    ShipmentRequest,
+    TokenBucket,
+    TrackingResult,
+    expires_in,
+)
 
 from . import mapping
 

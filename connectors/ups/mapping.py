@@ -13,11 +13,21 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from orderhub.carrier import Label, ShipmentRequest, TrackingResult, cm, kg, street
-from orderhub.errors import RecordError
-from orderhub.mapping import money
-from orderhub.models import Address, Rate, TrackingStatus
-from orderhub.tracking import StatusTable, merge
+from orderhub.extend import (
+    Address,
+    Label,
+    Rate,
+    RecordError,
+    ShipmentRequest,
+    StatusTable,
+    TrackingResult,
+    TrackingStatus,
+    cm,
+    kg,
+    merge,
+    money,
+    street,
+)
 
 S = TrackingStatus
 

@@ -6,10 +6,19 @@ from typing import ClassVar
 import orjson
 from pydantic import BaseModel, ConfigDict
 
-from orderhub.carrier import Carrier, Label, OAuthToken, Service, ShipmentRequest, TrackingResult, expires_in
-from orderhub.http import Limiter, TokenBucket
-from orderhub.mapping import decimal_json
-from orderhub.models import Rate
+from orderhub.extend import (
+    Carrier,
+    Label,
+    Limiter,
+    OAuthToken,
+    Rate,
+    Service,
+    ShipmentRequest,
+    TokenBucket,
+    TrackingResult,
+    decimal_json,
+    expires_in,
+)
 
 from . import mapping
 

@@ -17,11 +17,21 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from orderhub.carrier import Label, ShipmentRequest, TrackingResult, inches, lb
-from orderhub.errors import RecordError
-from orderhub.mapping import amount, decimal_json
-from orderhub.models import Address, Rate, TrackingStatus
-from orderhub.tracking import StatusTable, merge
+from orderhub.extend import (
+    Address,
+    Label,
+    Rate,
+    RecordError,
+    ShipmentRequest,
+    StatusTable,
+    TrackingResult,
+    TrackingStatus,
+    amount,
+    decimal_json,
+    inches,
+    lb,
+    merge,
+)
 
 S = TrackingStatus
 

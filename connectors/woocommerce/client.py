@@ -9,10 +9,17 @@ from typing import Any, ClassVar
 
 import orjson
 
-from orderhub.connector import Connector, Page, RawRecord, WebhookDelivery
-from orderhub.errors import RecordError
-from orderhub.http import Limiter, NoLimit, TokenBucket
-from orderhub.models import Order
+from orderhub.extend import (
+    Connector,
+    Limiter,
+    NoLimit,
+    Order,
+    Page,
+    RawRecord,
+    RecordError,
+    TokenBucket,
+    WebhookDelivery,
+)
 
 from . import mapping
 from .settings import WooCommerceSettings

@@ -12,10 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from orderhub.errors import RecordError
-from orderhub.mapping import money
-from orderhub.lifecycle import OrderStatus
-from orderhub.models import Order, PaymentStatus
+from orderhub.extend import Order, OrderStatus, PaymentStatus, RecordError, money
 
 from .units import CHANNEL_TARGET, PAYMENT_BY_STATUS
 

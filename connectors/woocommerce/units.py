@@ -1,8 +1,7 @@
 """WooCommerce's words as data. Source: REST API v3, Orders, ``status``
 (https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties)."""
 
-from orderhub.lifecycle import OrderStatus
-from orderhub.models import PaymentStatus
+from orderhub.extend import OrderStatus, PaymentStatus
 
 #: order status -> payment status when the order carries no ``date_paid``/``date_paid_gmt``.
 PAYMENT_BY_STATUS = {

@@ -5,11 +5,18 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from orderhub.config import parse_duration, resolve_secret
-from orderhub.errors import RecordError, TransientError
-from orderhub.http import parse_retry_after, tls_context
-from orderhub.models import Order
-from orderhub.steps import Step, StepContext, StepResult
+from orderhub.extend import (
+    Order,
+    RecordError,
+    Step,
+    StepContext,
+    StepResult,
+    TransientError,
+    parse_duration,
+    parse_retry_after,
+    resolve_secret,
+    tls_context,
+)
 
 
 class ForwardOptions(BaseModel):

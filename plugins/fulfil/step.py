@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from orderhub.carrier import Label
-from orderhub.choice import ship_request
-from orderhub.data import StepData
-from orderhub.errors import RecordError
-from orderhub.models import Address, Order, Rate
-from orderhub.shipping import Plan
-from orderhub.steps import Reason, Step, StepContext, StepResult
+from orderhub.extend import (
+    Address,
+    Label,
+    Order,
+    Plan,
+    Rate,
+    Reason,
+    RecordError,
+    Step,
+    StepContext,
+    StepData,
+    StepResult,
+    ship_request,
+)
 
 
 

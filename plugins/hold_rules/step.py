@@ -5,8 +5,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from orderhub.models import Order
-from orderhub.steps import Reason, Step, StepContext, StepResult
+from orderhub.extend import Order, Reason, Step, StepContext, StepResult
 
 
 class HoldRulesOptions(BaseModel):

@@ -25,7 +25,7 @@ def configure(config):
 
 @hookimpl
 def on_low_stock(level, threshold):
-    from orderhub.logging import get_logger
+    from orderhub.extend import get_logger
 
     get_logger().warning("low_stock", sku=level.sku, location=level.location, available=level.available,
                 on_hand=level.on_hand, reserved=level.reserved, threshold=threshold)
@@ -38,9 +38,9 @@ def on_low_stock(level, threshold):
 async def _post(url: str, level, threshold: int) -> None:
     import httpx
 
-    from orderhub.config import resolve_secret
-    from orderhub.http import tls_context
-    from orderhub.logging import get_logger
+    from orderhub.extend import resolve_secret
+    from orderhub.extend import tls_context
+    from orderhub.extend import get_logger
 
     headers = {}
     token = _settings.get("bearer_token")

@@ -10,11 +10,16 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from orderhub.config import resolve_secret
-from orderhub.errors import ConfigError, RecordError, TransientError
-from orderhub.http import parse_retry_after, tls_context
-from orderhub.logging import get_logger
-from orderhub.validation import parse_settings
+from orderhub.extend import (
+    ConfigError,
+    RecordError,
+    TransientError,
+    get_logger,
+    parse_retry_after,
+    parse_settings,
+    resolve_secret,
+    tls_context,
+)
 
 log = get_logger()
 TARGET = "plugin:notify"

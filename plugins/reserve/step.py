@@ -2,10 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from orderhub.data import StepData
-from orderhub.lifecycle import OrderStatus
-from orderhub.models import Order
-from orderhub.steps import Reason, Step, StepContext, StepResult
+from orderhub.extend import Order, OrderStatus, Reason, Step, StepContext, StepData, StepResult
 
 
 class Reserve(Step):

@@ -3,11 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from orderhub.choice import choose
-from orderhub.errors import TransientError
-from orderhub.lifecycle import OrderStatus
-from orderhub.models import Order
-from orderhub.steps import Reason, Step, StepContext, StepResult
+from orderhub.extend import Order, OrderStatus, Reason, Step, StepContext, StepResult, TransientError, choose
 
 
 class SelectCarrier(Step):

@@ -9,8 +9,7 @@ import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 
-from orderhub.models import Order, PaymentStatus
-from orderhub.steps import Reason
+from orderhub.extend import Order, PaymentStatus, Reason
 
 from .units import NO_POSTAL_CODE, REGION_REQUIRED, minor_unit
 

@@ -6,11 +6,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from orderhub.config import parse_duration
-from orderhub.data import as_utc
-from orderhub.lifecycle import OrderStatus
-from orderhub.models import Order
-from orderhub.steps import Reason, Step, StepContext, StepResult
+from orderhub.extend import Order, OrderStatus, Reason, Step, StepContext, StepResult, as_utc, parse_duration
 
 from . import checks
 from .tables import fingerprints

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from orderhub.data import plugin_metadata
+from orderhub.extend import plugin_metadata
 
 metadata = plugin_metadata()
 

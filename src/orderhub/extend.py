@@ -1,0 +1,156 @@
+"""The public extension API: everything a connector, a carrier or a plugin may import.
+
+Built-in connectors and plugins import only from here (and ``from orderhub import hookimpl``);
+``tests/test_architecture.py`` holds them to it, so a third party's package can do what a built-in
+does with nothing else. What is here keeps its name and meaning across minor releases.
+
+    from orderhub.extend import Connector, Page, RawRecord, Order, money, parse_duration
+
+Groups: the models and the lifecycle; errors; the ``Connector``, ``Carrier`` and ``Step`` bases with
+their request and result types; the HTTP adapter and its pacers; mapping helpers (money, units,
+tracking tables); configuration helpers; the data API for steps (``StepData``, also ``ctx.data``);
+logging.
+"""
+
+from __future__ import annotations
+
+from .carrier import (
+    Carrier,
+    Label,
+    OAuthToken,
+    Service,
+    ShipmentRequest,
+    TrackingResult,
+    cm,
+    expires_in,
+    inches,
+    kg,
+    lb,
+    street,
+)
+from .choice import choose, ship_request
+from .config import parse_duration, resolve_secret
+from .connector import Connector, Page, RawRecord, WebhookDelivery
+from .data import ReserveResult, StepData, as_utc, plugin_metadata
+from .errors import (
+    CapabilityNotSupported,
+    ConfigError,
+    IllegalTransition,
+    OrderhubError,
+    RecordError,
+    SystemError_,
+    TransientError,
+)
+from .hookspecs import hookimpl
+from .http import LeakyBucket, Limiter, NoLimit, StoreHttp, TokenBucket, parse_retry_after, tls_context
+from .lifecycle import OrderStatus
+from .logging import get_logger
+from .mapping import amount, base64_hmac, decimal_json, money, verify_base64_hmac
+from .models import (
+    Address,
+    Customer,
+    DeliveryWindow,
+    Discount,
+    FeeLine,
+    Feedback,
+    InventoryLevel,
+    LineItem,
+    Order,
+    Parcel,
+    Payment,
+    PaymentStatus,
+    Rate,
+    Requirements,
+    Reservation,
+    Shipment,
+    ShippingLine,
+    TaxLine,
+    Totals,
+    TrackingEvent,
+    TrackingStatus,
+)
+from .outbox import Outbox, PushRequest
+from .shipping import Plan
+from .steps import Reason, Step, StepContext, StepResult
+from .tracking import StatusTable, merge
+from .validation import parse_settings
+
+__all__ = [
+    "Address",
+    "CapabilityNotSupported",
+    "Carrier",
+    "ConfigError",
+    "Connector",
+    "Customer",
+    "DeliveryWindow",
+    "Discount",
+    "FeeLine",
+    "Feedback",
+    "IllegalTransition",
+    "InventoryLevel",
+    "Label",
+    "LeakyBucket",
+    "Limiter",
+    "LineItem",
+    "NoLimit",
+    "OAuthToken",
+    "Order",
+    "OrderStatus",
+    "OrderhubError",
+    "Outbox",
+    "Page",
+    "Parcel",
+    "Payment",
+    "PaymentStatus",
+    "Plan",
+    "PushRequest",
+    "Rate",
+    "RawRecord",
+    "Reason",
+    "RecordError",
+    "Requirements",
+    "Reservation",
+    "ReserveResult",
+    "Service",
+    "Shipment",
+    "ShipmentRequest",
+    "ShippingLine",
+    "StatusTable",
+    "Step",
+    "StepContext",
+    "StepData",
+    "StepResult",
+    "StoreHttp",
+    "SystemError_",
+    "TaxLine",
+    "TokenBucket",
+    "Totals",
+    "TrackingEvent",
+    "TrackingResult",
+    "TrackingStatus",
+    "TransientError",
+    "WebhookDelivery",
+    "amount",
+    "as_utc",
+    "base64_hmac",
+    "choose",
+    "cm",
+    "decimal_json",
+    "expires_in",
+    "get_logger",
+    "hookimpl",
+    "inches",
+    "kg",
+    "lb",
+    "merge",
+    "money",
+    "parse_duration",
+    "parse_retry_after",
+    "parse_settings",
+    "plugin_metadata",
+    "resolve_secret",
+    "ship_request",
+    "street",
+    "tls_context",
+    "verify_base64_hmac",
+]
