@@ -18,9 +18,10 @@ _settings: dict[str, Any] = {}
 
 
 @hookimpl
-def configure(config):
+def configure(config, hub):
     _settings.clear()
     _settings.update(config.plugins.get("low_stock_alerts", {}))
+    _settings["hub"] = hub
 
 
 @hookimpl
@@ -36,11 +37,8 @@ def on_low_stock(level, threshold):
 
 
 async def _post(url: str, level, threshold: int) -> None:
-    import httpx
-
-    from orderhub.extend import resolve_secret
-    from orderhub.extend import tls_context
-    from orderhub.extend import get_logger
+    """Best effort, through the hub's adapter (``plugin:low_stock_alerts`` in /metrics)."""
+    from orderhub.extend import OrderhubError, get_logger, resolve_secret
 
     headers = {}
     token = _settings.get("bearer_token")
@@ -51,8 +49,6 @@ async def _post(url: str, level, threshold: int) -> None:
             "text": f"Low stock: {level.sku} at {level.location} has {level.available} available "
                     f"(threshold {threshold})"}
     try:
-        async with httpx.AsyncClient(timeout=10, verify=tls_context()) as client:
-            resp = await client.post(url, json=body, headers=headers)
-            resp.raise_for_status()
-    except httpx.HTTPError as exc:
-        get_logger().error("low_stock_alert_failed", sku=level.sku, location=level.location, error=str(exc))
+        await _settings["hub"].plugin_http("low_stock_alerts").post(url, json=body, headers=headers)
+    except OrderhubError as exc:
+        get_logger().error("low_stock_alert_failed", sku=level.sku, location=level.location, error=exc.message)

@@ -32,10 +32,10 @@ from orderhub import hookimpl
 
 
 @hookimpl
-def configure(config):
+def configure(config, hub):
     from . import plugin
 
-    plugin.configure(config)
+    plugin.configure(config, hub)
 
 
 @hookimpl

@@ -7,18 +7,14 @@ from email.utils import make_msgid
 from string import Template
 from typing import Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from orderhub.extend import (
-    ConfigError,
     RecordError,
     TransientError,
     get_logger,
-    parse_retry_after,
     parse_settings,
     resolve_secret,
-    tls_context,
 )
 
 log = get_logger()
@@ -86,10 +82,12 @@ class Settings(BaseModel):
 
 
 _settings = Settings()
+_hub: Any = None
 
 
-def configure(config):
-    global _settings
+def configure(config, hub=None):
+    global _settings, _hub
+    _hub = hub
     _settings = parse_settings(Settings, config.plugins.get("notify", {}), key="plugins.notify")
 
 
@@ -180,18 +178,11 @@ async def _send_email(payload: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 async def _post(hook: Hook, payload: dict[str, Any], key: str) -> dict[str, Any]:
-    headers = {"Idempotency-Key": key}
+    """Through the hub's adapter (``plugin:notify`` in /metrics): 429/5xx transient with the
+    server's Retry-After, another 4xx kills the push; the durable push is the retry."""
+    headers = {}
     if hook.bearer_token:
         token = resolve_secret(hook.bearer_token, key="plugins.notify.webhook.bearer_token").get_secret_value()
         headers["Authorization"] = f"Bearer {token}"
-    try:
-        async with httpx.AsyncClient(timeout=10, verify=tls_context()) as client:
-            resp = await client.post(hook.url, json=payload, headers=headers)
-    except httpx.TransportError as exc:
-        raise TransientError(f"notify webhook {hook.url}: {type(exc).__name__}") from None
-    if resp.status_code in (408, 425, 429) or resp.status_code >= 500:
-        raise TransientError(f"notify webhook {hook.url}: HTTP {resp.status_code}",
-                             retry_after=parse_retry_after(resp.headers.get("Retry-After")))
-    if resp.status_code >= 400:
-        raise RecordError(f"notify webhook {hook.url}: HTTP {resp.status_code}: {resp.text[:200]}")
+    resp = await _hub.plugin_http("notify").post(hook.url, json=payload, headers=headers, idempotency_key=key)
     return {"channel": "webhook", "status": resp.status_code}

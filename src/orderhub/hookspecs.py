@@ -32,8 +32,9 @@ hookimpl = pluggy.HookimplMarker("orderhub")
 
 
 @hookspec
-def configure(config: Any) -> None:
-    """The hub started with this validated Config; read your own table from ``config.plugins[<name>]``."""
+def configure(config: Any, hub: Any) -> None:
+    """The hub started with this validated Config; read your own table from ``config.plugins[<name>]``.
+    Keep ``hub`` for what needs it later: ``hub.plugin_http(name)`` for sends, ``hub.reading()``."""
 
 
 # -- registration ---------------------------------------------------------------------------

@@ -43,8 +43,9 @@ class Hub:
         self._carriers: dict[str, Carrier] = {}
         self._chains: dict[str, list[ChainLink]] = {}
         self._clients: list[httpx.AsyncClient] = []
+        self._plugin_http: dict[str, StoreHttp] = {}
         self._metrics: Any = None
-        self.plugins.hook.configure(config=config)
+        self.plugins.hook.configure(config=config, hub=self)
 
     @property
     def metrics(self) -> Any:
@@ -115,6 +116,19 @@ class Hub:
         return StoreHttp(client, store=label, limiter=cls.make_limiter(settings), max_attempts=cfg.http_attempts,
                          budget=cfg.http_budget)
 
+    def plugin_http(self, name: str, *, timeout: float = 10.0, attempts: int = 1) -> StoreHttp:
+        """The HTTP adapter a plugin sends through (an ERP, a chat webhook, an alert endpoint),
+        labelled ``plugin:NAME`` in ``/metrics``: the same typed errors (429 and 5xx transient with
+        the server's ``Retry-After``, 401/403 a config error), circuit breaker and figures as a
+        store's. One attempt by default: a plugin's send is a durable push, and the push is retried."""
+        label = f"plugin:{name}"
+        if label not in self._plugin_http:
+            client = httpx.AsyncClient(verify=tls_context(), timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+                                       headers={"User-Agent": "orderhub"})
+            self._clients.append(client)
+            self._plugin_http[label] = StoreHttp(client, store=label, max_attempts=attempts, budget=timeout * attempts)
+        return self._plugin_http[label]
+
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[Any]:
         """A read-only :class:`orderhub.data.StepData` on its own connection, for a plugin's work
@@ -125,10 +139,10 @@ class Hub:
             yield StepData(conn, hub=self)
 
     def http_adapters(self) -> list[StoreHttp]:
-        """Every HTTP adapter built so far, of stores and of carrier accounts (labelled
-        ``carrier:NAME``): what ``/metrics`` reports."""
+        """Every HTTP adapter built so far, of stores, carrier accounts (``carrier:NAME``) and
+        plugins (``plugin:NAME``): what ``/metrics`` reports."""
         accounts: list[Any] = [*self._connectors.values(), *self._carriers.values()]
-        return [a.http for a in accounts if a.http is not None]
+        return [a.http for a in accounts if a.http is not None] + list(self._plugin_http.values())
 
     def _base_dir(self) -> Path | None:
         """Where relative paths in store and carrier options start: the config file's folder."""

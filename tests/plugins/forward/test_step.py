@@ -4,12 +4,13 @@ import httpx
 import pytest
 import respx
 
-from orderhub.errors import RecordError, TransientError
+from orderhub.errors import ConfigError, RecordError, TransientError
 from orderhub.models import Order
 from orderhub.steps import StepContext
 from orderhub_plugins.forward.step import Forward
 
 from ...conftest import FIXTURE
+from ...helpers import make_hub
 
 
 def order():
@@ -19,7 +20,9 @@ def order():
 
 
 def step(**opts):
-    return Forward.build("s", {"url": "https://erp.example/orders", **opts}, key="stores.s.chain[0]")
+    s = Forward.build("s", {"url": "https://erp.example/orders", **opts}, key="stores.s.chain[0]")
+    s.hub = make_hub("sqlite:///unused.db", [])  # sends go through the hub's adapter; no database is opened
+    return s
 
 
 async def test_run_queues_one_push_keyed_by_order_and_change():
@@ -41,7 +44,8 @@ async def test_deliver_sends_the_key_and_the_canonical_order(monkeypatch):
     assert req.headers["Idempotency-Key"] == "k-1" and req.headers["Authorization"] == "Bearer t0k3n"
     body = __import__("json").loads(req.content)
     assert body["order"]["totals"]["total"] == "78.90" and body["store"] == "s"
-    await s.aclose()
+    assert "plugin:forward:s" in {h.store for h in s.hub.http_adapters()}  # its figures reach /metrics
+    await s.hub.aclose()
 
 
 @respx.mock
@@ -49,6 +53,7 @@ async def test_deliver_sends_the_key_and_the_canonical_order(monkeypatch):
     (httpx.Response(429, headers={"Retry-After": "7"}), TransientError, 7.0),
     (httpx.Response(503), TransientError, None),
     (httpx.Response(422, text="bad order"), RecordError, None),
+    (httpx.Response(401, text="who are you"), ConfigError, None),
 ])
 async def test_deliver_failures_are_typed(response, error, retry_after):
     respx.post("https://erp.example/orders").mock(return_value=response)
@@ -61,5 +66,5 @@ async def test_deliver_failures_are_typed(response, error, retry_after):
 @respx.mock
 async def test_connection_errors_are_transient():
     respx.post("https://erp.example/orders").mock(side_effect=httpx.ConnectError("refused"))
-    with pytest.raises(TransientError, match="ConnectError"):
+    with pytest.raises(TransientError, match="cannot connect"):
         await step().deliver("order", order(), {}, key="k")
