@@ -165,12 +165,19 @@ class Connector:
     # -- pushes (each receives the idempotency key it must send or read back) ---------------
 
     async def push_fulfilment(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        """The order shipped: ``payload`` has ``tracking_number``, ``carrier`` (display name),
+        ``tracking_url`` (may be None) and ``shipment_id``. ``key`` is the push's idempotency key:
+        send it (``Idempotency-Key``) or check the platform before writing, so a repeat after a
+        lost response applies once. Raise ``TransientError`` to be retried later."""
         raise CapabilityNotSupported(f"{self.name} cannot push fulfilments", store=self.store)
 
     async def push_cancel(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:
+        """The order was cancelled in review: ``payload["reason"]``."""
         raise CapabilityNotSupported(f"{self.name} cannot push cancellations", store=self.store)
 
     async def push_stock(self, payload: dict[str, Any], *, key: str) -> Any:
+        """A SKU's stock changed: ``payload`` has ``sku`` and ``available`` (the level across the
+        store's locations at the moment of sending)."""
         raise CapabilityNotSupported(f"{self.name} cannot push stock", store=self.store)
 
     async def push_tracking(self, order: Order, payload: dict[str, Any], *, key: str) -> Any:

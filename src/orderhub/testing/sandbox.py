@@ -1,15 +1,20 @@
-"""The conformance harness for orderhub's own HTTP connectors: one sandbox shop per test."""
+"""The conformance harness for orderhub's own HTTP connectors: one sandbox shop per test.
+
+Shipped with the kit so that the built-ins' conformance run can be reproduced from anywhere
+(``SandboxHarness("shopify", tmp_path)``), and as a worked example of a :class:`Harness`."""
 
 from __future__ import annotations
 
 import orjson
 
-from orderhub.sandbox import Sandbox
-from orderhub.sandbox.data import is_malformed
-from orderhub.testing import Harness
+from ..sandbox import Sandbox
+from ..sandbox.data import is_malformed
+from .kit import Harness
 
 
 class SandboxHarness(Harness):
+    """One emulated Shopify or WooCommerce shop of :class:`orderhub.sandbox.Sandbox`."""
+
     def __init__(self, kind: str, tmp_path) -> None:
         self.kind = kind
         self.sandbox = Sandbox(shopify=1 if kind == "shopify" else 0, woocommerce=1 if kind == "woocommerce" else 0,
