@@ -13,6 +13,7 @@ from orderhub import hookimpl
 from orderhub.connector import RawRecord
 from orderhub.ingest import ingest_records
 from orderhub.models import Feedback, InventoryLevel, Shipment
+from orderhub.notices import FeedbackReceived, LowStock, TrackingUpdated
 from orderhub.plugins import PluginManager
 
 from .helpers import TestPlugin, make_hub
@@ -159,7 +160,7 @@ async def test_hook_on_quarantined(engine, db_url, tmp_path):
 async def test_hook_on_low_stock():
     rec = Recorder()
     hub = make_hub(UNUSED_DB, [], plugin=rec)
-    await hub.notify([("on_low_stock", {"level": InventoryLevel(sku="MUG", location="main", on_hand=3), "threshold": 5})])
+    await hub.notify([LowStock(level=InventoryLevel(sku="MUG", location="main", on_hand=3), threshold=5)])
     assert rec.calls == [("low_stock", "MUG", 5)]
 
 
@@ -167,7 +168,7 @@ async def test_hook_on_tracking_updated():
     rec = Recorder()
     hub = make_hub(UNUSED_DB, [], plugin=rec)
     shipment = Shipment(order_id="ord_1", carrier="dhl", tracking_number="JD01")
-    await hub.notify([("on_tracking_updated", {"shipment": shipment, "previous_status": "pending"})])
+    await hub.notify([TrackingUpdated(shipment=shipment, previous_status="pending")])
     assert rec.calls == [("tracking", "JD01", "pending")]  # the async impl was awaited
 
 
@@ -176,7 +177,7 @@ async def test_hook_on_feedback_received():
     hub = make_hub(UNUSED_DB, [], plugin=rec)
     fb = Feedback(store="s", channel="files", external_id="r1", kind="complaint", created_at=datetime.now(UTC))
     with structlog.testing.capture_logs() as logs:
-        await hub.notify([("on_feedback_received", {"feedback": fb})])  # a failing hook is logged, not raised
+        await hub.notify([FeedbackReceived(feedback=fb)])  # a failing hook is logged, not raised
     assert [(e["event"], e["hook"]) for e in logs] == [("hook_failed", "on_feedback_received")]
 
 
@@ -353,3 +354,18 @@ async def test_hook_register_schedules(tmp_path):
         await rt.stop()
     assert len(ticks) >= 2, ticks
     assert len(set(ticks)) == len(ticks) and ticks == sorted(ticks)
+
+
+def test_every_event_hook_has_a_typed_notice_with_its_exact_arguments():
+    """A notice carries exactly its hook's arguments: a producer cannot misspell either."""
+    import dataclasses
+
+    from orderhub import hookspecs, notices
+
+    kinds = [c for c in vars(notices).values() if isinstance(c, type) and issubclass(c, notices.Notice)
+             and c is not notices.Notice]
+    for cls in kinds:
+        spec = inspect.signature(getattr(hookspecs, cls.hook))
+        assert [f.name for f in dataclasses.fields(cls)] == list(spec.parameters), cls.__name__
+    events = {n for n, _ in gen.hooks() if n.startswith("on_") and n != "on_shipment_milestone"}
+    assert events == {c.hook for c in kinds}

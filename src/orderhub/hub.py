@@ -19,6 +19,7 @@ from .db.engine import make_async_engine, migrate
 from .errors import ConfigError
 from .http import StoreHttp, tls_context
 from .logging import get_logger, remember_secrets
+from .notices import Notice
 from .plugins import PluginManager
 from .steps import Step
 
@@ -188,12 +189,13 @@ class Hub:
 
     # -- notifications ----------------------------------------------------------------------
 
-    async def notify(self, notices: list[tuple[str, dict[str, Any]]]) -> None:
+    async def notify(self, notices: list[Notice]) -> None:
         """Fire event hooks after a commit. A failing hook is logged, never raised."""
-        for hook_name, kwargs in notices:
+        for notice in notices:
+            hook_name = notice.hook
             hook = getattr(self.plugins.hook, hook_name)
             try:
-                results = hook(**kwargs)
+                results = hook(**notice.kwargs())
                 for r in results:
                     if inspect.isawaitable(r):
                         await r

@@ -18,7 +18,7 @@ from .db import orders as order_store
 from .db.common import canonical_json, hash_json
 from .db.inventory import record_store_skus
 from .db.orders import Ingested
-from .notices import Notice
+from .notices import Notice, Quarantined
 from .db.quarantine import quarantine_record, supersede
 from .errors import OrderhubError, RecordError, TransientError, ConfigError
 from .logging import get_logger
@@ -90,8 +90,8 @@ async def ingest_records(conn: Any, connector: Connector, records: Iterable[RawR
             result.quarantined += 1
             log.warning("quarantined", store=connector.store, external_id=rec.external_id,
                         location=rec.location, code=exc.code, error=exc.message)
-            result.notices.append(("on_quarantined", {"store": connector.store, "external_id": rec.external_id,
-                                                      "error": exc.as_dict()}))
+            result.notices.append(Quarantined(store=connector.store, external_id=rec.external_id,
+                                              error=exc.as_dict()))
     up = await order_store.upsert_orders(conn, good, actor=actor)
     if up.inserted or up.updated:
         stored = {*up.inserted, *up.updated}

@@ -22,6 +22,7 @@ from .errors import CapabilityNotSupported, ConfigError, IllegalTransition, Tran
 from .lifecycle import OrderStatus, can_move
 from .logging import get_logger
 from .models import Order, Shipment, TrackingEvent, TrackingStatus
+from .notices import TrackingUpdated
 from .outbox import Outbox
 from .tracking import PROGRESS, merge
 
@@ -92,7 +93,7 @@ async def record_label(conn: Any, hub: Hub, sid: str, label: Label, notices: lis
                                                  "carrier": getattr(carrier, "display_name", None) or row["carrier"],
                                                  "tracking_url": label.tracking_url, "shipment_id": sid})
     shipment = shipment_model(row)
-    notices.append(("on_tracking_updated", {"shipment": shipment, "previous_status": "pending"}))
+    notices.append(TrackingUpdated(shipment=shipment, previous_status="pending"))
     await announce(conn, hub, order, shipment, "shipped")
     log.info("shipment_created", store=order.store, order_id=order.id, carrier=row["carrier"],
              tracking_number=label.tracking_number)
@@ -138,7 +139,7 @@ async def apply_tracking(conn: Any, hub: Hub, row: dict[str, Any], result: Track
                                   "message": last.description if last else None})
     await order_store.add_event(conn, order.id, "tracking", f"carrier:{row['carrier']}",
                                 data={"from": current.value, "to": status.value, "number": row["tracking_number"]})
-    notices.append(("on_tracking_updated", {"shipment": shipment, "previous_status": current.value}))
+    notices.append(TrackingUpdated(shipment=shipment, previous_status=current.value))
     await announce(conn, hub, order, shipment, status.value)
     return True
 

@@ -18,6 +18,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from .db.common import as_utc
 from .db.schema import cursors, orders, pushes, store_state
+from .notices import Notice, OrderStateChanged
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -61,10 +62,10 @@ class Metrics:
         if summary.get("held"):
             self.held.labels(store).inc(summary["held"])
 
-    def observe_notices(self, notices: list[tuple[str, dict[str, Any]]]) -> None:
-        for name, kw in notices:
-            if name == "on_order_state_changed":
-                self.transitions.labels(kw["order"].store, kw["to_status"]).inc()
+    def observe_notices(self, notices: list[Notice]) -> None:
+        for n in notices:
+            if isinstance(n, OrderStateChanged):
+                self.transitions.labels(n.order.store, n.to_status).inc()
 
     async def refresh(self) -> None:
         """Queue depths, oldest pending work and cursor lag, from the database."""

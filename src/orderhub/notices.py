@@ -1,13 +1,68 @@
 """Notices: what the database work of a transaction asks the hooks to hear once it has committed.
 
-A store function appends ``(hook name, keyword arguments)`` to the caller's list (an order moved,
-stock ran low); the caller fires them with ``Hub.notify`` after the commit, so a hook never sees
-work that was rolled back. Kept apart from the store modules so any of them can produce one.
+A store function appends a typed notice to the caller's list (an order moved, stock ran low); the
+caller fires them with ``Hub.notify`` after the commit, so a hook never sees work that was rolled
+back. Each notice names the hook it fires (``hook``) and carries exactly that hook's arguments as
+its fields (``kwargs()``), so a producer cannot misspell a hook or an argument.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
 
-#: (hook name, keyword arguments): fired by the caller once the transaction has committed.
-Notice = tuple[str, dict[str, Any]]
+
+@dataclass(slots=True)
+class Notice:
+    """Base of the notices; ``hook`` is the hookspec it fires."""
+
+    hook: ClassVar[str]
+
+    def kwargs(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(slots=True)
+class OrderStateChanged(Notice):
+    hook: ClassVar[str] = "on_order_state_changed"
+    order: Any
+    from_status: str
+    to_status: str
+    actor: str
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class OrderHeld(Notice):
+    hook: ClassVar[str] = "on_order_held"
+    order: Any
+    step: str
+    reasons: list[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class LowStock(Notice):
+    hook: ClassVar[str] = "on_low_stock"
+    level: Any
+    threshold: int
+
+
+@dataclass(slots=True)
+class Quarantined(Notice):
+    hook: ClassVar[str] = "on_quarantined"
+    store: str
+    external_id: str | None
+    error: dict[str, Any]
+
+
+@dataclass(slots=True)
+class TrackingUpdated(Notice):
+    hook: ClassVar[str] = "on_tracking_updated"
+    shipment: Any
+    previous_status: str
+
+
+@dataclass(slots=True)
+class FeedbackReceived(Notice):
+    hook: ClassVar[str] = "on_feedback_received"
+    feedback: Any

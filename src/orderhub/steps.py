@@ -31,6 +31,7 @@ from .models import Order
 
 if TYPE_CHECKING:
     from .data import StepData
+    from .notices import Notice
     from .config import StoreConfig
 
 
@@ -73,7 +74,7 @@ class StepContext:
     step_name: str
     pushes: list[PushRequest] = field(default_factory=list)
     #: Hook notifications (e.g. low stock) the step's database work produced; fired after commit.
-    notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     #: SKUs whose available stock the step changed; low stock and stock pushes follow at batch end.
     stock_changed: set[str] = field(default_factory=set)
     #: The hub (carriers, config, plugins) for steps that need more than the database.

@@ -17,11 +17,11 @@ async def test_low_stock_fires_once_per_crossing(engine):
         assert notices == []
         for _ in range(3):  # 6 -> 3: crosses once, stays low
             await inv.adjust_on_hand(conn, "MUG", "main", -1, actor="t", reason="sale", notices=notices)
-        assert [n[0] for n in notices] == ["on_low_stock"]
-        assert notices[0][1]["level"].available == 5 and notices[0][1]["threshold"] == 5
+        assert [n.hook for n in notices] == ["on_low_stock"]
+        assert notices[0].level.available == 5 and notices[0].threshold == 5
         await inv.adjust_on_hand(conn, "MUG", "main", 10, actor="t", reason="restock", notices=notices)
         await inv.adjust_on_hand(conn, "MUG", "main", -9, actor="t", reason="sale", notices=notices)
-    assert [n[0] for n in notices] == ["on_low_stock", "on_low_stock"]  # recovered, then crossed again
+    assert [n.hook for n in notices] == ["on_low_stock", "on_low_stock"]  # recovered, then crossed again
 
 
 async def test_a_burst_of_changes_queues_one_stock_push_per_store(engine):

@@ -78,7 +78,7 @@ async def test_transitions_follow_the_table_and_are_logged(engine, make_ingested
     t = events[-1]
     assert (t["from_status"], t["to_status"], t["actor"], t["reason"]) == ("received", "validated", "step:validate", "ok")
     assert t["at"].tzinfo is not None
-    assert notices[0][0] == "on_order_state_changed" and notices[0][1]["to_status"] == "validated"
+    assert notices[0].hook == "on_order_state_changed" and notices[0].to_status == "validated"
 
 
 async def test_channel_cancellation_moves_the_order(engine, make_ingested):
@@ -91,7 +91,7 @@ async def test_channel_cancellation_moves_the_order(engine, make_ingested):
     async with engine.connect() as conn:
         row = await store.load_order(conn, oid)
     assert row["status"] == "cancelled" and row["chain_pending"] is False
-    assert any(n[1]["to_status"] == "cancelled" for n in res.notices)
+    assert any(n.to_status == "cancelled" for n in res.notices)
 
 
 async def test_an_order_cancelled_before_we_first_saw_it_arrives_cancelled(engine, make_ingested):
@@ -111,7 +111,7 @@ async def test_an_order_cancelled_before_we_first_saw_it_arrives_cancelled(engin
     by_order = {oid: [(k, f, t) for o, k, f, t in events if o == oid] for oid in res.inserted}
     assert by_order[rows["A-1"]["id"]] == [("received", None, "received"), ("transition", "received", "cancelled")]
     assert by_order[rows["A-2"]["id"]] == [("received", None, "received"), ("channel_conflict", "received", "delivered")]
-    assert [(n[1]["from_status"], n[1]["to_status"], n[1]["actor"]) for n in res.notices] == [
+    assert [(n.from_status, n.to_status, n.actor) for n in res.notices] == [
         ("received", "cancelled", "channel")]
 
 

@@ -19,7 +19,7 @@ async def held(engine, make_ingested, ext, code="fraud_check", store_name="shop"
 async def test_hold_lists_oldest_first_filterable(engine, make_ingested):
     a, notices = await held(engine, make_ingested, "A-1", "total_above_limit")
     b, _ = await held(engine, make_ingested, "A-2", "country_not_allowed", store_name="other")
-    assert [n[0] for n in notices] == ["on_order_state_changed", "on_order_held"]
+    assert [n.hook for n in notices] == ["on_order_state_changed", "on_order_held"]
     async with engine.connect() as conn:
         assert [r["order_id"] for r in await review.list_reviews(conn)] == [a, b]
         assert [r["order_id"] for r in await review.list_reviews(conn, store="other")] == [b]

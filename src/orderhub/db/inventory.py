@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..models import InventoryLevel, Order
 from .common import dialect_name, insert_ignoring_conflicts, utcnow
-from ..notices import Notice
+from ..notices import LowStock, Notice
 from .schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
 
 
@@ -301,9 +301,9 @@ async def stock_changed(conn: Any, sku: str, notices: list[Notice]) -> None:
                 await conn.execute(inventory.update().where(inventory.c.sku == sku,
                                                             inventory.c.location == r["location"]).values(low=is_low))
                 if is_low:
-                    notices.append(("on_low_stock", {"level": InventoryLevel(
+                    notices.append(LowStock(level=InventoryLevel(
                         sku=sku, location=r["location"], on_hand=r["on_hand"], reserved=r["reserved"]),
-                        "threshold": threshold}))
+                        threshold=threshold))
     stores = (await conn.execute(sa.select(store_skus.c.store).where(store_skus.c.sku == sku))).scalars().all()
     for store in stores:
         prefix = f"stock:{store}:{sku}:"

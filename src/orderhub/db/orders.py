@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from ..lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus, can_move, check_move, keeps_stock
 from ..models import Order
 from .common import as_utc, utcnow
-from ..notices import Notice
+from ..notices import Notice, OrderStateChanged
 from .schema import cursors, order_events, order_versions, orders, reviews
 
 
@@ -112,8 +112,8 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
                 new_status = OrderStatus.RECEIVED
                 events.append(_event(oid, "transition", actor, at=now, src=status.value,
                                      dst=new_status.value, reason="order changed on the channel: re-check"))
-                out.notices.append(("on_order_state_changed", {"order": o, "from_status": status.value,
-                                    "to_status": new_status.value, "actor": actor, "reason": "re-check"}))
+                out.notices.append(OrderStateChanged(order=o, from_status=status.value, to_status=new_status.value,
+                                                     actor=actor, reason="re-check"))
             updates.append({
                 "b_id": oid, "number": o.number, "channel_status": o.channel_status, "version": version,
                 "payload_hash": it.payload_hash, "data": data,
@@ -175,8 +175,8 @@ def _arrive(oid: str, order: Order, now: datetime, events: list[dict[str, Any]],
         return received
     reason = _channel_reason(order)
     events.append(_event(oid, "transition", "channel", at=now, src=received.value, dst=target.value, reason=reason))
-    notices.append(("on_order_state_changed", {"order": order, "from_status": received.value,
-                                               "to_status": target.value, "actor": "channel", "reason": reason}))
+    notices.append(OrderStateChanged(order=order, from_status=received.value, to_status=target.value,
+                                     actor="channel", reason=reason))
     return target
 
 
@@ -219,8 +219,8 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
     if notices is not None:
         o = order or Order.model_validate(row.data)
         o.status = to
-        notices.append(("on_order_state_changed", {"order": o, "from_status": src.value, "to_status": to.value,
-                                                    "actor": actor, "reason": reason}))
+        notices.append(OrderStateChanged(order=o, from_status=src.value, to_status=to.value, actor=actor,
+                                         reason=reason))
     return src
 
 

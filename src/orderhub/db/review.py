@@ -10,7 +10,7 @@ from ..errors import RecordError
 from ..lifecycle import OrderStatus
 from ..models import Order
 from .common import as_utc, utcnow
-from ..notices import Notice
+from ..notices import Notice, OrderHeld
 from .orders import OrderFilter, add_event, transition
 from .pushes import queue_push
 from .schema import orders, reviews
@@ -38,7 +38,7 @@ async def hold(conn: Any, order: Order, *, step: str, step_index: int, reasons: 
         resume_status=src.value if src is not OrderStatus.ON_HOLD else OrderStatus.RECEIVED.value,
         reasons=reasons, reason_codes=" " + " ".join(r["code"] for r in reasons) + " ", created_at=utcnow()))
     order.status = OrderStatus.ON_HOLD
-    notices.append(("on_order_held", {"order": order, "step": step, "reasons": reasons}))
+    notices.append(OrderHeld(order=order, step=step, reasons=reasons))
     return res.inserted_primary_key[0]
 
 
