@@ -353,7 +353,7 @@ async def test_hook_register_schedules(tmp_path):
     finally:
         await rt.stop()
     assert len(ticks) >= 2, ticks
-    assert len(set(ticks)) == len(ticks) and ticks == sorted(ticks)
+    assert len(set(ticks)) == len(ticks)  # each tick once (two ticks may finish out of order)
 
 
 def test_every_event_hook_has_a_typed_notice_with_its_exact_arguments():

@@ -24,22 +24,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
+from .account import Account
 from .config import CarrierConfig
-from .validation import parse_settings
 from .errors import CapabilityNotSupported, ConfigError, RecordError
-from .http import Limiter, NoLimit, StoreHttp
 from .models import Address, Parcel, Rate, TrackingEvent, TrackingStatus
 from .tracking import StatusTable
-
-
-class NoSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True)
@@ -144,13 +137,11 @@ def expires_in(body: dict[str, Any], default: float = 3600.0) -> float:
         return default
 
 
-class Carrier:
+class Carrier(Account):
     """Base class for carrier connectors. See the module docstring for an example."""
 
-    name: ClassVar[str]
-    Settings: ClassVar[type[BaseModel]] = NoSettings
-    #: Credential names, as the carrier names them (``client_id``/``client_secret``, ``api_key``).
-    credentials: ClassVar[tuple[str, ...]] = ()
+    section = "carriers"
+    config_model = CarrierConfig
     services: ClassVar[tuple[Service, ...]] = ()
     #: Tracking numbers one tracking call may ask for.
     tracking_batch: ClassVar[int] = 1
@@ -158,37 +149,9 @@ class Carrier:
     #: Public tracking page; ``{number}`` is replaced.
     tracking_url_template: ClassVar[str | None] = None
 
-    def __init__(self, key: str, config: CarrierConfig, *, secrets: dict[str, SecretStr] | None = None,
-                 http: StoreHttp | None = None, base_dir: Path | None = None) -> None:
-        #: The config name (``[carriers.<key>]``); rates and shipments carry it.
-        self.key = key
-        self.config = config
-        self.base_dir = base_dir or Path.cwd()
-        self.secrets = secrets or {}
-        missing = [c for c in self.credentials if c not in self.secrets]
-        if missing:
-            raise ConfigError(f"carriers.{key}.credentials: missing {', '.join(missing)}", key=f"carriers.{key}")
-        self.settings = self.parse_settings(key, config)
-        self.http = http
+    def __init__(self, key: str, config: CarrierConfig, **kw: Any) -> None:
+        super().__init__(key, config, **kw)  # key: the config name (``[carriers.<key>]``); rates carry it
         self.token: OAuthToken | None = None
-
-    @classmethod
-    def parse_settings(cls, key: str, config: CarrierConfig) -> BaseModel:
-        return parse_settings(cls.Settings, config.options, key=f"carriers.{key}",
-                              also_known=CarrierConfig.model_fields)
-
-    @classmethod
-    def make_limiter(cls, settings: BaseModel) -> Limiter:
-        return NoLimit()
-
-    def secret(self, name: str) -> str:
-        return self.secrets[name].get_secret_value()
-
-    def api(self) -> StoreHttp:
-        if self.http is None:
-            raise ConfigError(f"carriers.{self.key}.base_url: the {self.name} carrier needs its API URL",
-                              key=f"carriers.{self.key}.base_url")
-        return self.http
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)
@@ -249,8 +212,6 @@ class Carrier:
         """Verify and read a tracking webhook the carrier pushed."""
         raise CapabilityNotSupported(f"{self.name} does not send tracking webhooks")
 
-    async def aclose(self) -> None:
-        """Release what the carrier holds."""
 
 
 # -- helpers the carrier mappings share ----------------------------------------------------

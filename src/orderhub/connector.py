@@ -22,21 +22,14 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
+from .account import Account
 from .config import StoreConfig
-from .validation import parse_settings
 from .errors import CapabilityNotSupported, ConfigError, RecordError
-from .http import Limiter, NoLimit, StoreHttp
 from .models import Order
-
-
-class NoSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 @dataclass(slots=True)
@@ -67,55 +60,26 @@ class WebhookDelivery:
     records: list[RawRecord]
 
 
-class Connector:
+class Connector(Account):
     """Base class for marketplace connectors. See the module docstring for an example."""
 
-    name: ClassVar[str]
+    section = "stores"
+    config_model = StoreConfig
+    base_url_is = "the shop's URL"
     #: The channel name orders carry; defaults to ``name``.
     channel: ClassVar[str | None] = None
-    Settings: ClassVar[type[BaseModel]] = NoSettings
-    #: Credential names this connector needs, as the platform names them.
-    credentials: ClassVar[tuple[str, ...]] = ()
     #: The hub asks for the next page while it stores the current one (``fetch_orders`` must then
     #: depend on its cursor only). Set False for a source that cannot take an early request.
     read_ahead: ClassVar[bool] = True
 
-    def __init__(self, store: str, config: StoreConfig, *, secrets: dict[str, SecretStr] | None = None,
-                 http: StoreHttp | None = None, base_dir: Path | None = None) -> None:
-        self.store = store
-        #: Relative paths in the store's options are relative to the config file's folder.
-        self.base_dir = base_dir or Path.cwd()
-        self.config = config
-        self.secrets = secrets or {}
-        missing = [c for c in self.credentials if c not in self.secrets]
-        if missing:
-            raise ConfigError(f"stores.{store}.credentials: missing {', '.join(missing)}", store=store)
-        self.settings = self.parse_settings(store, config)
-        self.http = http
-
     @classmethod
-    def parse_settings(cls, store: str, config: StoreConfig) -> BaseModel:
-        return parse_settings(cls.Settings, config.options, key=f"stores.{store}",
-                              also_known=StoreConfig.model_fields, store=store)
+    def _where(cls, key: str) -> dict[str, str]:
+        return {"store": key}
 
-    @classmethod
-    def make_limiter(cls, settings: BaseModel) -> Limiter:
-        """The store's pacing, from the platform's published limit (refined later by its headers)."""
-        return NoLimit()
-
-    def check(self) -> list[str]:
-        """Problems with what the settings name outside the config (folders, files), for
-        ``orderhub check``: one line each, naming the key. The default has nothing to look at."""
-        return []
-
-    def secret(self, name: str) -> str:
-        return self.secrets[name].get_secret_value()
-
-    def api(self) -> StoreHttp:
-        if self.http is None:
-            raise ConfigError(f"stores.{self.store}.base_url: the {self.name} connector needs the shop's URL",
-                              store=self.store)
-        return self.http
+    @property
+    def store(self) -> str:
+        """The store's name (``[stores.<store>]``)."""
+        return self.key
 
     @property
     def channel_name(self) -> str:
@@ -199,5 +163,3 @@ class Connector:
             return await self.push_tracking(order, payload, key=key)
         raise CapabilityNotSupported(f"{self.name} has no push of kind {kind!r}", store=self.store)
 
-    async def aclose(self) -> None:
-        """Release what the connector holds (files, clients it created itself)."""
