@@ -23,8 +23,8 @@ from orderhub.db.engine import make_sync_engine
 from orderhub.errors import RecordError
 from orderhub.hub import Hub
 from orderhub.ingest import normalize
-from orderhub.sandbox.shopify import ShopifyShop
-from orderhub.sandbox.woocommerce import WooShop
+from orderhub_connectors.shopify.emulator import ShopifyShop
+from orderhub_connectors.woocommerce.emulator import WooShop
 from orderhub.server import create_app
 
 DELETE = object()

@@ -369,3 +369,52 @@ def test_every_event_hook_has_a_typed_notice_with_its_exact_arguments():
         assert [f.name for f in dataclasses.fields(cls)] == list(spec.parameters), cls.__name__
     events = {n for n, _ in gen.hooks() if n.startswith("on_") and n != "on_shipment_milestone"}
     assert events == {c.hook for c in kinds}
+
+
+def test_hook_register_emulators(tmp_path):
+    """A plugin's emulator is served by the sandbox beside the built-in ones, under /<kind>/<name>,
+    and writes the store table pointing at itself."""
+    from dataclasses import dataclass
+
+    import httpx
+
+    from orderhub.sandbox import Sandbox, Shop
+    from orderhub.sandbox.server import Response
+
+    @dataclass
+    class TinyShop(Shop):
+        kind = "tinyshop"
+        prefix = "tiny"
+
+        def order(self, i):
+            return {"id": f"T{i}", "updated": f"{i:06d}"}
+
+        def updated_key(self, order):
+            return order["updated"]
+
+        def external_id(self, i):
+            return f"T{i}"
+
+        def authenticate(self, req):
+            return None
+
+        async def route(self, req, path):
+            return Response.json({"orders": [self.order(i) for _, i in self.index()]})
+
+        def store_config(self, base_url, secret):
+            return {"connector": "tinyshop", "base_url": base_url, "credentials": {"key": secret("tiny.key", "k")}}
+
+    class Emulators:
+        @hookimpl
+        def register_emulators(self, register):
+            register(TinyShop)
+
+    plugins = PluginManager(extra=(Emulators(),))  # the installed plugins and this one
+    with Sandbox(shopify=1, woocommerce=0, shops={"tinyshop": 2}, orders=3, carriers=False, plugins=plugins) as sb:
+        assert sorted(sb.shops) == ["shop1", "tiny1", "tiny2"]
+        body = httpx.get(sb.base_url("tiny2") + "/orders").json()
+        assert [o["id"] for o in body["orders"]] == ["T0", "T1", "T2"]
+        table = sb.store_configs(tmp_path)["tiny1"]
+        assert table["base_url"].endswith("/tinyshop/tiny1") and table["credentials"]["key"].startswith("file:")
+    with pytest.raises(ValueError, match="no 'nothing' shop emulator is installed"):
+        Sandbox(shops={"nothing": 1}, plugins=plugins)

@@ -44,7 +44,7 @@ def counts(db):
 
 
 def test_forged_webhooks_are_refused_and_replays_are_not_applied_twice(app_client, figures):
-    from orderhub.sandbox.shopify import ShopifyShop
+    from orderhub_connectors.shopify.emulator import ShopifyShop
 
     client, db = app_client
     shop = ShopifyShop(name="shop1", count=5, seed=3)

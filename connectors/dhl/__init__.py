@@ -12,3 +12,10 @@ def register_carriers(register):
     from .carrier import Dhl  # imported when registered, not when the plugin is loaded
 
     register(Dhl)
+
+
+@hookimpl
+def register_emulators(register):
+    from .emulator import DhlDesk  # the sandbox's dhl, beside the connector it stands in for
+
+    register(DhlDesk)

@@ -12,3 +12,10 @@ def register_carriers(register):
     from .carrier import Fedex  # imported when registered, not when the plugin is loaded
 
     register(Fedex)
+
+
+@hookimpl
+def register_emulators(register):
+    from .emulator import FedexDesk  # the sandbox's fedex, beside the connector it stands in for
+
+    register(FedexDesk)

@@ -13,3 +13,10 @@ def register_connectors(register):
     from .client import ShopifyConnector  # imported when registered, not when the plugin is loaded
 
     register(ShopifyConnector)
+
+
+@hookimpl
+def register_emulators(register):
+    from .emulator import ShopifyShop  # the sandbox's shopify, beside the connector it stands in for
+
+    register(ShopifyShop)

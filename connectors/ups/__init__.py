@@ -12,3 +12,10 @@ def register_carriers(register):
     from .carrier import Ups  # imported when registered, not when the plugin is loaded
 
     register(Ups)
+
+
+@hookimpl
+def register_emulators(register):
+    from .emulator import UpsDesk  # the sandbox's ups, beside the connector it stands in for
+
+    register(UpsDesk)

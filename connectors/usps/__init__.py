@@ -13,3 +13,10 @@ def register_carriers(register):
     from .carrier import Usps  # imported when registered, not when the plugin is loaded
 
     register(Usps)
+
+
+@hookimpl
+def register_emulators(register):
+    from .emulator import UspsDesk  # the sandbox's usps, beside the connector it stands in for
+
+    register(UspsDesk)

@@ -28,7 +28,7 @@ import orjson
 
 from .account import Account
 from .config import StoreConfig
-from .errors import CapabilityNotSupported, ConfigError, RecordError
+from .errors import CapabilityNotSupported, RecordError
 from .models import Order
 
 

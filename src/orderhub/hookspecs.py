@@ -80,6 +80,14 @@ def register_schedules(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_emulators(register: Callable[..., None]) -> None:
+    """Register loopback emulators for ``orderhub sandbox`` and tests: ``register(EmulatorClass)``,
+    a subclass of ``orderhub.sandbox.Shop`` (a marketplace) or ``orderhub.sandbox.CarrierDesk`` (a
+    carrier) whose ``kind`` is the connector it emulates; it makes itself (``for_sandbox``) and
+    writes the store or carrier table that points at it (``store_config``)."""
+
+
+@hookspec
 def register_commands(cli: Any) -> None:
     """Add sub-commands to the ``orderhub`` typer app: ``cli.command()(fn)`` or ``cli.add_typer(...)``."""
 

@@ -6,6 +6,7 @@ import contextlib
 import inspect
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx

@@ -136,6 +136,12 @@ class PluginManager:
         self.hook.register_migrations(register=lambda folder, metadata=None: found.append((str(folder), metadata)))
         return found
 
+    def emulators(self) -> dict[str, type]:
+        """Each registered emulator class by the connector it emulates (its ``kind``)."""
+        found: dict[str, type] = {}
+        self.hook.register_emulators(register=lambda cls: found.setdefault(cls.kind, cls))
+        return found
+
     def schedules(self) -> dict[str, tuple[str, Any]]:
         """Each plugin job by name: ``(cron, async job(hub, scheduled_at))``."""
         found: dict[str, tuple[str, Any]] = {}

@@ -20,12 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from .config import ChainEntry
 from .outbox import PushRequest
 from .validation import parse_settings
-from .errors import ConfigError
 from .lifecycle import OrderStatus
 from .models import Order
 

@@ -36,7 +36,6 @@ def _flatten(res: dict[str, Any]) -> dict[str, Any]:
 
 def run_sync_once(hub: Hub, stores: list[str], *, show_progress: bool) -> dict[str, dict[str, Any]]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from ..hub import Hub
     from ..runtime import Runtime  # DBOS is only loaded by the commands that run work
 
     async def main() -> dict[str, dict[str, Any]]:
@@ -91,8 +90,6 @@ async def summary(hub: Hub) -> dict[str, Any]:
     from ..db import pushes as push_store
     from ..db import quarantine as q
     from ..db import review
-    from ..hub import Hub
-
     async with hub.engine.connect() as conn:
         return {"orders": await order_store.count_by_status(conn), "review": await review.count_open(conn),
                 "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn),
@@ -173,8 +170,6 @@ DEMO_CHAIN = '["validate", { step = "hold_rules", max_total = "400.00", review_t
 
 async def _demo_stock(hub: Hub, orders: int) -> None:
     """The demo shops' catalog, and stock for most (not all) of the orders: some will wait."""
-    from ..hub import Hub
-
     from ..db.inventory import set_on_hand, upsert_catalog
     from ..demo import CATALOG as FILE_CATALOG
     from ..sandbox.data import PRODUCTS

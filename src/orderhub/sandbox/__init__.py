@@ -3,6 +3,7 @@ test or try orderhub. Same paths, auth, pagination, rate limits, webhooks and pu
 real APIs; deterministic orders; fault switches; a request log that tests use as the judge."""
 
 from .app import Sandbox
-from .shops import Faults
+from .desk import CarrierDesk
+from .shops import Faults, Shop
 
-__all__ = ["Faults", "Sandbox"]
+__all__ = ["CarrierDesk", "Faults", "Sandbox", "Shop"]

@@ -1,5 +1,7 @@
-"""The sandbox: several emulated shops behind one loopback port, each under its own path prefix
-(``/shopify/<shop>``, ``/woocommerce/<shop>``), plus control endpoints under ``/_sandbox``."""
+"""The sandbox: several emulated shops and carriers behind one loopback port, each shop under its
+own path prefix (``/<kind>/<shop>``: ``/shopify/shop1``, ``/woocommerce/woo1``), each carrier under
+``/<name>``, plus control endpoints under ``/_sandbox``. The emulators come from the plugins
+(``register_emulators``), each beside the connector it stands in for."""
 
 from __future__ import annotations
 
@@ -7,13 +9,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .carriers import DESKS, CarrierDesk
+from .desk import CarrierDesk
 from .server import Request, Response, ServerThread
-from .shopify import ShopifyShop
 from .shops import Faults, Shop
-from .woocommerce import WooShop
-
-SHOPIFY_API_VERSION = "2025-01"
 
 
 def _secret_file(secrets_dir: Path, name: str, value: str) -> str:
@@ -24,34 +22,51 @@ def _secret_file(secrets_dir: Path, name: str, value: str) -> str:
     return f"file:{path}"
 
 
+def _emulators(plugins: Any = None) -> dict[str, type]:
+    from ..plugins import PluginManager
+
+    return (plugins or PluginManager()).emulators()
+
+
 class Sandbox:
+    """``shopify=2, woocommerce=1`` (or ``shops={"myshop": 1}`` for any registered kind): that many
+    shops of each kind with ``orders`` orders each; ``carriers``: one account emulator per
+    registered carrier. ``shopify_bucket``/``shopify_leak`` and ``woo_rate`` are those kinds' pacing;
+    ``plugins``: the PluginManager whose emulators to use (default: the installed plugins)."""
+
     def __init__(self, *, shopify: int = 2, woocommerce: int = 1, orders: int = 1000, malformed: float = 0.01,
                  seed: int = 1, latency: float = 0.0, woo_rate: float = 25.0,
                  shopify_bucket: float = 40.0, shopify_leak: float = 2.0, carriers: bool = True,
-                 smtp: bool = False) -> None:
+                 smtp: bool = False, shops: dict[str, int] | None = None,
+                 options: dict[str, dict[str, Any]] | None = None, plugins: Any = None) -> None:
+        emulators = _emulators(plugins)
+        counts = {"shopify": shopify, "woocommerce": woocommerce, **(shops or {})}
+        kind_options = {"shopify": {"bucket_size": shopify_bucket, "leak_rate": shopify_leak},
+                        "woocommerce": {"rate": woo_rate}, **(options or {})}
         self.shops: dict[str, Shop] = {}
         self.carriers: dict[str, CarrierDesk] = {}
         if carriers:
-            for name, cls in DESKS.items():
-                self.carriers[name] = cls(name=name, latency=latency, client_id=f"{name}-sandbox-client",
-                                          client_secret=f"{name}-sandbox-secret", faults=Faults(seed=seed * 300))
+            for kind, cls in emulators.items():
+                if cls.role == "carrier":
+                    self.carriers[kind] = cls.for_sandbox(kind, latency=latency, faults=Faults(seed=seed * 300))
         self.smtp = None
         if smtp:
             from .smtp import SmtpSink
 
             self.smtp = SmtpSink()
-        for n in range(shopify):
-            name = f"shop{n + 1}"
-            self.shops[name] = ShopifyShop(name=name, count=orders, seed=seed * 100 + n, malformed=malformed,
-                                           latency=latency, access_token=f"shpat_sandbox_{name}",
-                                           webhook_secret=f"whsec_{name}", bucket_size=shopify_bucket,
-                                           leak_rate=shopify_leak, faults=Faults(seed=seed * 100 + n))
-        for n in range(woocommerce):
-            name = f"woo{n + 1}"
-            self.shops[name] = WooShop(name=name, count=orders, seed=seed * 200 + n, malformed=malformed,
-                                       latency=latency, consumer_key=f"ck_sandbox_{name}",
-                                       consumer_secret=f"cs_sandbox_{name}", webhook_secret=f"whsec_{name}",
-                                       rate=woo_rate, faults=Faults(seed=seed * 200 + n))
+        for kind, count in counts.items():
+            if not count:
+                continue
+            cls = emulators.get(kind)
+            if cls is None or cls.role != "shop":
+                known = ", ".join(k for k, c in emulators.items() if c.role == "shop") or "none"
+                raise ValueError(f"no {kind!r} shop emulator is installed (installed: {known})")
+            for n in range(count):
+                name = f"{cls.prefix}{n + 1}"
+                shop_seed = seed * cls.seed_base + n
+                self.shops[name] = cls.for_sandbox(name, count=orders, seed=shop_seed, malformed=malformed,
+                                                   latency=latency, faults=Faults(seed=shop_seed),
+                                                   **kind_options.get(kind, {}))
         self.thread: ServerThread | None = None
         self.url: str | None = None
 
@@ -63,7 +78,7 @@ class Sandbox:
             return await self.control(req, parts[2:])
         if len(parts) >= 2 and parts[1] in self.carriers:
             return await self.carriers[parts[1]].handle(req, "/" + "/".join(parts[2:]))
-        if len(parts) >= 3 and parts[1] in ("shopify", "woocommerce") and parts[2] in self.shops:
+        if len(parts) >= 3 and parts[2] in self.shops and self.shops[parts[2]].kind == parts[1]:
             shop = self.shops[parts[2]]
             req.headers["x-sandbox-prefix"] = f"/{parts[1]}/{parts[2]}"
             return await shop.handle(req, "/" + (parts[3] if len(parts) > 3 else ""))
@@ -74,9 +89,8 @@ class Sandbox:
         shop = self.shops[name]
         new = shop.add_orders(count)
         if shop.webhook_url:
-            topic = "orders/create" if isinstance(shop, ShopifyShop) else "order.created"
             for i in new:
-                await shop.send_webhook(topic, i)
+                await shop.send_webhook(shop.new_order_topic, i)
         return [shop.external_id(i) for i in new]
 
     async def control(self, req: Request, parts: list[str]) -> Response:
@@ -134,45 +148,16 @@ class Sandbox:
         self.stop()
 
     def base_url(self, name: str) -> str:
-        kind = "shopify" if isinstance(self.shops[name], ShopifyShop) else "woocommerce"
-        return f"{self.url}/{kind}/{name}"
+        return f"{self.url}/{self.shops[name].kind}/{name}"
 
     def carrier_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
         """``[carriers.*]`` tables pointing at the emulators; secrets written as files."""
         secrets_dir.mkdir(parents=True, exist_ok=True)
-        out: dict[str, dict[str, Any]] = {}
-        for name, desk in self.carriers.items():
-            base = {"connector": name, "base_url": f"{self.url}/{name}", "http_attempts": 6}
-            if name == "dhl":
-                creds = {"api_key": _secret_file(secrets_dir, "dhl.api_key", desk.client_id),
-                         "api_secret": _secret_file(secrets_dir, "dhl.api_secret", desk.client_secret)}
-                base["tracking_calls_per_second"] = 200.0
-            else:
-                creds = {"client_id": _secret_file(secrets_dir, f"{name}.client_id", desk.client_id),
-                         "client_secret": _secret_file(secrets_dir, f"{name}.client_secret", desk.client_secret)}
-                base["requests_per_second"] = 200.0
-            out[name] = {**base, "credentials": creds}
-        return out
+        return {name: desk.store_config(f"{self.url}/{name}", lambda f, v: _secret_file(secrets_dir, f, v))
+                for name, desk in self.carriers.items()}
 
     def store_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
         """Store tables for an orderhub config pointing at this sandbox; secrets written as files."""
         secrets_dir.mkdir(parents=True, exist_ok=True)
-        stores: dict[str, dict[str, Any]] = {}
-
-        def secret(name: str, value: str) -> str:
-            return _secret_file(secrets_dir, name, value)
-
-        for name, shop in self.shops.items():
-            if isinstance(shop, ShopifyShop):
-                stores[name] = {"connector": "shopify", "base_url": self.base_url(name),
-                                "credentials": {"access_token": secret(f"{name}.access_token", shop.access_token),
-                                                "webhook_secret": secret(f"{name}.webhook_secret", shop.webhook_secret)},
-                                "api_version": SHOPIFY_API_VERSION}
-            else:
-                assert isinstance(shop, WooShop)
-                stores[name] = {"connector": "woocommerce", "base_url": self.base_url(name),
-                                "credentials": {"consumer_key": secret(f"{name}.consumer_key", shop.consumer_key),
-                                                "consumer_secret": secret(f"{name}.consumer_secret", shop.consumer_secret),
-                                                "webhook_secret": secret(f"{name}.webhook_secret", shop.webhook_secret)},
-                                "rate_limit": shop.rate or None}
-        return stores
+        return {name: shop.store_config(self.base_url(name), lambda f, v: _secret_file(secrets_dir, f, v))
+                for name, shop in self.shops.items()}

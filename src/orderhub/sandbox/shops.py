@@ -12,7 +12,7 @@ import random
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import orjson
@@ -55,7 +55,20 @@ class LogEntry:
 
 @dataclass
 class Shop:
-    """Base of the emulators. ``count`` orders of ``seed``, ``malformed`` of them broken."""
+    """Base of the emulators. ``count`` orders of ``seed``, ``malformed`` of them broken.
+
+    An emulator registers through the ``register_emulators`` hook, beside its connector, and tells
+    the :class:`~orderhub.sandbox.Sandbox` how to make one and how to point a store at it."""
+
+    #: The connector it emulates (the config's ``connector =``), and whether it is a marketplace
+    #: ``shop`` or a ``carrier``. Shops are named ``<prefix><n>``, and served under ``/<kind>/<name>``.
+    kind: ClassVar[str] = ""
+    role: ClassVar[str] = "shop"
+    prefix: ClassVar[str] = "shop"
+    #: The topic a new order is announced with, when the shop has a webhook URL.
+    new_order_topic: ClassVar[str] = "orders/create"
+    #: Where its seeds start, so each kind's orders differ and every run serves the same bytes.
+    seed_base: ClassVar[int] = 400
 
     name: str
     count: int
@@ -214,3 +227,16 @@ class Shop:
             statuses[e.status] = statuses.get(e.status, 0) + 1
         return {"shop": self.name, "requests": len(self.log), "statuses": statuses, "violations": self.violations,
                 "max_inflight": self.max_inflight, "pushes": len(self.pushes)}
+
+
+    @classmethod
+    def for_sandbox(cls, name: str, *, count: int, seed: int, malformed: float, latency: float,
+                    faults: Faults, **options: Any) -> Shop:
+        """One shop of a sandbox; ``options`` are the kind's own (``bucket_size`` for Shopify …)."""
+        return cls(name=name, count=count, seed=seed, malformed=malformed, latency=latency, faults=faults,
+                   webhook_secret=f"whsec_{name}", **options)
+
+    def store_config(self, base_url: str, secret: Any) -> dict[str, Any]:
+        """The ``[stores.<name>]`` table pointing a store at this shop; ``secret(file, value)`` writes
+        a credential and returns its ``file:`` reference."""
+        raise NotImplementedError

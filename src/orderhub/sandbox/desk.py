@@ -1,5 +1,12 @@
 """What every carrier emulator shares: shipments, scripted histories on a sandbox clock, prices,
-OAuth tokens, and the fault layer and request log of :class:`~orderhub.sandbox.shops.Shop`."""
+OAuth tokens, and the fault layer and request log of :class:`~orderhub.sandbox.shops.Shop`. The
+emulators themselves (UPS, FedEx, DHL, USPS: each with its documented paths, authentication and
+answer formats) sit beside their connectors, as ``connectors/<carrier>/emulator.py``.
+
+Tracking histories advance on the sandbox clock, which moves only when told
+(``POST /_sandbox/carriers/advance {"hours": 40}``), so tests and the demo decide when parcels
+are delivered. Most shipments go label → pickup → in transit → out for delivery → delivered;
+one in twenty misses the customer once, one in twenty ends in an exception."""
 
 from __future__ import annotations
 
@@ -11,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..server import Request, Response
-from ..shops import Shop
+from .server import Request, Response
+from .shops import Shop
 
 #: Milestones (hours after the label) of each script.
 SCRIPTS: dict[str, list[tuple[float, str]]] = {
@@ -37,6 +44,10 @@ class Parcel:
 @dataclass
 class CarrierDesk(Shop):
     """Base of the carrier emulators. ``count``/``seed`` of :class:`Shop` are unused (no orders)."""
+
+    role: ClassVar[str] = "carrier"
+    #: The sandbox's pacing for the account, generous: the emulator is not the bottleneck.
+    rate_option: ClassVar[str] = "requests_per_second"
 
     count: int = 0
     seed: int = 1
@@ -116,3 +127,19 @@ class CarrierDesk(Shop):
 
     def summary(self) -> dict[str, Any]:
         return {**super().summary(), "labels": self.labels_created, "shipments": len(self.parcels)}
+
+
+    @classmethod
+    def for_sandbox(cls, name: str, *, latency: float, faults: Any, **_: Any) -> CarrierDesk:  # type: ignore[override]
+        return cls(name=name, latency=latency, client_id=f"{name}-sandbox-client",
+                   client_secret=f"{name}-sandbox-secret", faults=faults)
+
+    def credentials(self, secret: Any) -> dict[str, str]:
+        """The account's credentials as the carrier names them (OAuth client credentials here)."""
+        return {"client_id": secret(f"{self.name}.client_id", self.client_id),
+                "client_secret": secret(f"{self.name}.client_secret", self.client_secret)}
+
+    def store_config(self, base_url: str, secret: Any) -> dict[str, Any]:
+        """The ``[carriers.<name>]`` table pointing an account at this emulator."""
+        return {"connector": self.kind, "base_url": base_url, "http_attempts": 6, self.rate_option: 200.0,
+                "credentials": self.credentials(secret)}

@@ -7,14 +7,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..server import Request, Response
-from .desk import CarrierDesk
+from orderhub.sandbox.server import Request, Response
+from orderhub.sandbox.desk import CarrierDesk
 
 DOMESTIC = ("03", "12", "02", "01")
 
 
 @dataclass
 class UpsDesk(CarrierDesk):
+    kind: ClassVar[str] = "ups"
     CODES: ClassVar[dict[str, tuple[str, str]]] = {
         "label": ("M", "Shipper created a label, UPS has not received the package yet."),
         "picked_up": ("P", "Pickup Scan"),

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
-from ..server import Request, Response
-from .desk import CarrierDesk
+from orderhub.sandbox.server import Request, Response
+from orderhub.sandbox.desk import CarrierDesk
 
 DOMESTIC = ("FEDEX_GROUND", "FEDEX_2_DAY", "STANDARD_OVERNIGHT", "PRIORITY_OVERNIGHT")
 INTERNATIONAL = ("INTERNATIONAL_ECONOMY", "FEDEX_INTERNATIONAL_PRIORITY")
@@ -17,6 +17,7 @@ DAYS = {1: "ONE_DAY", 2: "TWO_DAYS", 3: "THREE_DAYS", 4: "FOUR_DAYS", 5: "FIVE_D
 
 @dataclass
 class FedexDesk(CarrierDesk):
+    kind: ClassVar[str] = "fedex"
     CODES: ClassVar[dict[str, tuple[str, str]]] = {
         "label": ("OC", "Shipment information sent to FedEx"), "picked_up": ("PU", "Picked up"),
         "in_transit": ("IT", "In transit"), "out_for_delivery": ("OD", "On FedEx vehicle for delivery"),

@@ -9,14 +9,15 @@ from typing import Any, ClassVar
 
 import orjson
 
-from ..server import Request, Response
-from .desk import CarrierDesk
+from orderhub.sandbox.server import Request, Response
+from orderhub.sandbox.desk import CarrierDesk
 
 BOUNDARY = "sandbox-label-boundary"
 
 
 @dataclass
 class UspsDesk(CarrierDesk):
+    kind: ClassVar[str] = "usps"
     CODES: ClassVar[dict[str, tuple[str, str]]] = {
         "label": ("GX", "Shipping Label Created, USPS Awaiting Item"),
         "picked_up": ("03", "USPS in possession of item"),

@@ -5,16 +5,19 @@ cancel, inventory levels, products)."""
 from __future__ import annotations
 
 import base64
+import random
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
 
 import orjson
 
-from .data import PRODUCTS, shopify_order
-from .server import Request, Response
-from .shops import Shop
+from orderhub.sandbox.data import BASE_TIME, PHONES, PRODUCTS, base_order, cents, is_malformed, money_set
+from orderhub.sandbox.server import Request, Response
+from orderhub.sandbox.shops import Shop
 
 EVENT_STATUSES = frozenset({"label_printed", "label_purchased", "attempted_delivery", "ready_for_pickup", "confirmed",
                             "in_transit", "out_for_delivery", "delivered", "failure", "carrier_picked_up"})
@@ -30,8 +33,134 @@ def _state(token: str) -> dict[str, Any]:
     return orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
 
 
+
+def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: float = 0.0,
+                  id_base: int = 5_100_000_000_000) -> dict[str, Any]:
+    """Order ``i`` as Shopify's REST Admin API (2025-01) returns it in ``GET /orders.json``."""
+    b = base_order(seed, i)
+    r: random.Random = b["r"]
+    oid = id_base + i
+    number = 1001 + i
+    city, prov, prov_code, zipc, country, cc, phone = b["place"]
+    phone_no = r.choice(PHONES[cc])
+    email = f"{b['first'].lower()}.{b['last'].lower()}{i}@example.com"
+    address = {"first_name": b["first"], "address1": f"{r.randint(1, 250)} Market Street", "phone": phone_no,
+               "city": city, "zip": zipc, "province": prov, "country": country, "last_name": b["last"],
+               "address2": r.choice(("", "Apt 4", "2nd floor")), "company": None, "latitude": 52.52,
+               "longitude": 13.40, "name": f"{b['first']} {b['last']}", "country_code": cc, "province_code": prov_code}
+    line_items, subtotal, tax_total = [], Decimal("0"), Decimal("0")
+    share = b["discount"] / max(1, len(b["items"]))
+    for n, it in enumerate(b["items"]):
+        line_total = it["price"] * it["quantity"]
+        line_tax = cents((line_total - share) * b["rate"])
+        subtotal += line_total
+        tax_total += line_tax
+        line_items.append({
+            "id": oid * 10 + n, "admin_graphql_api_id": f"gid://shopify/LineItem/{oid * 10 + n}",
+            "attributed_staffs": [], "current_quantity": it["quantity"], "fulfillable_quantity": it["quantity"],
+            "fulfillment_service": "manual", "fulfillment_status": None, "gift_card": False, "grams": it["grams"],
+            "name": f"{it['title']} - {it['variant']}" if it["variant"] else it["title"],
+            "price": str(it["price"]), "price_set": money_set(str(it["price"]), currency), "product_exists": True,
+            "product_id": 7_000_000 + PRODUCTS.index(next(p for p in PRODUCTS if p[0] == it["sku"])),
+            "properties": [{"name": "Gift wrap", "value": "yes"}] if r.random() < 0.1 else [],
+            "quantity": it["quantity"], "requires_shipping": True, "sku": it["sku"], "taxable": True,
+            "title": it["title"], "total_discount": "0.00", "total_discount_set": money_set("0.00", currency),
+            "variant_id": 40_000_000 + n, "variant_inventory_management": "shopify", "variant_title": it["variant"],
+            "vendor": "Sandbox Goods",
+            "tax_lines": [{"channel_liable": False, "price": str(line_tax), "price_set": money_set(str(line_tax), currency),
+                           "rate": float(b["rate"]), "title": "VAT" if cc == "DE" else "Sales tax"}],
+            "duties": [],
+            "discount_allocations": ([{"amount": str(cents(share)), "amount_set": money_set(str(cents(share)), currency),
+                                       "discount_application_index": 0}] if b["discount"] else []),
+        })
+    shipping_tax = cents(b["shipping"] * b["rate"])
+    tax_total += shipping_tax
+    total = subtotal - b["discount"] + b["shipping"] + tax_total
+    cancelled_at = (b["created"] + timedelta(hours=2)).isoformat() if b["cancelled"] else None
+    updated = b["created"] + (timedelta(hours=2) if b["cancelled"] else timedelta(minutes=1))
+    financial = "refunded" if b["cancelled"] else r.choice(("paid", "paid", "paid", "paid", "authorized", "pending"))
+    order = {
+        "id": oid, "admin_graphql_api_id": f"gid://shopify/Order/{oid}", "app_id": 580111,
+        "browser_ip": f"203.0.113.{i % 250}", "buyer_accepts_marketing": r.random() < 0.4,
+        "cancel_reason": "customer" if b["cancelled"] else None, "cancelled_at": cancelled_at,
+        "cart_token": f"cart-{seed}-{i}", "checkout_id": 30_000_000 + i, "checkout_token": f"chk-{seed}-{i}",
+        "client_details": {"accept_language": "en-US", "browser_height": None, "browser_ip": "203.0.113.7",
+                           "browser_width": None, "session_hash": None,
+                           "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"},
+        "closed_at": None, "confirmation_number": f"C{seed}X{i:07d}", "confirmed": True, "contact_email": email,
+        "created_at": b["created"].isoformat(), "currency": currency,
+        "current_subtotal_price": str(subtotal - b["discount"]),
+        "current_subtotal_price_set": money_set(str(subtotal - b["discount"]), currency),
+        "current_total_discounts": str(b["discount"]), "current_total_discounts_set": money_set(str(b["discount"]), currency),
+        "current_total_duties_set": None, "current_total_price": str(total),
+        "current_total_price_set": money_set(str(total), currency), "current_total_tax": str(tax_total),
+        "current_total_tax_set": money_set(str(tax_total), currency), "customer_locale": "en",
+        "device_id": None, "discount_codes": ([{"code": "WELCOME5", "amount": str(b["discount"]), "type": "fixed_amount"}]
+                                              if b["discount"] else []),
+        "email": email, "estimated_taxes": False, "financial_status": financial, "fulfillment_status": None,
+        "landing_site": "/collections/all", "landing_site_ref": None, "location_id": None, "merchant_of_record_app_id": None,
+        "name": f"#{number}", "note": "Please leave at the door" if r.random() < 0.15 else None,
+        "note_attributes": [{"name": "gift_message", "value": "Happy birthday!"}] if r.random() < 0.08 else [],
+        "number": number - 1000, "order_number": number,
+        "order_status_url": f"https://sandbox.example/orders/{oid}/authenticate?key=k{seed}{i}",
+        "original_total_additional_fees_set": None, "original_total_duties_set": None,
+        "payment_gateway_names": ["shopify_payments"], "phone": phone_no, "po_number": None,
+        "presentment_currency": currency, "processed_at": b["created"].isoformat(), "reference": None,
+        "referring_site": "https://www.google.com/", "source_identifier": None, "source_name": "web",
+        "source_url": None, "subtotal_price": str(subtotal - b["discount"]),
+        "subtotal_price_set": money_set(str(subtotal - b["discount"]), currency),
+        "tags": ", ".join(t for t in ("vip" if i % 97 == 5 else "", "wholesale" if i % 211 == 3 else "") if t),
+        "tax_exempt": False,
+        "tax_lines": [{"price": str(tax_total), "rate": float(b["rate"]), "title": "VAT" if cc == "DE" else "Sales tax",
+                       "price_set": money_set(str(tax_total), currency), "channel_liable": False}],
+        "taxes_included": False, "test": False, "token": f"tok{seed}{i:08d}",
+        "total_discounts": str(b["discount"]), "total_discounts_set": money_set(str(b["discount"]), currency),
+        "total_line_items_price": str(subtotal), "total_line_items_price_set": money_set(str(subtotal), currency),
+        "total_outstanding": "0.00" if financial == "paid" else str(total), "total_price": str(total),
+        "total_price_set": money_set(str(total), currency),
+        "total_shipping_price_set": money_set(str(b["shipping"]), currency), "total_tax": str(tax_total),
+        "total_tax_set": money_set(str(tax_total), currency), "total_tip_received": "0.00",
+        "total_weight": sum(it["grams"] * it["quantity"] for it in b["items"]), "updated_at": updated.isoformat(),
+        "user_id": None, "billing_address": dict(address),
+        "customer": {"id": 6_000_000 + i % 900, "email": email, "accepts_marketing": False,
+                     "created_at": BASE_TIME.isoformat(), "updated_at": BASE_TIME.isoformat(),
+                     "first_name": b["first"], "last_name": b["last"], "state": "enabled", "note": None,
+                     "verified_email": True, "multipass_identifier": None, "tax_exempt": False, "phone": phone_no,
+                     "currency": currency, "tags": "", "admin_graphql_api_id": f"gid://shopify/Customer/{6_000_000 + i % 900}",
+                     "default_address": {**address, "id": 9_000_000 + i % 900, "customer_id": 6_000_000 + i % 900,
+                                         "default": True}},
+        "discount_applications": ([{"target_type": "line_item", "type": "discount_code", "value": str(b["discount"]),
+                                    "value_type": "fixed_amount", "allocation_method": "across",
+                                    "target_selection": "all", "code": "WELCOME5"}] if b["discount"] else []),
+        "fulfillments": [], "line_items": line_items, "payment_terms": None, "refunds": [],
+        "shipping_address": dict(address),
+        "shipping_lines": [{"id": oid * 10 + 9, "carrier_identifier": None, "code": "Standard",
+                            "discounted_price": str(b["shipping"]), "discounted_price_set": money_set(str(b["shipping"]), currency),
+                            "is_removed": False, "phone": None, "price": str(b["shipping"]),
+                            "price_set": money_set(str(b["shipping"]), currency), "requested_fulfillment_service_id": None,
+                            "source": "shopify", "title": "Standard" if b["shipping"] < 5 else "Express",
+                            "tax_lines": [{"channel_liable": False, "price": str(shipping_tax),
+                                           "price_set": money_set(str(shipping_tax), currency), "rate": float(b["rate"]),
+                                           "title": "VAT" if cc == "DE" else "Sales tax"}],
+                            "discount_allocations": []}],
+    }
+    kind = is_malformed(seed, i, malformed_share)
+    if kind == "bad_total":
+        order["total_price"] = "N/A"
+    elif kind == "no_currency":
+        order["currency"] = None
+    elif kind == "bad_created_at":
+        order["created_at"] = "yesterday"
+    elif kind == "no_line_items":
+        order["line_items"] = []
+    return order
+
 @dataclass
 class ShopifyShop(Shop):
+    kind: ClassVar[str] = "shopify"
+    seed_base: ClassVar[int] = 100
+    #: The Admin API version the sandbox's store tables name.
+    api_version: ClassVar[str] = "2025-01"
     access_token: str = "shpat_sandbox"
     bucket_size: float = 40.0
     leak_rate: float = 2.0
@@ -237,3 +366,14 @@ class ShopifyShop(Shop):
                 "X-Shopify-Shop-Domain": f"{self.name}.myshopify.com", "X-Shopify-API-Version": "2025-01",
                 "X-Shopify-Webhook-Id": delivery_id, "X-Shopify-Event-Id": delivery_id,
                 "X-Shopify-Triggered-At": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+    @classmethod
+    def for_sandbox(cls, name: str, **kw: Any) -> ShopifyShop:
+        return super().for_sandbox(name, access_token=f"shpat_sandbox_{name}", **kw)  # type: ignore[return-value]
+
+    def store_config(self, base_url: str, secret: Any) -> dict[str, Any]:
+        return {"connector": "shopify", "base_url": base_url,
+                "credentials": {"access_token": secret(f"{self.name}.access_token", self.access_token),
+                                "webhook_secret": secret(f"{self.name}.webhook_secret", self.webhook_secret)},
+                "api_version": self.api_version}

@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..server import Request, Response
-from .desk import CarrierDesk
+from orderhub.sandbox.server import Request, Response
+from orderhub.sandbox.desk import CarrierDesk
 
 
 @dataclass
 class DhlDesk(CarrierDesk):
+    kind: ClassVar[str] = "dhl"
+    rate_option: ClassVar[str] = "tracking_calls_per_second"
+
+    def credentials(self, secret: Any) -> dict[str, str]:
+        return {"api_key": secret("dhl.api_key", self.client_id), "api_secret": secret("dhl.api_secret", self.client_secret)}
+
     CODES: ClassVar[dict[str, tuple[str, str]]] = {
         "label": ("pre-transit", "SHIPMENT INFORMATION RECEIVED"), "picked_up": ("transit", "Shipment picked up"),
         "in_transit": ("transit", "Processed at DHL facility"), "out_for_delivery": ("transit", "Out for delivery"),
