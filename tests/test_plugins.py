@@ -84,3 +84,44 @@ def test_plugins_are_disabled_by_name_from_the_environment(tmp_path, cli, monkey
     cfg.write_text('[stores.s]\nconnector = "files"\npath = "in"\nchain = ["validate"]\n')
     res = cli("check", "-c", str(cfg), env={"ORDERHUB_DISABLE_PLUGINS": "validate"})
     assert res.returncode == 2 and "unknown step 'validate'" in res.stderr, res.stderr
+
+
+def test_a_third_party_package_brings_a_connector_emulator_step_table_route_command_and_job(tmp_path, cli):
+    """Issue #14's house, used from outside: ``tests/fixtures/notes_plugin`` (built only on
+    ``orderhub.extend`` and the emulator kit) installs through the ``orderhub`` entry point, shows in
+    ``orderhub plugins``, its emulator is served by the sandbox, its connector pulls from it, its
+    step writes to its own table (its own migration), its command reads it, and the daemon runs
+    its periodic job."""
+    env = install("notes_plugin", tmp_path / "site")
+    listed = json.loads(cli("plugins", "--json", env=env).stdout)
+    (notes,) = [p for p in listed["plugins"] if p["name"] == "notes"]
+    assert notes["version"] == "0.3.0" and notes["error"] is None
+    assert set(notes["hooks"]) == {"register_commands", "register_connectors", "register_emulators",
+                                   "register_migrations", "register_routes", "register_schedules", "register_steps"}
+    assert "tinyshop" in listed["connectors"] and "note" in listed["steps"]
+
+    from orderhub.plugins import PluginManager
+    from orderhub.sandbox import Sandbox
+
+    sys.path.insert(0, str(tmp_path / "site"))
+    try:
+        with Sandbox(shopify=0, woocommerce=0, shops={"tinyshop": 1}, orders=5, carriers=False,
+                     plugins=PluginManager()) as sb:
+            (table,) = sb.store_configs(tmp_path / "secrets").values()
+            cfg = tmp_path / "orderhub.toml"
+            cfg.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/hub.db"\n[logging]\nlevel = "warning"\n'
+                           f'[server]\nport = 0\n[stores.tiny1]\nconnector = "tinyshop"\n'
+                           f'base_url = "{table["base_url"]}"\npoll_interval = "1s"\n'
+                           f'credentials = {{ api_key = "{table["credentials"]["api_key"]}" }}\nchain = ["note"]\n')
+            res = cli("sync", "--once", "--json", "-c", str(cfg), env=env)
+            assert res.returncode == 0, res.stdout + res.stderr
+            (row,) = json.loads(res.stdout)
+            assert (row["inserted"], row["result"]) == (5, "complete"), row
+            counted = cli("notes", "-c", str(cfg), env=env)
+            assert counted.returncode == 0 and "'orders': 5" in counted.stdout, counted.stdout + counted.stderr
+            ran = cli("run", "--for", "3s", "-c", str(cfg), env=env, timeout=120)
+            assert ran.returncode == 0, ran.stderr[-2000:]
+            after = cli("notes", "-c", str(cfg), env=env).stdout
+            assert "'orders': 5" in after and "'ticks': 0" not in after, after  # the job ticked in the daemon
+    finally:
+        sys.path.remove(str(tmp_path / "site"))

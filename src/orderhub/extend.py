@@ -42,6 +42,7 @@ from .errors import (
     TransientError,
 )
 from .hookspecs import hookimpl
+from .hub import Hub
 from .http import LeakyBucket, Limiter, NoLimit, StoreHttp, TokenBucket, parse_retry_after, tls_context
 from .lifecycle import OrderStatus
 from .logging import get_logger
@@ -86,6 +87,7 @@ __all__ = [
     "Discount",
     "FeeLine",
     "Feedback",
+    "Hub",
     "IllegalTransition",
     "InventoryLevel",
     "Label",

@@ -49,6 +49,14 @@ class Hub:
         self._metrics: Any = None
         self.plugins.hook.configure(config=config, hub=self)
 
+    @classmethod
+    def from_config(cls, path: str | Path | None = None) -> Hub:
+        """The hub of a config file (default: ``$ORDERHUB_CONFIG``, then ``./orderhub.toml``), for a
+        plugin's command; ConfigError naming every problem when the file is wrong."""
+        from .config import load_config
+
+        return cls(load_config(path))
+
     @property
     def metrics(self) -> Any:
         if self._metrics is None:
