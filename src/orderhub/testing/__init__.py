@@ -1,4 +1,5 @@
-"""The connector conformance kit: the tests every marketplace connector must pass.
+"""The conformance kits: the tests every marketplace connector (:class:`ConnectorConformance`)
+and every carrier connector (:class:`CarrierConformance`) must pass, each with one class.
 
 A connector package gets them with one class::
 
@@ -22,6 +23,7 @@ is rejected and a replayed one ignored, and that a push retried after a lost res
 apply twice. orderhub's own Shopify and WooCommerce connectors run it against the sandbox.
 """
 
+from .carrier_kit import CarrierConformance, CarrierHarness
 from .kit import ConnectorConformance, Harness
 
-__all__ = ["ConnectorConformance", "Harness"]
+__all__ = ["CarrierConformance", "CarrierHarness", "ConnectorConformance", "Harness"]

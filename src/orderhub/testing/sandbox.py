@@ -9,6 +9,7 @@ import orjson
 
 from ..sandbox import Sandbox
 from ..sandbox.data import is_malformed
+from .carrier_kit import CarrierHarness
 from .kit import Harness
 
 
@@ -62,6 +63,44 @@ class SandboxHarness(Harness):
     def fulfilments_applied(self, external_id):
         kind = "fulfillment" if self.kind == "shopify" else "note"
         return sum(1 for p in self.shop.pushes if p["kind"] == kind and str(p.get("order_id")) == external_id)
+
+    def close(self):
+        self.sandbox.stop()
+
+
+class SandboxCarrierHarness(CarrierHarness):
+    """One emulated carrier account of :class:`orderhub.sandbox.Sandbox` (ups, fedex, dhl, usps)."""
+
+    def __init__(self, name: str, tmp_path) -> None:
+        self.name = name
+        self.sandbox = Sandbox(shopify=0, woocommerce=0, orders=0)
+        self.sandbox.start()
+        self.desk = self.sandbox.carriers[name]
+        self.tmp_path = tmp_path
+
+    def carrier_config(self):
+        return self.sandbox.carrier_configs(self.tmp_path / "secrets")[self.name]
+
+    def advance(self, hours):
+        self.desk.advance(hours)
+
+    def throttle_next(self, retry_after):
+        self.desk.faults.next_429 = retry_after
+
+    def early_requests(self):
+        return self.desk.violations
+
+    def drop_next_write(self):
+        self.desk.faults.drop_next_write = True
+
+    def labels_bought(self):
+        return len(self.desk.parcels)
+
+    def revoke_tokens(self):
+        if self.name == "dhl":  # DHL's tracking and shipping keys are API keys, not OAuth
+            return False
+        self.desk.revoke_tokens()
+        return True
 
     def close(self):
         self.sandbox.stop()
