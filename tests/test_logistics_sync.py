@@ -42,7 +42,9 @@ def rows(url, q):
 
 
 def test_sync_ships_tracks_delivers_and_notifies_once_per_milestone(tmp_path, cli, sqlite_url):
-    with Sandbox(shopify=1, woocommerce=1, orders=20, malformed=0.0, woo_rate=0, smtp=True) as sb:
+    # Shopify's pacing is not under test here: a generous bucket keeps the test about logistics
+    with Sandbox(shopify=1, woocommerce=1, orders=20, malformed=0.0, woo_rate=0, smtp=True, shopify_bucket=200,
+                 shopify_leak=100) as sb:
         cfg = write_config(tmp_path, sb, sqlite_url)
         res = cli("sync", "--once", "--json", "-c", str(cfg), timeout=300)
         assert res.returncode == 0, res.stderr[-3000:]
