@@ -20,28 +20,15 @@ from orderhub.extend import (
     Rate,
     RecordError,
     ShipmentRequest,
-    StatusTable,
     TrackingResult,
-    TrackingStatus,
     amount,
     cm,
     merge,
 )
 
-S = TrackingStatus
+from .units import S, STATUS
 
-STATUS = StatusTable(
-    carrier="dhl",
-    codes={"pre-transit": S.INFO_RECEIVED, "transit": S.IN_TRANSIT, "delivered": S.DELIVERED,
-           "failure": S.ATTEMPT_FAIL, "unknown": S.PENDING},
-    refine={
-        "transit": (("out for delivery", S.OUT_FOR_DELIVERY), ("with delivery courier", S.OUT_FOR_DELIVERY),
-                    ("ready for pickup", S.AVAILABLE_FOR_PICKUP), ("available for pick", S.AVAILABLE_FOR_PICKUP),
-                    ("awaiting collection", S.AVAILABLE_FOR_PICKUP)),
-        "failure": (("return", S.EXCEPTION), ("lost", S.EXCEPTION), ("damage", S.EXCEPTION),
-                    ("refused", S.EXCEPTION), ("customs", S.EXCEPTION), ("cancel", S.EXCEPTION)),
-    },
-)
+
 
 
 def _when(value: str) -> datetime:

@@ -9,7 +9,7 @@ from orderhub import hookimpl
 
 @hookimpl
 def register_carriers(register):
-    from .carrier import Fedex  # imported when registered, not when the plugin is loaded
+    from .client import Fedex  # imported when registered, not when the plugin is loaded
 
     register(Fedex)
 

@@ -22,30 +22,16 @@ from orderhub.extend import (
     Rate,
     RecordError,
     ShipmentRequest,
-    StatusTable,
     TrackingResult,
-    TrackingStatus,
     amount,
     cm,
     merge,
     street,
 )
 
-S = TrackingStatus
+from .units import S, STATUS
 
-_IN_TRANSIT = ("IT", "IX", "AR", "AF", "AA", "AC", "AD", "AP", "AX", "DP", "DS", "EA", "ED", "EO", "EP", "FD",
-               "LO", "OF", "PF", "PL", "PM", "SF", "TR", "CC", "CP", "CH", "DY", "DD", "PD", "AO", "PU", "PX",
-               "RR", "RM", "RC", "SP", "CD", "OX")
-STATUS = StatusTable(
-    carrier="fedex",
-    codes={**{c: S.IN_TRANSIT for c in _IN_TRANSIT},
-           "OC": S.INFO_RECEIVED, "IN": S.INFO_RECEIVED, "OD": S.OUT_FOR_DELIVERY, "DL": S.DELIVERED,
-           "DE": S.ATTEMPT_FAIL, "SE": S.EXCEPTION, "CA": S.EXCEPTION, "RS": S.EXCEPTION, "RP": S.EXCEPTION,
-           "HL": S.AVAILABLE_FOR_PICKUP, "HP": S.AVAILABLE_FOR_PICKUP},
-    refine={"DE": (("damaged", S.EXCEPTION), ("refused", S.EXCEPTION), ("returned", S.EXCEPTION),
-                   ("incorrect address", S.EXCEPTION))},
-)
-NOT_FOUND = "TRACKING.TRACKINGNUMBER.NOTFOUND"
+
 
 
 def _address(a: Address) -> dict[str, Any]:

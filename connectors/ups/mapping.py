@@ -19,9 +19,7 @@ from orderhub.extend import (
     Rate,
     RecordError,
     ShipmentRequest,
-    StatusTable,
     TrackingResult,
-    TrackingStatus,
     cm,
     kg,
     merge,
@@ -29,23 +27,9 @@ from orderhub.extend import (
     street,
 )
 
-S = TrackingStatus
+from .units import S, STATUS
 
-STATUS = StatusTable(
-    carrier="ups",
-    codes={"D": S.DELIVERED, "I": S.IN_TRANSIT, "O": S.OUT_FOR_DELIVERY, "X": S.EXCEPTION, "P": S.IN_TRANSIT,
-           "M": S.INFO_RECEIVED, "MV": S.EXCEPTION, "RS": S.EXCEPTION, "DO": S.IN_TRANSIT, "DD": S.IN_TRANSIT,
-           "W": S.IN_TRANSIT, "NA": S.PENDING},
-    refine={
-        "X": (("delivery attempt", S.ATTEMPT_FAIL), ("attempted delivery", S.ATTEMPT_FAIL),
-              ("not available for delivery", S.ATTEMPT_FAIL), ("receiver was not available", S.ATTEMPT_FAIL),
-              ("second attempt", S.ATTEMPT_FAIL), ("business was closed", S.ATTEMPT_FAIL),
-              ("held for pickup", S.AVAILABLE_FOR_PICKUP)),
-        "I": (("out for delivery", S.OUT_FOR_DELIVERY), ("awaiting customer pickup", S.AVAILABLE_FOR_PICKUP),
-              ("ready for pickup", S.AVAILABLE_FOR_PICKUP)),
-        "D": (("awaiting customer pickup", S.AVAILABLE_FOR_PICKUP),),
-    },
-)
+
 
 
 def _address(a: Address) -> dict[str, Any]:

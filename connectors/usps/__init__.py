@@ -10,7 +10,7 @@ from orderhub import hookimpl
 
 @hookimpl
 def register_carriers(register):
-    from .carrier import Usps  # imported when registered, not when the plugin is loaded
+    from .client import Usps  # imported when registered, not when the plugin is loaded
 
     register(Usps)
 

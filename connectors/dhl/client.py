@@ -4,7 +4,6 @@ import base64
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
 
 from orderhub.extend import (
     Carrier,
@@ -19,31 +18,19 @@ from orderhub.extend import (
     decimal_json,
 )
 
-from . import mapping
+from . import mapping, units
+from .settings import DhlSettings
 
 
-class DhlSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    account_number: str = ""
-    #: MyDHL API (rates, labels) lives on another host than tracking in production.
-    express_base_path: str = "/mydhlapi"
-    #: The tracking API's published default is 250 calls a day, at most one every 5 seconds; raise it
-    #: with the limit DHL granted your key.
-    tracking_calls_per_second: float = 0.2
 
 
 class Dhl(Carrier):
     name: ClassVar[str] = "dhl"
     Settings = DhlSettings
     credentials = ("api_key",)
-    status_table = mapping.STATUS
+    status_table = units.STATUS
     tracking_url_template = "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}"
-    services = (
-        Service("N", "DHL Express Domestic", domestic=True, express=True, transit_days=1,
-                max_weight_g=70_000, max_length_mm=1_200),
-        Service("P", "DHL Express Worldwide", domestic=False, express=True, transit_days=3,
-                max_weight_g=70_000, max_length_mm=1_200),
-    )
+    services = units.SERVICES
 
     @classmethod
     def make_limiter(cls, settings: DhlSettings) -> Limiter:  # type: ignore[override]

@@ -5,7 +5,6 @@ import uuid
 from typing import ClassVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict
 
 from orderhub.extend import (
     Carrier,
@@ -19,35 +18,20 @@ from orderhub.extend import (
     expires_in,
 )
 
-from . import mapping
-
-US = frozenset({"US", "PR"})
-LARGE = dict(max_weight_g=68_000, max_length_mm=2_740, max_girth_mm=4_190)
+from . import mapping, units
+from .settings import UpsSettings
 
 
-class UpsSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    account_number: str = ""
-    api_version: str = "v2409"
-    transaction_src: str = "orderhub"
-    requests_per_second: float = 10.0
+
 
 
 class Ups(Carrier):
     name: ClassVar[str] = "ups"
     Settings = UpsSettings
     credentials = ("client_id", "client_secret")
-    status_table = mapping.STATUS
+    status_table = units.STATUS
     tracking_url_template = "https://www.ups.com/track?tracknum={number}"
-    services = (
-        Service("03", "UPS Ground", countries=US, domestic=True, transit_days=4,
-                supports=frozenset({"fragile", "signature", "insurance", "oversize"}), **LARGE),
-        Service("12", "UPS 3 Day Select", countries=US, domestic=True, transit_days=3, **LARGE),
-        Service("02", "UPS 2nd Day Air", countries=US, domestic=True, transit_days=2, **LARGE),
-        Service("01", "UPS Next Day Air", countries=US, domestic=True, express=True, transit_days=1, **LARGE),
-        Service("11", "UPS Standard", domestic=False, transit_days=5, **LARGE),
-        Service("65", "UPS Worldwide Saver", domestic=False, express=True, transit_days=2, **LARGE),
-    )
+    services = units.SERVICES
 
     @classmethod
     def make_limiter(cls, settings: UpsSettings) -> Limiter:  # type: ignore[override]

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict
 
 from orderhub.extend import (
     Carrier,
@@ -20,36 +19,20 @@ from orderhub.extend import (
     expires_in,
 )
 
-from . import mapping
+from . import mapping, units
+from .settings import UspsSettings
 
-US = frozenset({"US", "PR", "VI", "GU", "AS", "MP"})
 
 
-class UspsSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    #: Payer roles for the Payments API (label purchase): customer registration id and mailer id.
-    crid: str = ""
-    mid: str = ""
-    account_number: str = ""
-    account_type: str = "EPS"
-    requests_per_second: float = 5.0
 
 
 class Usps(Carrier):
     name: ClassVar[str] = "usps"
     Settings = UspsSettings
     credentials = ("client_id", "client_secret")
-    status_table = mapping.STATUS
+    status_table = units.STATUS
     tracking_url_template = "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}"
-    services = (
-        Service("USPS_GROUND_ADVANTAGE", "USPS Ground Advantage", countries=US, domestic=True, transit_days=4,
-                max_weight_g=31_751, max_girth_mm=3_300,
-                supports=frozenset({"fragile", "signature", "insurance", "hazmat"})),
-        Service("PRIORITY_MAIL", "USPS Priority Mail", countries=US, domestic=True, transit_days=2,
-                max_weight_g=31_751, max_girth_mm=2_743),
-        Service("PRIORITY_MAIL_EXPRESS", "USPS Priority Mail Express", countries=US, domestic=True, express=True,
-                transit_days=1, max_weight_g=31_751, max_girth_mm=2_743),
-    )
+    services = units.SERVICES
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -4,7 +4,6 @@ from typing import ClassVar
 from urllib.parse import urlencode
 
 import orjson
-from pydantic import BaseModel, ConfigDict
 
 from orderhub.extend import (
     Carrier,
@@ -19,38 +18,21 @@ from orderhub.extend import (
     expires_in,
 )
 
-from . import mapping
-
-US = frozenset({"US", "PR"})
-LARGE = dict(max_weight_g=68_000, max_length_mm=2_740, max_girth_mm=4_190)
-EXPRESS_DG = frozenset({"fragile", "signature", "insurance", "hazmat"})
+from . import mapping, units
+from .settings import FedexSettings
 
 
-class FedexSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    account_number: str = ""
-    requests_per_second: float = 10.0
+
 
 
 class Fedex(Carrier):
     name: ClassVar[str] = "fedex"
     Settings = FedexSettings
     credentials = ("client_id", "client_secret")
-    status_table = mapping.STATUS
+    status_table = units.STATUS
     tracking_batch = 30
     tracking_url_template = "https://www.fedex.com/fedextrack/?trknbr={number}"
-    services = (
-        Service("FEDEX_GROUND", "FedEx Ground", countries=US, domestic=True, transit_days=4,
-                supports=frozenset({"fragile", "signature", "insurance", "oversize"}), **LARGE),
-        Service("FEDEX_2_DAY", "FedEx 2Day", countries=US, domestic=True, transit_days=2, **LARGE),
-        Service("STANDARD_OVERNIGHT", "FedEx Standard Overnight", countries=US, domestic=True, express=True,
-                transit_days=1, **LARGE),
-        Service("PRIORITY_OVERNIGHT", "FedEx Priority Overnight", countries=US, domestic=True, express=True,
-                transit_days=1, supports=EXPRESS_DG, **LARGE),
-        Service("INTERNATIONAL_ECONOMY", "FedEx International Economy", domestic=False, transit_days=5, **LARGE),
-        Service("FEDEX_INTERNATIONAL_PRIORITY", "FedEx International Priority", domestic=False, express=True,
-                transit_days=2, supports=EXPRESS_DG, **LARGE),
-    )
+    services = units.SERVICES
 
     @classmethod
     def make_limiter(cls, settings: FedexSettings) -> Limiter:  # type: ignore[override]
