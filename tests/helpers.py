@@ -9,7 +9,7 @@ from orderhub.config import parse_config
 from orderhub.errors import ConfigError, RecordError, TransientError
 from orderhub.hub import Hub
 from orderhub.lifecycle import OrderStatus
-from orderhub.plugins import PluginManager
+from orderhub.plugin_manager import PluginManager
 from orderhub.steps import Reason, Step, StepResult
 
 

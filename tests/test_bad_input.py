@@ -25,7 +25,7 @@ from orderhub.hub import Hub
 from orderhub.ingest import normalize
 from orderhub_connectors.shopify.emulator import ShopifyShop
 from orderhub_connectors.woocommerce.emulator import WooShop
-from orderhub.server import create_app
+from orderhub.web import create_app
 
 DELETE = object()
 SEEN: Counter = Counter()  # what the generated inputs came to, printed at the end of the run

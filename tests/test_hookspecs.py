@@ -14,7 +14,7 @@ from orderhub.connector import RawRecord
 from orderhub.ingest import ingest_records
 from orderhub.models import Feedback, InventoryLevel, Shipment
 from orderhub.notices import FeedbackReceived, LowStock, TrackingUpdated
-from orderhub.plugins import PluginManager
+from orderhub.plugin_manager import PluginManager
 
 from .helpers import TestPlugin, make_hub
 
@@ -299,7 +299,7 @@ async def test_hook_register_routes(tmp_path, monkeypatch):
     import httpx
     from fastapi import APIRouter
 
-    from orderhub.server import create_app
+    from orderhub.web import create_app
 
     class Notes:
         @hookimpl

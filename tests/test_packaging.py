@@ -52,7 +52,7 @@ def test_built_wheel_installs_and_loads_builtins(tmp_path):
         zf.extractall(site)  # a wheel install is an unzip into site-packages
     # the dependencies come from this test run's environment, appended after the wheel's files
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    code = ("import json, orderhub_connectors, orderhub_plugins; from orderhub.plugins import PluginManager; "
+    code = ("import json, orderhub_connectors, orderhub_plugins; from orderhub.plugin_manager import PluginManager; "
             "pm = PluginManager(); print(json.dumps({'where': orderhub_connectors.__file__, "
             "'connectors': sorted(pm.registry.connectors), 'steps': sorted(pm.registry.steps), "
             "'errors': [e.error for e in pm.load_errors]}))")

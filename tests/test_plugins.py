@@ -57,7 +57,7 @@ def test_a_plugin_that_fails_to_load_is_reported_not_skipped(tmp_path, cli):
 def test_a_misspelled_hookimpl_is_a_load_error_naming_the_plugin_and_the_hook():
     """As pytest's ``check_pending``: a hook no hookspec declares would silently never run."""
     from orderhub import hookimpl
-    from orderhub.plugins import PluginManager
+    from orderhub.plugin_manager import PluginManager
 
     class Typo:
         __name__ = "my_checks"
@@ -73,7 +73,7 @@ def test_a_misspelled_hookimpl_is_a_load_error_naming_the_plugin_and_the_hook():
 
 
 def test_plugins_are_disabled_by_name_from_the_environment(tmp_path, cli, monkeypatch):
-    from orderhub.plugins import PluginManager
+    from orderhub.plugin_manager import PluginManager
 
     monkeypatch.setenv("ORDERHUB_DISABLE_PLUGINS", "validate, notify")
     pm = PluginManager()
@@ -100,7 +100,7 @@ def test_a_third_party_package_brings_a_connector_emulator_step_table_route_comm
                                    "register_migrations", "register_routes", "register_schedules", "register_steps"}
     assert "tinyshop" in listed["connectors"] and "note" in listed["steps"]
 
-    from orderhub.plugins import PluginManager
+    from orderhub.plugin_manager import PluginManager
     from orderhub.sandbox import Sandbox
 
     sys.path.insert(0, str(tmp_path / "site"))

@@ -201,7 +201,7 @@ async def test_the_admin_api_decides_as_the_cli_does(engine, db_url, monkeypatch
     admin API's approve broke a validate hold just as the CLI's did)."""
     import httpx
 
-    from orderhub.server import create_app
+    from orderhub.web import create_app
 
     monkeypatch.setenv("T_REVIEW_ADMIN", "tok")
     bad = {"name": "Ada", "email": "not-an-email"}

@@ -24,7 +24,7 @@ from .db import workers as workers_db
 from .hub import Hub
 from .logging import get_logger
 from .runtime import RESULT_POLL_SEC, Runtime
-from .server import create_app
+from .web import create_app
 
 log = get_logger()
 

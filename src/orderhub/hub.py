@@ -21,7 +21,7 @@ from .errors import ConfigError
 from .http import StoreHttp, tls_context
 from .logging import get_logger, remember_secrets
 from .notices import Notice
-from .plugins import PluginManager
+from .plugin_manager import PluginManager
 from .steps import Step
 
 log = get_logger()

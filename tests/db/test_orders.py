@@ -135,7 +135,7 @@ def test_migrations_match_the_tables(db_url):
 
     from orderhub.db.engine import make_sync_engine
     from orderhub.db.schema import metadata
-    from orderhub.plugins import PluginManager
+    from orderhub.plugin_manager import PluginManager
 
     everything = sa.MetaData()
     for md in [metadata, *(m for _, m in PluginManager().migrations() if m is not None)]:

@@ -91,7 +91,7 @@ def check(config: ConfigOpt = None) -> None:
 @app.command()
 def plugins(as_json: JsonOpt = False) -> None:
     """List installed plugins with their version and hooks, and any that failed to load."""
-    from ..plugins import PluginManager
+    from ..plugin_manager import PluginManager
 
     pm = PluginManager()
     rows = [{"name": p.name, "version": p.version, "module": p.module, "hooks": p.hooks, "error": None}
@@ -182,7 +182,7 @@ def _needs_plugins(argv: list[str]) -> bool:
 
 def main() -> None:
     if _needs_plugins(sys.argv[1:]):
-        from ..plugins import PluginManager
+        from ..plugin_manager import PluginManager
 
         PluginManager().hook.register_commands(cli=app)
     try:

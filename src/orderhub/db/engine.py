@@ -95,7 +95,7 @@ def downgrade(url: str, revision: str, *, plugin_folders: list[str] | None = Non
 
 
 def _installed_plugin_folders() -> list[str]:
-    from ..plugins import PluginManager
+    from ..plugin_manager import PluginManager
 
     return [folder for folder, _ in PluginManager().migrations()]
 

@@ -23,7 +23,7 @@ def _secret_file(secrets_dir: Path, name: str, value: str) -> str:
 
 
 def _emulators(plugins: Any = None) -> dict[str, type]:
-    from ..plugins import PluginManager
+    from ..plugin_manager import PluginManager
 
     return (plugins or PluginManager()).emulators()
 
