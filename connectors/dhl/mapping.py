@@ -18,7 +18,6 @@ from orderhub.extend import (
     Address,
     Label,
     Rate,
-    RecordError,
     ShipmentRequest,
     TrackingResult,
     amount,
@@ -26,6 +25,7 @@ from orderhub.extend import (
     merge,
 )
 
+from .errors import rejected
 from .units import S, STATUS
 
 
@@ -73,8 +73,7 @@ def rate_params(req: ShipmentRequest, account: str, when: datetime) -> dict[str,
 
 def rates_from(body: dict[str, Any], carrier: str, services: set[str]) -> list[Rate]:
     if "products" not in body:
-        raise RecordError(f"DHL: {body.get('detail') or body.get('title') or 'unexpected answer'}",
-                          code="carrier_rejected")
+        raise rejected(body)
     out = []
     for p in body["products"]:
         code = p.get("productCode")
@@ -128,8 +127,7 @@ def ship_request(req: ShipmentRequest, product: str, account: str, key: str, whe
 def label_from(body: dict[str, Any]) -> Label:
     number = body.get("shipmentTrackingNumber")
     if not number:
-        raise RecordError(f"DHL: {body.get('detail') or body.get('title') or 'no tracking number'}",
-                          code="carrier_rejected")
+        raise rejected(body, "no tracking number")
     charges = body.get("shipmentCharges") or []
     price = next((c for c in charges if c.get("currencyType") == "BILLC"), charges[0] if charges else None)
     return Label(tracking_number=str(number), label_ref=str(number), tracking_url=body.get("trackingUrl"),

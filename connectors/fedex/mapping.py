@@ -29,6 +29,7 @@ from orderhub.extend import (
     street,
 )
 
+from .errors import rejected
 from .units import S, STATUS
 
 
@@ -71,14 +72,10 @@ _DAYS = {"ONE_DAY": 1, "TWO_DAYS": 2, "THREE_DAYS": 3, "FOUR_DAYS": 4, "FIVE_DAY
          "SEVEN_DAYS": 7, "EIGHT_DAYS": 8, "NINE_DAYS": 9, "TEN_DAYS": 10}
 
 
-def _errors(body: dict[str, Any]) -> str:
-    return "; ".join(f"{e.get('code')}: {e.get('message')}" for e in body.get("errors") or []) or "unexpected answer"
-
-
 def rates_from(body: dict[str, Any], carrier: str, services: set[str]) -> list[Rate]:
     output = body.get("output")
     if not isinstance(output, dict):
-        raise RecordError(f"FedEx: {_errors(body)}", code="carrier_rejected")
+        raise rejected(body)
     out = []
     for d in output.get("rateReplyDetails") or []:
         if d.get("serviceType") not in services:
@@ -117,7 +114,7 @@ def ship_request(req: ShipmentRequest, service: str, account: str, key: str) -> 
 def label_from(body: dict[str, Any]) -> Label:
     shipments = (body.get("output") or {}).get("transactionShipments") or []
     if not shipments:
-        raise RecordError(f"FedEx: {_errors(body)}", code="carrier_rejected")
+        raise rejected(body)
     t = shipments[0]
     pieces = t.get("pieceResponses") or []
     number = t.get("masterTrackingNumber") or (pieces[0].get("trackingNumber") if pieces else None)
@@ -148,7 +145,7 @@ def _when(value: str) -> datetime:
 def tracking_from(body: dict[str, Any]) -> list[TrackingResult]:
     output = body.get("output")
     if not isinstance(output, dict):
-        raise RecordError(f"FedEx: {_errors(body)}", code="carrier_rejected")
+        raise rejected(body)
     out = []
     for complete in output.get("completeTrackResults") or []:
         number = complete.get("trackingNumber", "")

@@ -27,6 +27,7 @@ from orderhub.extend import (
     street,
 )
 
+from .errors import answer_part
 from .units import S, STATUS
 
 
@@ -79,17 +80,8 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _check(body: dict[str, Any], root: str) -> dict[str, Any]:
-    resp = body.get(root)
-    if not isinstance(resp, dict):
-        errors = (body.get("response") or {}).get("errors") or []
-        text = "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or f"no {root} in the answer"
-        raise RecordError(f"UPS: {text}", code="carrier_rejected")
-    return resp
-
-
 def rates_from(body: dict[str, Any], carrier: str, services: set[str]) -> list[Rate]:
-    resp = _check(body, "RateResponse")
+    resp = answer_part(body, "RateResponse")
     out = []
     for rs in _list(resp.get("RatedShipment")):
         code = str((rs.get("Service") or {}).get("Code", ""))
@@ -122,7 +114,7 @@ def ship_request(req: ShipmentRequest, service: str, account: str, key: str) -> 
 
 
 def label_from(body: dict[str, Any]) -> Label:
-    results = _check(body, "ShipmentResponse").get("ShipmentResults") or {}
+    results = answer_part(body, "ShipmentResponse").get("ShipmentResults") or {}
     packages = _list(results.get("PackageResults"))
     number = (packages[0].get("TrackingNumber") if packages else None) or results.get("ShipmentIdentificationNumber")
     if not number:

@@ -31,6 +31,7 @@ from orderhub.extend import (
     merge,
 )
 
+from .errors import rejected
 from .units import CATEGORY, S, STATUS
 
 
@@ -76,7 +77,7 @@ def price_request(req: ShipmentRequest, mail_class: str) -> dict[str, Any]:
 
 def rate_from(body: dict[str, Any], carrier: str, mail_class: str, parcels: int) -> Rate:
     if "totalBasePrice" not in body:
-        raise RecordError(f"USPS: {(body.get('error') or {}).get('message') or 'no price'}", code="carrier_rejected")
+        raise rejected(body, "no price")
     price = amount(body["totalBasePrice"], "totalBasePrice") * parcels
     return Rate(carrier=carrier, service=mail_class, price=price.quantize(Decimal("0.01")), currency="USD")
 

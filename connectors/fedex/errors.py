@@ -1,0 +1,13 @@
+"""FedEx's error answers as orderhub's typed errors: a refusal the carrier explains is a
+``RecordError`` (code ``carrier_rejected``) carrying its own words; transport failures, 429s and
+5xx are typed by the HTTP adapter before the body is read."""
+
+from typing import Any
+
+from orderhub.extend import RecordError
+
+
+def rejected(body: dict[str, Any], default: str = "unexpected answer") -> RecordError:
+    """The refusal FedEx sent (``errors``: code and message)."""
+    text = "; ".join(f"{e.get('code')}: {e.get('message')}" for e in body.get("errors") or []) or default
+    return RecordError(f"FedEx: {text}", code="carrier_rejected")
