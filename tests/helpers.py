@@ -10,7 +10,7 @@ from orderhub.errors import ConfigError, RecordError, TransientError
 from orderhub.hub import Hub
 from orderhub.lifecycle import OrderStatus
 from orderhub.plugin_manager import PluginManager
-from orderhub.steps import Reason, Step, StepResult
+from orderhub.chain.steps import Reason, Step, StepResult
 
 
 class Validate(Step):

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 
 from orderhub.config import parse_config
 from orderhub.hub import Hub
-from orderhub.web import create_app
+from orderhub.web.app import create_app
 
 _dir = tempfile.mkdtemp(prefix="orderhub-fuzz-")
 os.environ["ORDERHUB_FUZZ_TOKEN"] = "fuzz-token"

@@ -18,14 +18,14 @@ import pytest
 import sqlalchemy as sa
 
 from orderhub.config import parse_config
-from orderhub.connector import RawRecord
+from orderhub.intake.connector import RawRecord
 from orderhub.db.engine import make_sync_engine
 from orderhub.errors import RecordError
 from orderhub.hub import Hub
-from orderhub.ingest import normalize
+from orderhub.intake.ingest import normalize
 from orderhub_connectors.shopify.emulator import ShopifyShop
 from orderhub_connectors.woocommerce.emulator import WooShop
-from orderhub.web import create_app
+from orderhub.web.app import create_app
 
 DELETE = object()
 SEEN: Counter = Counter()  # what the generated inputs came to, printed at the end of the run

@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from orderhub.chain import run_chain_batch
+from orderhub.chain.runner import run_chain_batch
 from orderhub.db import orders as store
 from orderhub.db.pushes import list_pushes
 from orderhub.db.review import list_reviews

@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 
-from orderhub.chain import run_chain_batch
+from orderhub.chain.runner import run_chain_batch
 from orderhub.db import orders as store
 from orderhub.db.pushes import queue_push
 from orderhub.db.schema import pushes
-from orderhub.delivery import deliver_due
+from orderhub.outbox.delivery import deliver_due
 
 from .helpers import Notify, make_hub
 

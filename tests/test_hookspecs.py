@@ -10,8 +10,8 @@ import structlog
 from typer.testing import CliRunner
 
 from orderhub import hookimpl
-from orderhub.connector import RawRecord
-from orderhub.ingest import ingest_records
+from orderhub.intake.connector import RawRecord
+from orderhub.intake.ingest import ingest_records
 from orderhub.models import Feedback, InventoryLevel, Shipment
 from orderhub.notices import FeedbackReceived, LowStock, TrackingUpdated
 from orderhub.plugin_manager import PluginManager
@@ -118,7 +118,7 @@ def test_hook_register_commands():
 
 
 async def _chain_notices(engine, make_ingested, db_url):
-    from orderhub.chain import run_chain_batch
+    from orderhub.chain.runner import run_chain_batch
     from orderhub.db import orders as store
 
     plugin = TestPlugin()
@@ -221,7 +221,7 @@ def _notify_hub(smtp_port):
 
 def test_hook_on_shipment_milestone():
     """The notify plugin queues one email per milestone it is configured for, with a stable key."""
-    from orderhub.outbox import Outbox
+    from orderhub.outbox.requests import Outbox
 
     hub = _notify_hub(25)
     order, shipment = _milestone_fixtures()
@@ -236,9 +236,9 @@ def test_hook_on_shipment_milestone():
 async def test_hook_deliver_push():
     """A push for ``plugin:notify`` is delivered by the plugin's deliver_push: the email reaches the
     SMTP server with the push key as its Message-ID seed."""
-    from orderhub.delivery import PluginTarget
+    from orderhub.outbox.delivery import PluginTarget
     from orderhub.sandbox.smtp import SmtpSink
-    from orderhub.outbox import Outbox
+    from orderhub.outbox.requests import Outbox
 
     sink = SmtpSink()
     sink.start()
@@ -299,7 +299,7 @@ async def test_hook_register_routes(tmp_path, monkeypatch):
     import httpx
     from fastapi import APIRouter
 
-    from orderhub.web import create_app
+    from orderhub.web.app import create_app
 
     class Notes:
         @hookimpl
@@ -329,7 +329,7 @@ async def test_hook_register_schedules(tmp_path):
     tick, with the tick's time."""
     import asyncio
 
-    from orderhub.runtime import Runtime
+    from orderhub.runtime.workflows import Runtime
 
     ticks: list = []
 

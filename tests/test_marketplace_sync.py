@@ -13,7 +13,7 @@ from orderhub.db.engine import make_sync_engine
 from orderhub.db.common import utcnow
 from orderhub.db.pushes import queue_push
 from orderhub.db.schema import pushes
-from orderhub.delivery import deliver_due
+from orderhub.outbox.delivery import deliver_due
 from orderhub.hub import Hub
 from orderhub.sandbox import Sandbox
 from orderhub.sandbox.data import is_malformed
@@ -115,7 +115,7 @@ def test_fulfilments_with_dropped_responses_are_recorded_once(tmp_path, sqlite_u
                     raw = shop.order(i)
                     if raw["cancelled_at"]:
                         continue  # the hub never fulfils a cancelled order
-                    from orderhub.connector import RawRecord
+                    from orderhub.intake.connector import RawRecord
 
                     o = connector.normalize(RawRecord(raw))
                     items.append(Ingested(o, raw, payload_hash(raw)))
@@ -191,7 +191,7 @@ def test_rejected_credentials_pause_the_store_and_say_why(tmp_path, cli, sqlite_
 
 def test_sandbox_webhooks_are_signed_as_the_platforms_sign_them(tmp_path, sqlite_url):
     """The sandbox's webhooks verify with the connectors and are stored once (replays ignored)."""
-    from orderhub.webhooks import receive
+    from orderhub.intake.webhooks import receive
 
     from .helpers import RecordingReceiver
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orderhub.demo import write_json_orders
+from orderhub.ops.demo import write_json_orders
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.slow

@@ -5,9 +5,9 @@ import asyncio
 
 import pytest
 
-from orderhub.connector import Page, RawRecord
+from orderhub.intake.connector import Page, RawRecord
 from orderhub.errors import TransientError
-from orderhub.prefetch import PagePrefetcher
+from orderhub.intake.prefetch import PagePrefetcher
 
 
 class PagedSource:

@@ -1,14 +1,14 @@
 """An operator's approval resumes the chain after the step that held the order, in the state that
 step would have moved it to; nothing is reserved twice, nothing stays reserved for an order that is
 held without stock or rejected. One case per built-in step that holds, on SQLite and PostgreSQL,
-through ``orderhub.operations`` (what both the CLI and the admin API call)."""
+through ``orderhub.ops.actions`` (what both the CLI and the admin API call)."""
 
 import orjson
 import pytest
 import sqlalchemy as sa
 
-from orderhub import operations
-from orderhub.chain import run_chain_batch
+from orderhub.ops import actions as operations
+from orderhub.chain.runner import run_chain_batch
 from orderhub.db import orders as store
 from orderhub.db import doctor
 from orderhub.db.common import payload_hash
@@ -201,7 +201,7 @@ async def test_the_admin_api_decides_as_the_cli_does(engine, db_url, monkeypatch
     admin API's approve broke a validate hold just as the CLI's did)."""
     import httpx
 
-    from orderhub.web import create_app
+    from orderhub.web.app import create_app
 
     monkeypatch.setenv("T_REVIEW_ADMIN", "tok")
     bad = {"name": "Ada", "email": "not-an-email"}

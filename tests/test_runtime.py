@@ -8,7 +8,7 @@ from structlog.testing import capture_logs
 from orderhub.config import Config
 from orderhub.hub import Hub
 from orderhub.logging import configure
-from orderhub.runtime import STORE_QUEUE, Runtime
+from orderhub.runtime.workflows import STORE_QUEUE, Runtime
 
 
 def queue_workers() -> set[str]:

@@ -13,7 +13,7 @@ from orderhub.config import parse_config
 from orderhub.db.engine import make_sync_engine
 from orderhub.hub import Hub
 from orderhub.sandbox import Sandbox
-from orderhub.web import create_app
+from orderhub.web.app import create_app
 
 from .helpers import assert_no_secrets
 

@@ -2,10 +2,10 @@
 
 import asyncio
 
-from orderhub import operations
+from orderhub.ops import actions as operations
 from orderhub.config import parse_config
 from orderhub.db.inventory import record_store_skus, upsert_catalog
-from orderhub.delivery import deliver_due
+from orderhub.outbox.delivery import deliver_due
 from orderhub.hub import Hub
 from orderhub.sandbox import Sandbox
 

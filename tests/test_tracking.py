@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from orderhub.models import TrackingEvent, TrackingStatus as S
-from orderhub.tracking import StatusTable, merge
+from orderhub.shipping.tracking import StatusTable, merge
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from orderhub.models import Order
 
 from orderhub.config import parse_config
 from orderhub.hub import Hub
-from orderhub.web import create_app
+from orderhub.web.app import create_app
 
 from .conftest import FIXTURE
 from .helpers import make_hub

@@ -1,7 +1,7 @@
 """Pure mappings between FedEx JSON and orderhub's models.
 
 FedEx sends money as JSON numbers (``totalNetCharge: 23.45``): answers are parsed with
-:func:`orderhub.mapping.decimal_json`, so no float ever stands for money.
+:func:`orderhub.intake.mapping.decimal_json`, so no float ever stands for money.
 
 Tracking status: the two-letter event codes of the Track API (``latestStatusDetail.code``,
 ``scanEvents[].eventType``; ``derivedStatusCode`` when present): OC shipment information sent,

@@ -1,6 +1,6 @@
 """The ``select_carrier`` step: plan the shipment, rate it with every eligible carrier, choose.
 
-See :mod:`orderhub.shipping` (the plan), :mod:`orderhub.selection` (filters and score). The chosen
+See :mod:`orderhub.shipping.plan` (the plan), :mod:`orderhub.shipping.selection` (filters and score). The chosen
 rate, every runner-up with its score and every rejection with its reason are stored on the
 shipment, so ``orderhub rates ORDER`` can show an operator why.
 """

@@ -2,11 +2,11 @@
 
 from typing import TYPE_CHECKING
 
-from .hookspecs import hookimpl
+from orderhub.hookspecs import hookimpl
 
 if TYPE_CHECKING:  # the public API, for type checkers and readers; imported on first use
-    from .connector import Connector, Page, RawRecord, WebhookDelivery
-    from .errors import (
+    from orderhub.intake.connector import Connector, Page, RawRecord, WebhookDelivery
+    from orderhub.errors import (
         CapabilityNotSupported,
         ConfigError,
         IllegalTransition,
@@ -15,9 +15,9 @@ if TYPE_CHECKING:  # the public API, for type checkers and readers; imported on 
         SystemError_,
         TransientError,
     )
-    from .hookspecs import hookimpl
-    from .lifecycle import OrderStatus
-    from .models import (
+    from orderhub.hookspecs import hookimpl
+    from orderhub.lifecycle import OrderStatus
+    from orderhub.models import (
         Address,
         Customer,
         DeliveryWindow,
@@ -40,13 +40,13 @@ if TYPE_CHECKING:  # the public API, for type checkers and readers; imported on 
         TrackingEvent,
         TrackingStatus,
     )
-    from .steps import Reason, Step, StepContext, StepResult
+    from orderhub.chain.steps import Reason, Step, StepContext, StepResult
 
 _LAZY = {
     "Address": "models",
     "CapabilityNotSupported": "errors",
     "ConfigError": "errors",
-    "Connector": "connector",
+    "Connector": "intake.connector",
     "Customer": "models",
     "DeliveryWindow": "models",
     "Discount": "models",
@@ -58,28 +58,28 @@ _LAZY = {
     "Order": "models",
     "OrderStatus": "lifecycle",
     "OrderhubError": "errors",
-    "Page": "connector",
+    "Page": "intake.connector",
     "Parcel": "models",
     "Payment": "models",
     "PaymentStatus": "models",
     "Rate": "models",
-    "RawRecord": "connector",
-    "Reason": "steps",
+    "RawRecord": "intake.connector",
+    "Reason": "chain.steps",
     "RecordError": "errors",
     "Requirements": "models",
     "Reservation": "models",
     "Shipment": "models",
     "ShippingLine": "models",
-    "Step": "steps",
-    "StepContext": "steps",
-    "StepResult": "steps",
+    "Step": "chain.steps",
+    "StepContext": "chain.steps",
+    "StepResult": "chain.steps",
     "SystemError_": "errors",
     "TaxLine": "models",
     "Totals": "models",
     "TrackingEvent": "models",
     "TrackingStatus": "models",
     "TransientError": "errors",
-    "WebhookDelivery": "connector",
+    "WebhookDelivery": "intake.connector",
 }
 
 

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from .errors import ConfigError
-from .http import Limiter, NoLimit, StoreHttp
-from .validation import parse_settings
+from orderhub.errors import ConfigError
+from orderhub.http import Limiter, NoLimit, StoreHttp
+from orderhub.validation import parse_settings
 
 
 class NoSettings(BaseModel):

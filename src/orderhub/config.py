@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from .errors import ConfigError
-from .validation import describe
+from orderhub.errors import ConfigError
+from orderhub.validation import describe
 
 DEFAULT_CONFIG_NAME = "orderhub.toml"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")

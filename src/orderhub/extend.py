@@ -14,7 +14,7 @@ logging.
 
 from __future__ import annotations
 
-from .carrier import (
+from orderhub.shipping.carrier import (
     Carrier,
     Label,
     OAuthToken,
@@ -28,11 +28,11 @@ from .carrier import (
     lb,
     street,
 )
-from .choice import choose, ship_request
-from .config import parse_duration, resolve_secret
-from .connector import Connector, Page, RawRecord, WebhookDelivery
-from .data import ReserveResult, StepData, as_utc, plugin_metadata
-from .errors import (
+from orderhub.shipping.choice import choose, ship_request
+from orderhub.config import parse_duration, resolve_secret
+from orderhub.intake.connector import Connector, Page, RawRecord, WebhookDelivery
+from orderhub.chain.data import ReserveResult, StepData, as_utc, plugin_metadata
+from orderhub.errors import (
     CapabilityNotSupported,
     ConfigError,
     IllegalTransition,
@@ -41,13 +41,13 @@ from .errors import (
     SystemError_,
     TransientError,
 )
-from .hookspecs import hookimpl
-from .hub import Hub
-from .http import LeakyBucket, Limiter, NoLimit, StoreHttp, TokenBucket, parse_retry_after, tls_context
-from .lifecycle import OrderStatus
-from .logging import get_logger
-from .mapping import amount, base64_hmac, decimal_json, money, verify_base64_hmac
-from .models import (
+from orderhub.hookspecs import hookimpl
+from orderhub.hub import Hub
+from orderhub.http import LeakyBucket, Limiter, NoLimit, StoreHttp, TokenBucket, parse_retry_after, tls_context
+from orderhub.lifecycle import OrderStatus
+from orderhub.logging import get_logger
+from orderhub.intake.mapping import amount, base64_hmac, decimal_json, money, verify_base64_hmac
+from orderhub.models import (
     Address,
     Customer,
     DeliveryWindow,
@@ -70,11 +70,11 @@ from .models import (
     TrackingEvent,
     TrackingStatus,
 )
-from .outbox import Outbox, PushRequest
-from .shipping import Plan
-from .steps import Reason, Step, StepContext, StepResult
-from .tracking import StatusTable, merge
-from .validation import parse_settings
+from orderhub.outbox.requests import Outbox, PushRequest
+from orderhub.shipping.plan import Plan
+from orderhub.chain.steps import Reason, Step, StepContext, StepResult
+from orderhub.shipping.tracking import StatusTable, merge
+from orderhub.validation import parse_settings
 
 __all__ = [
     "Address",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from .models import Feedback, InventoryLevel, Order, Shipment
+    from orderhub.models import Feedback, InventoryLevel, Order, Shipment
 
 hookspec = pluggy.HookspecMarker("orderhub")
 hookimpl = pluggy.HookimplMarker("orderhub")

@@ -32,8 +32,8 @@ import httpx
 import orjson
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_after_delay
 
-from .errors import ConfigError, RecordError, TransientError
-from .logging import get_logger
+from orderhub.errors import ConfigError, RecordError, TransientError
+from orderhub.logging import get_logger
 
 log = get_logger()
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})

@@ -13,16 +13,16 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .config import ChainEntry, Config, resolve_secret, secret_references
-from .carrier import Carrier
-from .connector import Connector
-from .db.engine import make_async_engine, migrate
-from .errors import ConfigError
-from .http import StoreHttp, tls_context
-from .logging import get_logger, remember_secrets
-from .notices import Notice
-from .plugin_manager import PluginManager
-from .steps import Step
+from orderhub.config import ChainEntry, Config, resolve_secret, secret_references
+from orderhub.shipping.carrier import Carrier
+from orderhub.intake.connector import Connector
+from orderhub.db.engine import make_async_engine, migrate
+from orderhub.errors import ConfigError
+from orderhub.http import StoreHttp, tls_context
+from orderhub.logging import get_logger, remember_secrets
+from orderhub.notices import Notice
+from orderhub.plugin_manager import PluginManager
+from orderhub.chain.steps import Step
 
 log = get_logger()
 
@@ -53,14 +53,14 @@ class Hub:
     def from_config(cls, path: str | Path | None = None) -> Hub:
         """The hub of a config file (default: ``$ORDERHUB_CONFIG``, then ``./orderhub.toml``), for a
         plugin's command; ConfigError naming every problem when the file is wrong."""
-        from .config import load_config
+        from orderhub.config import load_config
 
         return cls(load_config(path))
 
     @property
     def metrics(self) -> Any:
         if self._metrics is None:
-            from .metrics import Metrics
+            from orderhub.web.metrics import Metrics
 
             self._metrics = Metrics(self)
         return self._metrics
@@ -141,9 +141,9 @@ class Hub:
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[Any]:
-        """A read-only :class:`orderhub.data.StepData` on its own connection, for a plugin's work
+        """A read-only :class:`orderhub.chain.data.StepData` on its own connection, for a plugin's work
         outside the chain (a push being delivered, a command)."""
-        from .data import StepData
+        from orderhub.chain.data import StepData
 
         async with self.engine.connect() as conn:
             yield StepData(conn, hub=self)

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from .lifecycle import OrderStatus
+from orderhub.lifecycle import OrderStatus
 
 
 def _utc(value: datetime) -> datetime:

@@ -18,8 +18,8 @@ from typing import Any
 
 import pluggy
 
-from . import hookspecs
-from .errors import ConfigError
+from orderhub import hookspecs
+from orderhub.errors import ConfigError
 
 ENTRY_POINT_GROUP = "orderhub"
 DISABLE_ENV = "ORDERHUB_DISABLE_PLUGINS"

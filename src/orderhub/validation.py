@@ -105,7 +105,7 @@ M = typing.TypeVar("M", bound=BaseModel)
 def parse_settings(model: type[M], data: Any, *, key: str, also_known: Iterable[str] = (), **context: Any) -> M:
     """Validate one config table (a connector's settings, a step's options, a plugin's table)
     into ``model``; a ConfigError lists every problem, one line each, under ``key``."""
-    from .errors import ConfigError
+    from orderhub.errors import ConfigError
 
     try:
         return model.model_validate(data)

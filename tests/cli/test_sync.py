@@ -12,7 +12,7 @@ import pytest
 from orderhub.config import load_config
 from orderhub.db import orders as order_db
 from orderhub.db import review
-from orderhub.demo import write_json_orders
+from orderhub.ops.demo import write_json_orders
 from orderhub.hub import Hub
 from orderhub.models import Order
 

@@ -12,7 +12,7 @@ from orderhub.hub import Hub
 from orderhub.models import (Address, Customer, DeliveryWindow, LineItem, Order, Payment, PaymentStatus,
                              Requirements, Totals)
 from orderhub.sandbox import Sandbox
-from orderhub.choice import choose
+from orderhub.shipping.choice import choose
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 RATES = """service,zone,max_weight_g,price,currency,transit_days

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
-from . import inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
-from . import context
-from .context import ConfigOpt, LogLevel, JsonOpt, config_problems, fail, load_hub, run_with_hub
-from .output import console, emit, print_json
+from orderhub import __version__
+from orderhub.cli import inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
+from orderhub.cli import context
+from orderhub.cli.context import ConfigOpt, LogLevel, JsonOpt, config_problems, fail, load_hub, run_with_hub
+from orderhub.cli.output import console, emit, print_json
 
 HELP = """orderhub: pull orders from many stores into one canonical shape, run each store's chain, push
 the results back durably.
@@ -91,7 +91,7 @@ def check(config: ConfigOpt = None) -> None:
 @app.command()
 def plugins(as_json: JsonOpt = False) -> None:
     """List installed plugins with their version and hooks, and any that failed to load."""
-    from ..plugin_manager import PluginManager
+    from orderhub.plugin_manager import PluginManager
 
     pm = PluginManager()
     rows = [{"name": p.name, "version": p.version, "module": p.module, "hooks": p.hooks, "error": None}
@@ -116,7 +116,7 @@ def plugins(as_json: JsonOpt = False) -> None:
 @app.command()
 def schema(name: Annotated[str, typer.Argument(help="Which model: order.")] = "order") -> None:
     """Print the JSON Schema of a canonical model, for integrators."""
-    from ..models import order_json_schema
+    from orderhub.models import order_json_schema
 
     if name != "order":
         fail(f"unknown schema {name!r}; available: order", 2)
@@ -126,7 +126,7 @@ def schema(name: Annotated[str, typer.Argument(help="Which model: order.")] = "o
 @app.command()
 def doctor(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Check the stored state's invariants (stock, reviews, chain, quarantine); exit 1 if any fails."""
-    from ..db import doctor as checks
+    from orderhub.db import doctor as checks
 
     async def go(hub):
         async with hub.engine.connect() as conn:
@@ -182,7 +182,7 @@ def _needs_plugins(argv: list[str]) -> bool:
 
 def main() -> None:
     if _needs_plugins(sys.argv[1:]):
-        from ..plugin_manager import PluginManager
+        from orderhub.plugin_manager import PluginManager
 
         PluginManager().hook.register_commands(cli=app)
     try:

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from ..errors import ConfigError, RecordError
-from .output import err_console
+from orderhub.errors import ConfigError, RecordError
+from orderhub.cli.output import err_console
 
 if TYPE_CHECKING:  # imported when a command runs, not at start: ``--help`` needs none of them
-    from ..db.orders import OrderFilter
-    from ..hub import Hub
+    from orderhub.db.orders import OrderFilter
+    from orderhub.hub import Hub
 
 T = TypeVar("T")
 
@@ -52,8 +52,8 @@ def config_problems(problems: list[str]) -> None:
 
 def load_hub(config: Path | None) -> Hub:
     """The config loaded and the hub built (plugins configured), or exit 2 naming every problem."""
-    from ..config import load_config
-    from ..hub import Hub
+    from orderhub.config import load_config
+    from orderhub.hub import Hub
 
     try:
         return Hub(load_config(config))
@@ -63,7 +63,7 @@ def load_hub(config: Path | None) -> Hub:
 
 
 def open_hub(config: Path | None) -> Hub:
-    from ..logging import configure
+    from orderhub.logging import configure
 
     hub = load_hub(config)
     configure(hub.config.logging.format, LOG_LEVEL or hub.config.logging.level)
@@ -102,7 +102,7 @@ OffsetOpt = Annotated[int, typer.Option(min=0, max=MAX_ID, help="Skip this many 
 def order_filter(hub: Hub, *, store: str | None = None, status: str | None = None, since: datetime | None = None,
                  until: datetime | None = None, customer: str | None = None) -> OrderFilter:
     """The listing filter from the command's options, with the store checked against the config."""
-    from ..db.orders import OrderFilter
+    from orderhub.db.orders import OrderFilter
 
     known_store(hub, store)
     if since and until and since >= until:

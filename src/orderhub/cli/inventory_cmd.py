@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .context import ConfigOpt, JsonOpt, fail, run_with_hub
-from .output import console, emit, err_console, print_json
+from orderhub.cli.context import ConfigOpt, JsonOpt, fail, run_with_hub
+from orderhub.cli.output import console, emit, err_console, print_json
 
 catalog = typer.Typer(help="SKUs and the attributes later steps need.", no_args_is_help=True)
 inventory = typer.Typer(help="Stock per SKU and location: on hand, reserved, available.", no_args_is_help=True)
@@ -31,8 +31,8 @@ def _read(path: Path) -> str:
 @catalog.command("import")
 def catalog_import(file: Path, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Import SKUs from CSV (sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point)."""
-    from .. import operations
-    from ..stock_csv import parse_catalog
+    from orderhub.ops import actions as operations
+    from orderhub.ops.stock_csv import parse_catalog
 
     parsed = parse_catalog(_read(file), file.name)
     result = run_with_hub(config, lambda hub: operations.import_catalog(hub, parsed.rows)) if parsed.rows else \
@@ -51,7 +51,7 @@ def catalog_import(file: Path, config: ConfigOpt = None, as_json: JsonOpt = Fals
 @catalog.command("list")
 def catalog_list(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Every SKU with its attributes."""
-    from ..db import inventory as inv
+    from orderhub.db import inventory as inv
 
     async def go(hub):
         async with hub.engine.connect() as conn:
@@ -66,7 +66,7 @@ def inventory_list(config: ConfigOpt = None, sku: Annotated[str | None, typer.Op
                    low: Annotated[bool, typer.Option("--low", metavar="", help="Only SKUs at or below their threshold.")] = False,
                    as_json: JsonOpt = False) -> None:
     """Stock levels: on hand, reserved, available, low."""
-    from ..db import inventory as inv
+    from orderhub.db import inventory as inv
 
     async def go(hub):
         async with hub.engine.connect() as conn:
@@ -80,7 +80,7 @@ def inventory_set(sku: str, quantity: Annotated[int, typer.Argument(min=0, max=1
                   reason: Annotated[str | None, typer.Option("--reason")] = None, config: ConfigOpt = None,
                   as_json: JsonOpt = False) -> None:
     """Set on hand to QTY (audited); stock pushes follow to every store selling the SKU."""
-    from .. import operations
+    from orderhub.ops import actions as operations
 
     if quantity < 0:
         fail("quantity cannot be negative", 2)
@@ -95,7 +95,7 @@ def inventory_adjust(sku: str, delta: Annotated[int, typer.Argument(min=-10**9, 
                      location: Location = "default", operator: Operator = "cli", config: ConfigOpt = None,
                      as_json: JsonOpt = False) -> None:
     """Add DELTA to on hand (negative removes), with a reason for the audit trail."""
-    from .. import operations
+    from orderhub.ops import actions as operations
 
     out = run_with_hub(config, lambda hub: operations.adjust_stock(hub, sku, delta, location, operator=operator,
                                                                    reason=reason))
@@ -106,8 +106,8 @@ def inventory_adjust(sku: str, delta: Annotated[int, typer.Argument(min=-10**9, 
 @inventory.command("import")
 def inventory_import(file: Path, operator: Operator = "cli", config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Apply a stock count (sku,location,on_hand): each variance becomes one audited movement."""
-    from .. import operations
-    from ..stock_csv import parse_count
+    from orderhub.ops import actions as operations
+    from orderhub.ops.stock_csv import parse_count
 
     parsed = parse_count(_read(file), file.name)
     if parsed.errors:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .context import ConfigOpt, JsonOpt, fail, run_with_hub
-from .output import console, emit, money, print_json
+from orderhub.cli.context import ConfigOpt, JsonOpt, fail, run_with_hub
+from orderhub.cli.output import console, emit, money, print_json
 
 
 def rates(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, external id or number.")],
@@ -16,12 +16,12 @@ def rates(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, 
               "--fresh", metavar="", help="Ask the carriers now instead of showing the recorded choice.")] = False,
           as_json: JsonOpt = False) -> None:
     """The quotes for an order and the choice, with every runner-up's score and every rejection's reason."""
-    from ..db import orders as order_store
-    from ..db import shipments as ship_db
-    from ..db.common import utcnow
-    from ..models import Order
+    from orderhub.db import orders as order_store
+    from orderhub.db import shipments as ship_db
+    from orderhub.db.common import utcnow
+    from orderhub.models import Order
 
-    from ..choice import choose
+    from orderhub.shipping.choice import choose
 
     async def go(hub):
         async with hub.engine.connect() as conn:

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from ..lifecycle import OrderStatus
-from .context import (ConfigOpt, CustomerOpt, JsonOpt, OffsetOpt, SinceOpt, StoreOpt, UntilOpt, fail, order_filter,
+from orderhub.lifecycle import OrderStatus
+from orderhub.cli.context import (ConfigOpt, CustomerOpt, JsonOpt, OffsetOpt, SinceOpt, StoreOpt, UntilOpt, fail, order_filter,
                       run_with_hub)
-from .output import console, emit, print_json
+from orderhub.cli.output import console, emit, print_json
 
 app = typer.Typer(help="Orders and their history.", no_args_is_help=True)
 
@@ -21,7 +21,7 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
           limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 50, offset: OffsetOpt = 0,
           as_json: JsonOpt = False) -> None:
     """Newest orders first, filtered by store, status, date and customer."""
-    from ..db import orders as order_store
+    from orderhub.db import orders as order_store
 
     async def go(hub):
         where = order_filter(hub, store=store, status=status.value if status else None, since=since, until=until,
@@ -38,8 +38,8 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
 def show(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, external id or number.")],
          config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """One order: its canonical data, versions, event log and pushes."""
-    from ..db import orders as order_store
-    from ..db.pushes import list_pushes
+    from orderhub.db import orders as order_store
+    from orderhub.db.pushes import list_pushes
 
     async def go(hub):
         async with hub.engine.connect() as conn:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .context import MAX_ID, ConfigOpt, JsonOpt, StoreOpt, fail, known_store, run_with_hub
-from .output import console, emit, print_json
+from orderhub.cli.context import MAX_ID, ConfigOpt, JsonOpt, StoreOpt, fail, known_store, run_with_hub
+from orderhub.cli.output import console, emit, print_json
 
 app = typer.Typer(help="Payloads that failed to parse or validate.", no_args_is_help=True)
 
@@ -26,7 +26,7 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
           limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 100,
           as_json: JsonOpt = False) -> None:
     """Quarantined payloads with the error and where they came from."""
-    from ..db import quarantine as q
+    from orderhub.db import quarantine as q
 
     async def go(hub):
         known_store(hub, store)
@@ -40,7 +40,7 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
 @app.command()
 def show(qid: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="Record id.")], config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """One quarantined payload, raw, with its error."""
-    from ..db import quarantine as q
+    from orderhub.db import quarantine as q
 
     async def go(hub):
         async with hub.engine.connect() as conn:
@@ -63,8 +63,8 @@ def replay(qid: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Re
            store: Annotated[str | None, typer.Option()] = None, operator: str = "cli",
            config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Map quarantined payloads again (after a fix) and store those that now pass."""
-    from .. import operations
-    from ..db import quarantine as q
+    from orderhub.ops import actions as operations
+    from orderhub.db import quarantine as q
 
     if qid is None and not all_:
         fail("give a record id or --all", 2)
@@ -88,7 +88,7 @@ def replay(qid: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Re
 def drop(qid: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="Record id.")], operator: Annotated[str, typer.Option("--operator")],
          reason: Annotated[str | None, typer.Option("--reason")] = None, config: ConfigOpt = None) -> None:
     """Give up on a quarantined payload (kept for audit, marked dropped)."""
-    from .. import operations
+    from orderhub.ops import actions as operations
 
     run_with_hub(config, lambda hub: operations.drop_quarantined(hub, qid, operator=operator, reason=reason))
     console.print(f"dropped #{qid}")

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .context import (ConfigOpt, CustomerOpt, JsonOpt, OffsetOpt, SinceOpt, StoreOpt, UntilOpt, fail, order_filter,
+from orderhub.cli.context import (ConfigOpt, CustomerOpt, JsonOpt, OffsetOpt, SinceOpt, StoreOpt, UntilOpt, fail, order_filter,
                       run_with_hub)
-from .output import console, emit, err_console, print_json
+from orderhub.cli.output import console, emit, err_console, print_json
 
 app = typer.Typer(help="Held orders waiting for a human.", no_args_is_help=True)
 Operator = Annotated[str, typer.Option("--operator", help="Who decides (kept in the event log).")]
@@ -22,7 +22,7 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
           limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 100, offset: OffsetOpt = 0,
           as_json: JsonOpt = False) -> None:
     """Held orders, oldest first, with their reason codes."""
-    from ..db import review
+    from orderhub.db import review
 
     async def go(hub):
         where = order_filter(hub, store=store, since=since, until=until, customer=customer)
@@ -72,8 +72,8 @@ def _unknown_reason(code: str, held_for: dict[str, int]) -> None:
 
 def _decide(decision: str, refs: list[str] | None, code: str | None, store: str | None, yes: bool, operator: str,
             reason: str | None, config, as_json: bool) -> None:
-    from .. import operations
-    from ..db import review
+    from orderhub.ops import actions as operations
+    from orderhub.db import review
 
     if bool(refs) == bool(code):
         fail("name the orders, or select them with --code REASON (not both)", 2)

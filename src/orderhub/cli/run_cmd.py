@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .context import ConfigOpt, JsonOpt, config_problems, fail, open_hub, run_with_hub
-from .output import emit, print_json
+from orderhub.cli.context import ConfigOpt, JsonOpt, config_problems, fail, open_hub, run_with_hub
+from orderhub.cli.output import emit, print_json
 
 
 def run(
@@ -19,9 +19,9 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Run the daemon: poll every store, take webhooks, serve the admin API and /metrics."""
-    from ..config import parse_duration
+    from orderhub.config import parse_duration
 
-    from ..daemon import Daemon
+    from orderhub.runtime.daemon import Daemon
 
     hub = open_hub(config)
     if port is not None:
@@ -46,8 +46,8 @@ def run(
 
 def status(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Each store's state, last sync, cursor lag and waiting work."""
-    from ..db import orders as order_store
-    from ..db import stores as stores_db
+    from orderhub.db import orders as order_store
+    from orderhub.db import stores as stores_db
 
     async def go(hub) -> list[dict[str, Any]]:
         await hub.metrics.refresh()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .output import console
+from orderhub.cli.output import console
 
 
 def toml_value(v: Any) -> str:
@@ -58,7 +58,7 @@ def sandbox(
                                                       "shops (secrets beside it) and keep serving.")] = None,
 ) -> None:
     """Serve emulated Shopify and WooCommerce shops, and UPS, FedEx, DHL and USPS, on loopback until interrupted."""
-    from ..sandbox import Sandbox
+    from orderhub.sandbox import Sandbox
 
     sb = Sandbox(shopify=shops, woocommerce=woo, orders=orders, malformed=malformed, latency=latency,
                  shopify_bucket=bucket, shopify_leak=leak)

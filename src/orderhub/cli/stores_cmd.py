@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .context import MAX_ID, ConfigOpt, JsonOpt, StoreOpt, fail, known_store, run_with_hub
-from .output import console, emit
+from orderhub.cli.context import MAX_ID, ConfigOpt, JsonOpt, StoreOpt, fail, known_store, run_with_hub
+from orderhub.cli.output import console, emit
 
 stores = typer.Typer(help="Stores: state, pause, resume.", no_args_is_help=True)
 pushes = typer.Typer(help="Outbound pushes: what is pending, what failed for good, retry it.", no_args_is_help=True)
@@ -17,7 +17,7 @@ pushes = typer.Typer(help="Outbound pushes: what is pending, what failed for goo
 @stores.command("list")
 def list_stores(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Every configured store with its connector, pause state and last sync."""
-    from ..db import stores as stores_db
+    from orderhub.db import stores as stores_db
 
     async def go(hub):
         async with hub.engine.connect() as conn:
@@ -30,7 +30,7 @@ def list_stores(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 
 
 def _set_paused(config, store: str, paused: bool, reason: str | None) -> None:
-    from ..db import stores as stores_db
+    from orderhub.db import stores as stores_db
     async def go(hub):
         hub.store_config(store)  # unknown store: a config error naming it
         async with hub.engine.begin() as conn:
@@ -65,7 +65,7 @@ def list_pushes(config: ConfigOpt = None, status: Annotated[PushState | None, ty
                 limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 100,
                 as_json: JsonOpt = False) -> None:
     """Pushes with their state, attempts and last error."""
-    from ..db import pushes as push_store
+    from orderhub.db import pushes as push_store
 
     async def go(hub):
         async with hub.engine.connect() as conn:
@@ -81,7 +81,7 @@ def retry(push_id: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help=
           all_dead: Annotated[bool, typer.Option("--all-dead", metavar="", help="Every dead push (of --store).")] = False,
           store: Annotated[str | None, typer.Option()] = None, config: ConfigOpt = None) -> None:
     """Make dead pushes due again; the next sync delivers them with their original idempotency key."""
-    from ..db import pushes as push_store
+    from orderhub.db import pushes as push_store
 
     if push_id is None and not all_dead:
         fail("give a push id or --all-dead", 2)

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .context import ConfigOpt, JsonOpt, config_problems, fail, known_store, open_hub
-from .output import console, emit, err_console, print_json
+from orderhub.cli.context import ConfigOpt, JsonOpt, config_problems, fail, known_store, open_hub
+from orderhub.cli.output import console, emit, err_console, print_json
 
 if TYPE_CHECKING:
-    from ..hub import Hub
+    from orderhub.hub import Hub
 
 SUMMARY_COLUMNS = ["store", "result", "pages", "inserted", "updated", "unchanged", "quarantined", "completed",
                    "held", "retry_later", "pushed", "error"]
@@ -36,7 +36,7 @@ def _flatten(res: dict[str, Any]) -> dict[str, Any]:
 
 def run_sync_once(hub: Hub, stores: list[str], *, show_progress: bool) -> dict[str, dict[str, Any]]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from ..runtime import Runtime  # DBOS is only loaded by the commands that run work
+    from orderhub.runtime.workflows import Runtime  # DBOS is only loaded by the commands that run work
 
     async def main() -> dict[str, dict[str, Any]]:
         rt = Runtime(hub)
@@ -86,10 +86,10 @@ def sync(
 
 async def summary(hub: Hub) -> dict[str, Any]:
     """Orders per store and state, open reviews, open quarantine, pushes: what the demo prints."""
-    from ..db import orders as order_store
-    from ..db import pushes as push_store
-    from ..db import quarantine as q
-    from ..db import review
+    from orderhub.db import orders as order_store
+    from orderhub.db import pushes as push_store
+    from orderhub.db import quarantine as q
+    from orderhub.db import review
     async with hub.engine.connect() as conn:
         return {"orders": await order_store.count_by_status(conn), "review": await review.count_open(conn),
                 "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn),
@@ -121,10 +121,10 @@ def _run_daemon_until_synced(hub: Hub, *, show_progress: bool) -> tuple[dict[str
     store's first sync and where the daemon listened."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from ..daemon import Daemon
+    from orderhub.runtime.daemon import Daemon
 
-    from ..db import orders as order_store
-    from ..db import quarantine as q
+    from orderhub.db import orders as order_store
+    from orderhub.db import quarantine as q
 
     async def counts() -> str:
         async with hub.engine.connect() as conn:
@@ -170,9 +170,9 @@ DEMO_CHAIN = '["validate", { step = "hold_rules", max_total = "400.00", review_t
 
 async def _demo_stock(hub: Hub, orders: int) -> None:
     """The demo shops' catalog, and stock for most (not all) of the orders: some will wait."""
-    from ..db.inventory import set_on_hand, upsert_catalog
-    from ..demo import CATALOG as FILE_CATALOG
-    from ..sandbox.data import PRODUCTS
+    from orderhub.db.inventory import set_on_hand, upsert_catalog
+    from orderhub.ops.demo import CATALOG as FILE_CATALOG
+    from orderhub.sandbox.data import PRODUCTS
 
     rows = [{"sku": sku, "title": f"{title} {variant or ''}".strip(), "weight_g": grams, "fragile": "VASE" in sku,
              "reorder_point": orders // 10} for sku, title, variant, _price, grams in PRODUCTS]
@@ -213,9 +213,9 @@ def demo(
 ) -> None:
     """The main job on the embedded default: the daemon syncs sandbox Shopify and WooCommerce shops
     and a CSV drop folder into SQLite, then prints a summary."""
-    from ..demo import write_csv_export
-    from ..sandbox import Sandbox
-    from .sandbox_cmd import sandbox_config_toml
+    from orderhub.ops.demo import write_csv_export
+    from orderhub.sandbox import Sandbox
+    from orderhub.cli.sandbox_cmd import sandbox_config_toml
 
     _claim_demo_folder(folder, force=force)
     write_csv_export(folder / "inbox" / "pos-export" / "export.csv", orders, malformed=max(1, orders // 100))

@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus
-from .schema import inventory, orders, quarantine, reservations, reviews
+from orderhub.lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus
+from orderhub.db.schema import inventory, orders, quarantine, reservations, reviews
 
 _HOLDING = ("held", "backorder")
 

@@ -14,7 +14,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from .common import json_bytes
+from orderhub.db.common import json_bytes
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -69,7 +69,7 @@ def make_async_engine(url: str) -> Any:
     """PostgreSQL: SQLAlchemy's AsyncEngine on psycopg 3. SQLite: statements run in the loop (see
     :mod:`orderhub.db.sqlite_async` for why and how)."""
     if is_sqlite(sync_url(url)):
-        from .sqlite_async import SqliteAsyncEngine
+        from orderhub.db.sqlite_async import SqliteAsyncEngine
 
         return SqliteAsyncEngine(make_sync_engine(url))
     url = async_url(url)
@@ -95,7 +95,7 @@ def downgrade(url: str, revision: str, *, plugin_folders: list[str] | None = Non
 
 
 def _installed_plugin_folders() -> list[str]:
-    from ..plugin_manager import PluginManager
+    from orderhub.plugin_manager import PluginManager
 
     return [folder for folder, _ in PluginManager().migrations()]
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..models import InventoryLevel, Order
-from .common import dialect_name, insert_ignoring_conflicts, utcnow
-from ..notices import LowStock, Notice
-from .schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
+from orderhub.models import InventoryLevel, Order
+from orderhub.db.common import dialect_name, insert_ignoring_conflicts, utcnow
+from orderhub.notices import LowStock, Notice
+from orderhub.db.schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
 
 
 # -- catalog --------------------------------------------------------------------------------

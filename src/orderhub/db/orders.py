@@ -14,11 +14,11 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from ..lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus, can_move, check_move, keeps_stock
-from ..models import Order
-from .common import as_utc, utcnow
-from ..notices import Notice, OrderStateChanged
-from .schema import cursors, order_events, order_versions, orders, reviews
+from orderhub.lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus, can_move, check_move, keeps_stock
+from orderhub.models import Order
+from orderhub.db.common import as_utc, utcnow
+from orderhub.notices import Notice, OrderStateChanged
+from orderhub.db.schema import cursors, order_events, order_versions, orders, reviews
 
 
 @dataclass(slots=True)
@@ -152,7 +152,7 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
 async def _supersede_reviews(conn: Any, oids: list[str], now: datetime, notices: list[Notice]) -> None:
     """Held orders the channel changed go back to ``received``: their open reviews are closed as
     superseded (the new version is checked from the start), and stock they held is released."""
-    from . import inventory  # inventory imports this module
+    from orderhub.db import inventory  # inventory imports this module
 
     await conn.execute(reviews.update().where(reviews.c.order_id.in_(oids), reviews.c.resolved_at.is_(None))
                        .values(resolved_at=now, resolution="superseded", operator="channel",
@@ -228,7 +228,7 @@ async def _stock_follows(conn: Any, oid: str, src: OrderStatus, to: OrderStatus,
                          notices: list[Notice] | None) -> None:
     """Reserved stock follows the order, by :data:`lifecycle.HOLDS_STOCK`: shipping consumes it;
     cancelling, or a move to a state that holds none, releases it."""
-    from . import inventory  # inventory imports this module
+    from orderhub.db import inventory  # inventory imports this module
 
     sink: list[Notice] = notices if notices is not None else []
     if to is OrderStatus.SHIPPED:

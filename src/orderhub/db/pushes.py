@@ -11,8 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import as_utc, insert_ignoring_conflicts, inserted, utcnow
-from .schema import pushes
+from orderhub.db.common import as_utc, insert_ignoring_conflicts, inserted, utcnow
+from orderhub.db.schema import pushes
 
 MAX_ATTEMPTS = 12
 

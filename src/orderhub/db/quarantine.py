@@ -6,9 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import OrderhubError
-from .common import as_utc, insert_ignoring_conflicts, inserted, payload_hash, utcnow
-from .schema import quarantine
+from orderhub.errors import OrderhubError
+from orderhub.db.common import as_utc, insert_ignoring_conflicts, inserted, payload_hash, utcnow
+from orderhub.db.schema import quarantine
 
 
 async def quarantine_record(conn: Any, store: str, raw: Any, error: OrderhubError, *,

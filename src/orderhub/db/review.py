@@ -6,14 +6,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import RecordError
-from ..lifecycle import OrderStatus
-from ..models import Order
-from .common import as_utc, utcnow
-from ..notices import Notice, OrderHeld
-from .orders import OrderFilter, add_event, transition
-from .pushes import queue_push
-from .schema import orders, reviews
+from orderhub.errors import RecordError
+from orderhub.lifecycle import OrderStatus
+from orderhub.models import Order
+from orderhub.db.common import as_utc, utcnow
+from orderhub.notices import Notice, OrderHeld
+from orderhub.db.orders import OrderFilter, add_event, transition
+from orderhub.db.pushes import queue_push
+from orderhub.db.schema import orders, reviews
 
 
 #: Why a review exists. ``step``: the step decided to hold; an approval asks the step what it means

@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import as_utc, insert_ignoring_conflicts, utcnow
-from .schema import carrier_performance, carrier_usage, catalog, shipments
+from orderhub.db.common import as_utc, insert_ignoring_conflicts, utcnow
+from orderhub.db.schema import carrier_performance, carrier_usage, catalog, shipments
 
 OPEN_STATUSES = ("pending", "info_received", "in_transit", "out_for_delivery", "attempt_fail",
                  "available_for_pickup", "exception")

@@ -6,8 +6,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import as_utc, utcnow
-from .schema import cursors, store_state
+from orderhub.db.common import as_utc, utcnow
+from orderhub.db.schema import cursors, store_state
 
 
 async def set_state(conn: Any, store: str, **values: Any) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import utcnow
-from .schema import workers
+from orderhub.db.common import utcnow
+from orderhub.db.schema import workers
 
 
 async def heartbeat(conn: Any, executor_id: str, *, starting: bool = False) -> None:

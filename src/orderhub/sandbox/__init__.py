@@ -2,8 +2,8 @@
 test or try orderhub. Same paths, auth, pagination, rate limits, webhooks and push endpoints as the
 real APIs; deterministic orders; fault switches; a request log that tests use as the judge."""
 
-from .app import Sandbox
-from .desk import CarrierDesk
-from .shops import Faults, Shop
+from orderhub.sandbox.app import Sandbox
+from orderhub.sandbox.desk import CarrierDesk
+from orderhub.sandbox.shops import Faults, Shop
 
 __all__ = ["CarrierDesk", "Faults", "Sandbox", "Shop"]

@@ -9,9 +9,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .desk import CarrierDesk
-from .server import Request, Response, ServerThread
-from .shops import Faults, Shop
+from orderhub.sandbox.desk import CarrierDesk
+from orderhub.sandbox.server import Request, Response, ServerThread
+from orderhub.sandbox.shops import Faults, Shop
 
 
 def _secret_file(secrets_dir: Path, name: str, value: str) -> str:
@@ -23,7 +23,7 @@ def _secret_file(secrets_dir: Path, name: str, value: str) -> str:
 
 
 def _emulators(plugins: Any = None) -> dict[str, type]:
-    from ..plugin_manager import PluginManager
+    from orderhub.plugin_manager import PluginManager
 
     return (plugins or PluginManager()).emulators()
 
@@ -51,7 +51,7 @@ class Sandbox:
                     self.carriers[kind] = cls.for_sandbox(kind, latency=latency, faults=Faults(seed=seed * 300))
         self.smtp = None
         if smtp:
-            from .smtp import SmtpSink
+            from orderhub.sandbox.smtp import SmtpSink
 
             self.smtp = SmtpSink()
         for kind, count in counts.items():

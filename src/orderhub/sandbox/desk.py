@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .server import Request, Response
-from .shops import Shop
+from orderhub.sandbox.server import Request, Response
+from orderhub.sandbox.shops import Shop
 
 #: Milestones (hours after the label) of each script.
 SCRIPTS: dict[str, list[tuple[float, str]]] = {

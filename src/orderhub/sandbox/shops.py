@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 import httpx
 import orjson
 
-from ..mapping import base64_hmac
-from .server import Request, Response
+from orderhub.intake.mapping import base64_hmac
+from orderhub.sandbox.server import Request, Response
 
 
 @dataclass

@@ -23,7 +23,7 @@ is rejected and a replayed one ignored, and that a push retried after a lost res
 apply twice. orderhub's own Shopify and WooCommerce connectors run it against the sandbox.
 """
 
-from .carrier_kit import CarrierConformance, CarrierHarness
-from .kit import ConnectorConformance, Harness
+from orderhub.testing.carrier_kit import CarrierConformance, CarrierHarness
+from orderhub.testing.kit import ConnectorConformance, Harness
 
 __all__ = ["CarrierConformance", "CarrierHarness", "ConnectorConformance", "Harness"]

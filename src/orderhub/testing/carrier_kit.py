@@ -29,11 +29,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from ..carrier import Carrier, ShipmentRequest
-from ..config import parse_config
-from ..errors import TransientError
-from ..hub import Hub
-from ..models import Address, Parcel, TrackingStatus
+from orderhub.shipping.carrier import Carrier, ShipmentRequest
+from orderhub.config import parse_config
+from orderhub.errors import TransientError
+from orderhub.hub import Hub
+from orderhub.models import Address, Parcel, TrackingStatus
 
 ACCOUNT = "conformance"
 #: Where a shipment's status may go next: forward along the route, or to a detour and back.

@@ -26,13 +26,13 @@ import pytest
 import pytest_asyncio
 import sqlalchemy as sa
 
-from ..config import parse_config
-from ..connector import Connector
-from ..db.schema import order_versions, orders, quarantine
-from ..errors import RecordError, TransientError
-from ..hub import Hub
-from ..ingest import ingest_page
-from ..webhooks import receive
+from orderhub.config import parse_config
+from orderhub.intake.connector import Connector
+from orderhub.db.schema import order_versions, orders, quarantine
+from orderhub.errors import RecordError, TransientError
+from orderhub.hub import Hub
+from orderhub.intake.ingest import ingest_page
+from orderhub.intake.webhooks import receive
 
 STORE = "conformance"
 

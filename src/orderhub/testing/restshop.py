@@ -25,10 +25,10 @@ from typing import Any, ClassVar
 
 import orjson
 
-from ..sandbox.data import base_order, cents, is_malformed
-from ..sandbox.server import Request, Response, ServerThread
-from ..sandbox.shops import Shop
-from .kit import Harness
+from orderhub.sandbox.data import base_order, cents, is_malformed
+from orderhub.sandbox.server import Request, Response, ServerThread
+from orderhub.sandbox.shops import Shop
+from orderhub.testing.kit import Harness
 
 _FULFIL = re.compile(r"^/v1/orders/([^/]+)/fulfillments$")
 
@@ -121,7 +121,7 @@ class RestShopHarness(Harness):
         return await self.shop.handle(req, req.path)
 
     def store_config(self) -> dict[str, Any]:
-        from ..sandbox.app import _secret_file
+        from orderhub.sandbox.app import _secret_file
 
         secrets = self.tmp_path / "secrets"
         secrets.mkdir(parents=True, exist_ok=True)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import orjson
 
-from ..sandbox import Sandbox
-from ..sandbox.data import is_malformed
-from .carrier_kit import CarrierHarness
-from .kit import Harness
+from orderhub.sandbox import Sandbox
+from orderhub.sandbox.data import is_malformed
+from orderhub.testing.carrier_kit import CarrierHarness
+from orderhub.testing.kit import Harness
 
 
 class SandboxHarness(Harness):

@@ -3,7 +3,7 @@ delivered, in transit, failed delivery, unknown number. Payloads follow the publ
 the sandbox's."""
 
 from orderhub.models import TrackingStatus as S
-from orderhub.mapping import decimal_json
+from orderhub.intake.mapping import decimal_json
 from orderhub_connectors.dhl import mapping as dhl
 from orderhub_connectors.fedex import mapping as fedex
 from orderhub_connectors.ups import mapping as ups

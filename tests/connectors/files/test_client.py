@@ -7,7 +7,7 @@ import orjson
 import pytest
 
 from orderhub.config import parse_config
-from orderhub.demo import write_csv_export, write_json_orders
+from orderhub.ops.demo import write_csv_export, write_json_orders
 from orderhub.errors import CapabilityNotSupported, ConfigError
 from orderhub_connectors.files.client import FilesConnector
 

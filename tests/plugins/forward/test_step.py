@@ -6,7 +6,7 @@ import respx
 
 from orderhub.errors import ConfigError, RecordError, TransientError
 from orderhub.models import Order
-from orderhub.steps import StepContext
+from orderhub.chain.steps import StepContext
 from orderhub_plugins.forward.step import Forward
 
 from ...conftest import FIXTURE

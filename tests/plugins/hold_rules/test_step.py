@@ -3,7 +3,7 @@ import pytest
 
 from orderhub.errors import ConfigError
 from orderhub.models import Order
-from orderhub.steps import StepContext
+from orderhub.chain.steps import StepContext
 from orderhub_plugins.hold_rules.step import HoldRules
 
 from ...conftest import FIXTURE

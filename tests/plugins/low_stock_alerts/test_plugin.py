@@ -1,6 +1,6 @@
 import asyncio
 
-from orderhub import operations
+from orderhub.ops import actions as operations
 from orderhub.config import parse_config
 from orderhub.db.inventory import upsert_catalog
 from orderhub.hub import Hub

@@ -6,7 +6,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
-from orderhub.chain import run_chain_batch
+from orderhub.chain.runner import run_chain_batch
 from orderhub.db import orders as store
 from orderhub.db import review
 from orderhub.db.common import payload_hash

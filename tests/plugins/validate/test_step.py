@@ -5,7 +5,7 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from orderhub.chain import run_chain_batch
+from orderhub.chain.runner import run_chain_batch
 from orderhub.db import orders as store
 from orderhub.db.common import payload_hash
 from orderhub.db.inventory import upsert_catalog

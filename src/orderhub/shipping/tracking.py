@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import TrackingEvent, TrackingStatus
+from orderhub.models import TrackingEvent, TrackingStatus
 
 S = TrackingStatus
 

@@ -20,23 +20,25 @@ from pathlib import Path
 import uuid
 from datetime import datetime
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dbos import DBOS, ScheduleInput, SetEnqueueOptions, SetWorkflowID
 
-from .chain import ChainResult, Pending, read_pending, run_chain, run_chain_batch
-from .db.common import is_write_conflict, utcnow
-from .db.engine import sync_url
-from .db import stores as stores_db
-from .delivery import deliver_due
-from .errors import ConfigError, TransientError
-from .hub import Hub
-from .ingest import ORDERS_STREAM, ingest_page
-from .logistics import sync_tracking
-from .prefetch import PagePrefetcher
-from .db.orders import get_cursor
-from .db.pushes import release_claims
-from .logging import get_logger
+from orderhub.chain.runner import ChainResult, Pending, read_pending, run_chain, run_chain_batch
+from orderhub.db.common import is_write_conflict, utcnow
+from orderhub.db.engine import sync_url
+from orderhub.db import stores as stores_db
+from orderhub.outbox.delivery import deliver_due
+from orderhub.errors import ConfigError, TransientError
+from orderhub.intake.ingest import ORDERS_STREAM, ingest_page
+from orderhub.shipping.logistics import sync_tracking
+from orderhub.intake.prefetch import PagePrefetcher
+from orderhub.db.orders import get_cursor
+from orderhub.db.pushes import release_claims
+from orderhub.logging import get_logger
+
+if TYPE_CHECKING:
+    from orderhub.hub import Hub
 
 log = get_logger()
 STORE_QUEUE = "orderhub_store_io"

@@ -2,7 +2,7 @@
 
 A carrier is a class registered by ``register_carriers``; ``[carriers.NAME]`` in the config picks it
 by ``connector`` and gives it a base URL, credentials (named as the carrier names them) and
-options. Each declares its services with their limits, so :mod:`orderhub.selection` can reject
+options. Each declares its services with their limits, so :mod:`orderhub.shipping.selection` can reject
 what a service cannot carry *before* asking for a price.
 
 Example::
@@ -28,11 +28,11 @@ from typing import Any, ClassVar
 
 import httpx
 
-from .account import Account
-from .config import CarrierConfig
-from .errors import CapabilityNotSupported, ConfigError, RecordError
-from .models import Address, Parcel, Rate, TrackingEvent, TrackingStatus
-from .tracking import StatusTable
+from orderhub.account import Account
+from orderhub.config import CarrierConfig
+from orderhub.errors import CapabilityNotSupported, ConfigError, RecordError
+from orderhub.models import Address, Parcel, Rate, TrackingEvent, TrackingStatus
+from orderhub.shipping.tracking import StatusTable
 
 
 @dataclass(frozen=True)

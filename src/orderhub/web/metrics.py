@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from .db.common import as_utc
-from .db.schema import cursors, orders, pushes, store_state
-from .notices import Notice, OrderStateChanged
+from orderhub.db.common import as_utc
+from orderhub.db.schema import cursors, orders, pushes, store_state
+from orderhub.notices import Notice, OrderStateChanged
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from orderhub.hub import Hub
 
 CIRCUIT = {"closed": 0, "half_open": 1, "open": 2}
 

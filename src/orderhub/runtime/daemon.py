@@ -15,16 +15,18 @@ import contextlib
 import random
 import signal
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
-from .db import stores as stores_db
-from .db import workers as workers_db
-from .hub import Hub
-from .logging import get_logger
-from .runtime import RESULT_POLL_SEC, Runtime
-from .web import create_app
+from orderhub.db import stores as stores_db
+from orderhub.db import workers as workers_db
+from orderhub.logging import get_logger
+from orderhub.runtime.workflows import RESULT_POLL_SEC, Runtime
+from orderhub.web.app import create_app
+
+if TYPE_CHECKING:
+    from orderhub.hub import Hub
 
 log = get_logger()
 

@@ -10,19 +10,21 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .db import orders as order_store
-from .db.common import utcnow
-from .db.inventory import available
-from .db.pushes import due_pushes, mark_blocked, mark_delivered, mark_failed
-from .db.schema import pushes
-from .errors import CapabilityNotSupported, ConfigError, RecordError, TransientError
-from .hub import Hub
-from .logging import get_logger
-from .models import Order
+from orderhub.db import orders as order_store
+from orderhub.db.common import utcnow
+from orderhub.db.inventory import available
+from orderhub.db.pushes import due_pushes, mark_blocked, mark_delivered, mark_failed
+from orderhub.db.schema import pushes
+from orderhub.errors import CapabilityNotSupported, ConfigError, RecordError, TransientError
+from orderhub.logging import get_logger
+from orderhub.models import Order
+
+if TYPE_CHECKING:
+    from orderhub.hub import Hub
 
 log = get_logger()
 LEASE = timedelta(seconds=120)

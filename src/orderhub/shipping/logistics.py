@@ -13,21 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .carrier import Label, TrackingResult
-from .db import orders as order_store
-from .db import shipments as ship_db
-from .db.common import utcnow
-from .db.pushes import queue_push
-from .errors import CapabilityNotSupported, ConfigError, IllegalTransition, TransientError
-from .lifecycle import OrderStatus, can_move
-from .logging import get_logger
-from .models import Order, Shipment, TrackingEvent, TrackingStatus
-from .notices import TrackingUpdated
-from .outbox import Outbox
-from .tracking import PROGRESS, merge
+from orderhub.shipping.carrier import Label, TrackingResult
+from orderhub.db import orders as order_store
+from orderhub.db import shipments as ship_db
+from orderhub.db.common import utcnow
+from orderhub.db.pushes import queue_push
+from orderhub.errors import CapabilityNotSupported, ConfigError, IllegalTransition, TransientError
+from orderhub.lifecycle import OrderStatus, can_move
+from orderhub.logging import get_logger
+from orderhub.models import Order, Shipment, TrackingEvent, TrackingStatus
+from orderhub.notices import TrackingUpdated
+from orderhub.outbox.requests import Outbox
+from orderhub.shipping.tracking import PROGRESS, merge
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from orderhub.hub import Hub
 
 log = get_logger()
 S = TrackingStatus

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .db.common import insert_ignoring_conflicts, inserted, utcnow
-from .db.schema import webhook_deliveries
-from .hub import Hub
-from .ingest import ingest_records
-from .logging import get_logger
+from orderhub.db.common import insert_ignoring_conflicts, inserted, utcnow
+from orderhub.db.schema import webhook_deliveries
+from orderhub.intake.ingest import ingest_records
+from orderhub.logging import get_logger
+
+if TYPE_CHECKING:
+    from orderhub.hub import Hub
 
 log = get_logger()
 

@@ -8,7 +8,7 @@ import hmac
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .errors import RecordError
+from orderhub.errors import RecordError
 
 
 def money(value: Any, field: str, *, default: str | None = None) -> Decimal:

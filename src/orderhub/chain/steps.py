@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .config import ChainEntry
-from .outbox import PushRequest
-from .validation import parse_settings
-from .lifecycle import OrderStatus
-from .models import Order
+from orderhub.config import ChainEntry
+from orderhub.outbox.requests import PushRequest
+from orderhub.validation import parse_settings
+from orderhub.lifecycle import OrderStatus
+from orderhub.models import Order
 
 if TYPE_CHECKING:
-    from .data import StepData
-    from .notices import Notice
-    from .config import StoreConfig
+    from orderhub.chain.data import StepData
+    from orderhub.notices import Notice
+    from orderhub.config import StoreConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +85,9 @@ class StepContext:
 
     @property
     def data(self) -> StepData:
-        """The data API bound to this step's transaction (:mod:`orderhub.data`): orders, catalog,
+        """The data API bound to this step's transaction (:mod:`orderhub.chain.data`): orders, catalog,
         stock and shipments as operations; what it changes notifies after the commit."""
-        from .data import StepData
+        from orderhub.chain.data import StepData
 
         return StepData(self.conn, hub=self.hub, actor=f"step:{self.step_name}", notices=self.notices,
                         stock_changed=self.stock_changed)

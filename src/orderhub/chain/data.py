@@ -16,14 +16,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .db import inventory as _inventory
-from .db import orders as _orders
-from .db import shipments as _shipments
-from .db.common import as_utc, insert_ignoring_conflicts, utcnow
-from .db.inventory import ReserveResult
-from .db.schema import orders as _orders_table
-from .models import Order
-from .notices import Notice
+from orderhub.db import inventory as _inventory
+from orderhub.db import orders as _orders
+from orderhub.db import shipments as _shipments
+from orderhub.db.common import as_utc, insert_ignoring_conflicts, utcnow
+from orderhub.db.inventory import ReserveResult
+from orderhub.db.schema import orders as _orders_table
+from orderhub.models import Order
+from orderhub.notices import Notice
 
 __all__ = ["ReserveResult", "StepData", "as_utc", "plugin_metadata"]
 
@@ -31,7 +31,7 @@ __all__ = ["ReserveResult", "StepData", "as_utc", "plugin_metadata"]
 def plugin_metadata() -> sa.MetaData:
     """A ``MetaData`` for a plugin's own tables, with the core's naming convention (so its
     migrations and autogenerate agree on index and key names)."""
-    from .db.schema import metadata
+    from orderhub.db.schema import metadata
 
     return sa.MetaData(naming_convention=dict(metadata.naming_convention))
 
@@ -110,7 +110,7 @@ class StepData:
     async def record_label(self, shipment_id: str, label: Any) -> bool:
         """The label was bought: the shipment is created, the order shipped (its stock consumed),
         the tracking number queued for the channel. False if it was recorded already."""
-        from .logistics import record_label
+        from orderhub.shipping.logistics import record_label
 
         return await record_label(self.conn, self.hub, shipment_id, label, self.notices)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response, Security
@@ -22,17 +22,20 @@ from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from . import __version__, operations
-from .config import resolve_secret
-from .db import inventory as inv
-from .db import orders as order_store
-from .db import pushes as push_store
-from .db import quarantine as q
-from .db import review, stores as stores_db
-from .errors import ConfigError, OrderhubError, RecordError
-from .hub import Hub
-from .logging import get_logger
-from .webhooks import WebhookIntake
+from orderhub import __version__
+from orderhub.ops import actions as operations
+from orderhub.config import resolve_secret
+from orderhub.db import inventory as inv
+from orderhub.db import orders as order_store
+from orderhub.db import pushes as push_store
+from orderhub.db import quarantine as q
+from orderhub.db import review, stores as stores_db
+from orderhub.errors import ConfigError, OrderhubError, RecordError
+from orderhub.logging import get_logger
+from orderhub.intake.webhooks import WebhookIntake
+
+if TYPE_CHECKING:
+    from orderhub.hub import Hub
 
 log = get_logger()
 MAX_ID = 2**63 - 1  # the largest integer both databases store

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .connector import Connector, Page
+from orderhub.intake.connector import Connector, Page
 
 
 class PagePrefetcher:

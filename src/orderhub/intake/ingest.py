@@ -13,17 +13,17 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from .connector import Connector, Page, RawRecord
-from .db import orders as order_store
-from .db.common import canonical_json, hash_json
-from .db.inventory import record_store_skus
-from .db.orders import Ingested
-from .notices import Notice, Quarantined
-from .db.quarantine import quarantine_record, supersede
-from .errors import OrderhubError, RecordError, TransientError, ConfigError
-from .logging import get_logger
-from .validation import first_problem
-from .models import Order
+from orderhub.intake.connector import Connector, Page, RawRecord
+from orderhub.db import orders as order_store
+from orderhub.db.common import canonical_json, hash_json
+from orderhub.db.inventory import record_store_skus
+from orderhub.db.orders import Ingested
+from orderhub.notices import Notice, Quarantined
+from orderhub.db.quarantine import quarantine_record, supersede
+from orderhub.errors import OrderhubError, RecordError, TransientError, ConfigError
+from orderhub.logging import get_logger
+from orderhub.validation import first_problem
+from orderhub.models import Order
 
 log = get_logger()
 ORDERS_STREAM = "orders"

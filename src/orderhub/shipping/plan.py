@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .config import ShippingConfig
-from .models import Order, Parcel
+from orderhub.config import ShippingConfig
+from orderhub.models import Order, Parcel
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """What steps and durable hooks queue for the outside world: a push, written in the same
-transaction as the decision that caused it and delivered after the commit (``orderhub.delivery``)."""
+transaction as the decision that caused it and delivered after the commit (``orderhub.outbox.delivery``)."""
 
 from __future__ import annotations
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .connector import RawRecord
-from .db import orders as order_store
-from .db import quarantine as q
-from .db import inventory, review
-from .errors import RecordError
-from .hub import Hub
-from .ingest import normalize
+from orderhub.intake.connector import RawRecord
+from orderhub.db import orders as order_store
+from orderhub.db import quarantine as q
+from orderhub.db import inventory, review
+from orderhub.errors import RecordError
+from orderhub.intake.ingest import normalize
+
+if TYPE_CHECKING:
+    from orderhub.hub import Hub
 
 
 async def _resolve_order(conn: Any, ref: str) -> str:

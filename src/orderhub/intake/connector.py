@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 
 import orjson
 
-from .account import Account
-from .config import StoreConfig
-from .errors import CapabilityNotSupported, RecordError
-from .models import Order
+from orderhub.account import Account
+from orderhub.config import StoreConfig
+from orderhub.errors import CapabilityNotSupported, RecordError
+from orderhub.models import Order
 
 
 @dataclass(slots=True)
@@ -104,7 +104,7 @@ class Connector(Account):
         """The common shape of a platform webhook signed with base64(HMAC-SHA256(webhook_secret, body)):
         verify it, require its delivery id, and read the order it carries when the topic is an
         order topic (other topics are acknowledged with no records)."""
-        from .mapping import verify_base64_hmac
+        from orderhub.intake.mapping import verify_base64_hmac
 
         secret = self.secrets.get("webhook_secret")
         if secret is None:

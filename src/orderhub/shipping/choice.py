@@ -1,6 +1,6 @@
 """The carrier choice for one order, as the ``select_carrier`` step and ``orderhub rates`` make it:
 plan the parcels, drop the services that cannot take them (or have no capacity left today), ask
-every remaining carrier for a quote at once, score the answers (:mod:`orderhub.selection`), and
+every remaining carrier for a quote at once, score the answers (:mod:`orderhub.shipping.selection`), and
 return the whole decision — the choice, every runner-up with its score parts, every rejection
 with its reason — as one document that is stored with the shipment."""
 
@@ -10,12 +10,12 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from .carrier import Carrier, Service, ShipmentRequest
-from .db import shipments as ship_db
-from .errors import ConfigError, OrderhubError, TransientError
-from .models import Address, Order
-from .selection import Candidate, arrival, route_key, score, service_rejection
-from .shipping import Plan, plan_shipment
+from orderhub.shipping.carrier import Carrier, Service, ShipmentRequest
+from orderhub.db import shipments as ship_db
+from orderhub.errors import ConfigError, OrderhubError, TransientError
+from orderhub.models import Address, Order
+from orderhub.shipping.selection import Candidate, arrival, route_key, score, service_rejection
+from orderhub.shipping.plan import Plan, plan_shipment
 
 
 def ship_request(order: Order, plan: Plan, ship_from: Address) -> ShipmentRequest:

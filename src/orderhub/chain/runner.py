@@ -14,23 +14,25 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .db import orders as order_store
-from .db.common import utcnow
-from .db.inventory import stock_changed
-from .notices import Notice
-from .db.pushes import queue_push
-from .db.review import approvals, hold
-from .db.schema import orders, step_runs
-from .errors import ConfigError, IllegalTransition, OrderhubError, family_of
-from .hub import Hub
-from .lifecycle import TERMINAL, OrderStatus
-from .logging import get_logger
-from .models import Order
-from .steps import Reason, StepContext
+from orderhub.db import orders as order_store
+from orderhub.db.common import utcnow
+from orderhub.db.inventory import stock_changed
+from orderhub.notices import Notice
+from orderhub.db.pushes import queue_push
+from orderhub.db.review import approvals, hold
+from orderhub.db.schema import orders, step_runs
+from orderhub.errors import ConfigError, IllegalTransition, OrderhubError, family_of
+from orderhub.lifecycle import TERMINAL, OrderStatus
+from orderhub.logging import get_logger
+from orderhub.models import Order
+from orderhub.chain.steps import Reason, StepContext
+
+if TYPE_CHECKING:
+    from orderhub.hub import Hub
 
 log = get_logger()
 

@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .carrier import Service, ShipmentRequest
-from .config import ScoreWeights
-from .models import Rate
-from .shipping import Plan
+from orderhub.shipping.carrier import Service, ShipmentRequest
+from orderhub.config import ScoreWeights
+from orderhub.models import Rate
+from orderhub.shipping.plan import Plan
 
 #: Prior on-time share and its weight in pseudo-shipments for a route (or carrier) we know little of.
 PRIOR_ON_TIME = 0.85
