@@ -34,8 +34,15 @@ def test_editable_install_loads_builtins_from_the_checkout():
 
 @pytest.mark.slow
 def test_built_wheel_installs_and_loads_builtins(tmp_path):
+    # built from a copy: setuptools leaves build/lib in the source tree, and a stale one there (a
+    # module since moved) would be packed into the wheel beside its new place
+    import shutil
+
+    src = tmp_path / "src-copy"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info",
+                                                             "__pycache__", "demo", "tests", "bench"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+                    "-w", str(tmp_path / "dist"), str(src)], check=True, capture_output=True)
     (wheel,) = (tmp_path / "dist").glob("orderhub-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names}
