@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from orderhub import hookimpl
@@ -73,10 +74,21 @@ class TestPlugin:
         self.notices.append(("on_order_held", {"order": order.id, "codes": [r["code"] for r in reasons]}))
 
 
+def builtin_plugins() -> tuple[Any, ...]:
+    """The built-in connectors and plugins as orderhub's own pyproject names them: tests build hubs
+    from this fixed set, not from whatever else happens to be installed."""
+    import importlib
+    import tomllib
+
+    eps = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["entry-points"]["orderhub"]
+    return tuple(importlib.import_module(module) for module in eps.values())
+
+
 def make_hub(db_url: str, chain: list[Any], *, engine=None, plugin=None, stores: dict | None = None) -> Hub:
     cfg = parse_config({"database": {"url": db_url},
                         "stores": stores or {"shop": {"connector": "files", "path": "/nonexistent", "chain": chain}}})
-    return Hub(cfg, PluginManager(extra=(plugin or TestPlugin(),)), engine=engine)
+    plugins = PluginManager(load_entry_points=False, extra=(*builtin_plugins(), plugin or TestPlugin()))
+    return Hub(cfg, plugins, engine=engine)
 
 
 class RecordingReceiver:
