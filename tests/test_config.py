@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from orderhub.config import load_config, parse_config, parse_duration, resolve_secret
+from orderhub.config import load_config, parse_config, parse_duration
+from orderhub.secrets import resolve_secret
 from orderhub.errors import ConfigError
 
 

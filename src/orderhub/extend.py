@@ -29,7 +29,8 @@ from orderhub.shipping.carrier import (
     street,
 )
 from orderhub.shipping.choice import choose, ship_request
-from orderhub.config import parse_duration, resolve_secret
+from orderhub.config import parse_duration
+from orderhub.secrets import resolve_secret
 from orderhub.intake.connector import Connector, Page, RawRecord, WebhookDelivery
 from orderhub.chain.data import ReserveResult, StepData, as_utc, plugin_metadata
 from orderhub.errors import (

@@ -13,7 +13,8 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from orderhub.config import ChainEntry, Config, resolve_secret, secret_references
+from orderhub.config import ChainEntry, Config
+from orderhub.secrets import resolve_secret, secret_references
 from orderhub.shipping.carrier import Carrier
 from orderhub.intake.connector import Connector
 from orderhub.db.engine import make_async_engine, migrate

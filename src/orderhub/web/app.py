@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from orderhub import __version__
 from orderhub.ops import actions as operations
-from orderhub.config import resolve_secret
+from orderhub.secrets import resolve_secret
 from orderhub.db import inventory as inv
 from orderhub.db import orders as order_store
 from orderhub.db import pushes as push_store
