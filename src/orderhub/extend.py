@@ -14,20 +14,10 @@ logging.
 
 from __future__ import annotations
 
-from orderhub.shipping.carrier import (
-    Carrier,
-    Label,
-    OAuthToken,
-    Service,
-    ShipmentRequest,
-    TrackingResult,
-    cm,
-    expires_in,
-    inches,
-    kg,
-    lb,
-    street,
-)
+from orderhub.shipping.carrier import Carrier
+from orderhub.shipping.carrier_types import Label, Service, ShipmentRequest, TrackingResult
+from orderhub.shipping.oauth import OAuthToken, expires_in
+from orderhub.shipping.units import cm, inches, kg, lb, street
 from orderhub.shipping.choice import choose, ship_request
 from orderhub.config import parse_duration
 from orderhub.secrets import resolve_secret

@@ -18,12 +18,7 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 from typing import Any, ClassVar
 
 import httpx
@@ -31,110 +26,10 @@ import httpx
 from orderhub.account import Account
 from orderhub.config import CarrierConfig
 from orderhub.errors import CapabilityNotSupported, ConfigError, RecordError
-from orderhub.models import Address, Parcel, Rate, TrackingEvent, TrackingStatus
+from orderhub.models import Rate, TrackingStatus
+from orderhub.shipping.carrier_types import Label, Service, ShipmentRequest, TrackingResult
+from orderhub.shipping.oauth import OAuthToken
 from orderhub.shipping.tracking import StatusTable
-
-
-@dataclass(frozen=True)
-class Service:
-    """One service of a carrier and what it can carry. ``None`` means no limit of that kind."""
-
-    code: str
-    name: str
-    max_weight_g: int | None = None
-    max_length_mm: int | None = None
-    #: Length + 2 × (width + height), the usual parcel-size limit.
-    max_girth_mm: int | None = None
-    #: ISO countries it delivers to; ``None`` = anywhere. ``domestic`` = same country as origin only.
-    countries: frozenset[str] | None = None
-    domestic: bool | None = None
-    #: Item flags it accepts: fragile, hazmat, oversize, signature, insurance.
-    supports: frozenset[str] = frozenset({"fragile", "signature", "insurance"})
-    express: bool = False
-    transit_days: int | None = None
-
-
-@dataclass
-class ShipmentRequest:
-    """What to ship: the planned parcels, from where to where, and what they need."""
-
-    order_id: str
-    store: str
-    ship_from: Address
-    ship_to: Address
-    parcels: list[Parcel]
-    value: Decimal
-    currency: str
-    flags: frozenset[str] = frozenset()
-    deadline: datetime | None = None
-    insured_value: Decimal | None = None
-    reference: str | None = None
-    recipient_email: str | None = None
-    recipient_phone: str | None = None
-
-    @property
-    def weight_g(self) -> int:
-        return sum(p.weight_g for p in self.parcels)
-
-
-@dataclass
-class Label:
-    """What creating a shipment returned."""
-
-    tracking_number: str
-    label_ref: str | None = None
-    tracking_url: str | None = None
-    price: Decimal | None = None
-    currency: str | None = None
-    estimated_delivery: datetime | None = None
-
-
-@dataclass
-class TrackingResult:
-    """One tracking number's normalized history. ``found`` is False when the carrier does not know
-    the number (yet): status stays ``pending`` and ``error`` says what the carrier said."""
-
-    number: str
-    status: TrackingStatus
-    events: list[TrackingEvent] = field(default_factory=list)
-    found: bool = True
-    estimated_delivery: datetime | None = None
-    error: str | None = None
-
-
-class OAuthToken:
-    """An OAuth client-credentials token: fetched when first needed, refreshed shortly before it
-    expires or when the API says it is no longer valid. One fetch at a time."""
-
-    def __init__(self, fetch: Callable[[], Awaitable[tuple[str, float]]], *, margin: float = 60.0) -> None:
-        self._fetch = fetch
-        self._margin = margin
-        self._token: str | None = None
-        self._expires = 0.0
-        self._lock = asyncio.Lock()
-        self.fetches = 0
-
-    async def get(self) -> str:
-        if self._token and time.monotonic() < self._expires:
-            return self._token
-        async with self._lock:
-            if not self._token or time.monotonic() >= self._expires:
-                token, lifetime = await self._fetch()
-                self.fetches += 1
-                self._token = token
-                self._expires = time.monotonic() + max(1.0, lifetime - min(self._margin, lifetime / 10))
-        return self._token
-
-    def invalidate(self) -> None:
-        self._token, self._expires = None, 0.0
-
-
-def expires_in(body: dict[str, Any], default: float = 3600.0) -> float:
-    """``expires_in`` as seconds; UPS sends it as a string, FedEx and USPS as a number."""
-    try:
-        return float(body.get("expires_in", default))
-    except (TypeError, ValueError):
-        return default
 
 
 class Carrier(Account):
@@ -211,28 +106,3 @@ class Carrier(Account):
     def parse_webhook(self, headers: dict[str, str], body: bytes) -> list[TrackingResult]:
         """Verify and read a tracking webhook the carrier pushed."""
         raise CapabilityNotSupported(f"{self.name} does not send tracking webhooks")
-
-
-
-# -- helpers the carrier mappings share ----------------------------------------------------
-
-
-def kg(grams: int) -> str:
-    return f"{max(grams, 1) / 1000:.3f}".rstrip("0").rstrip(".")
-
-
-def lb(grams: int) -> Decimal:
-    return (Decimal(max(grams, 1)) / Decimal("453.59237")).quantize(Decimal("0.01"))
-
-
-def cm(mm: int | None) -> int:
-    """Whole centimetres, at least 1 (an unknown side counts as 1 cm)."""
-    return max(1, round((mm or 10) / 10))
-
-
-def inches(mm: int | None) -> Decimal:
-    return (Decimal(mm or 10) / Decimal("25.4")).quantize(Decimal("0.1"))
-
-
-def street(address: Address) -> list[str]:
-    return [line for line in address.lines if line] or ["-"]

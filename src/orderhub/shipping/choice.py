@@ -10,7 +10,8 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from orderhub.shipping.carrier import Carrier, Service, ShipmentRequest
+from orderhub.shipping.carrier import Carrier
+from orderhub.shipping.carrier_types import Service, ShipmentRequest
 from orderhub.db import shipments as ship_db
 from orderhub.errors import ConfigError, OrderhubError, TransientError
 from orderhub.models import Address, Order

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from orderhub.shipping.carrier import Label, TrackingResult
+from orderhub.shipping.carrier_types import Label, TrackingResult
 from orderhub.db import orders as order_store
 from orderhub.db import shipments as ship_db
 from orderhub.db.common import utcnow

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from orderhub.shipping.carrier import Service, ShipmentRequest
+from orderhub.shipping.carrier_types import Service, ShipmentRequest
 from orderhub.config import ScoreWeights
 from orderhub.models import Rate
 from orderhub.shipping.plan import Plan

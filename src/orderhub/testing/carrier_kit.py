@@ -29,7 +29,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from orderhub.shipping.carrier import Carrier, ShipmentRequest
+from orderhub.shipping.carrier import Carrier
+from orderhub.shipping.carrier_types import ShipmentRequest
 from orderhub.config import parse_config
 from orderhub.errors import TransientError
 from orderhub.hub import Hub

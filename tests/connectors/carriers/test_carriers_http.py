@@ -6,7 +6,7 @@ import pytest
 from orderhub.config import parse_config
 from orderhub.hub import Hub
 from orderhub.models import Address, Parcel, TrackingStatus
-from orderhub.shipping.carrier import ShipmentRequest
+from orderhub.shipping.carrier_types import ShipmentRequest
 from orderhub.sandbox import Sandbox
 
 
