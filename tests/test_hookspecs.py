@@ -329,7 +329,7 @@ async def test_hook_register_schedules(tmp_path):
     tick, with the tick's time."""
     import asyncio
 
-    from orderhub.runtime.workflows import Runtime
+    from orderhub.runtime.process import Runtime
 
     ticks: list = []
 

@@ -8,7 +8,8 @@ from structlog.testing import capture_logs
 from orderhub.config import Config
 from orderhub.hub import Hub
 from orderhub.logging import configure
-from orderhub.runtime.workflows import STORE_QUEUE, Runtime
+from orderhub.runtime.process import Runtime
+from orderhub.runtime.workflows import STORE_QUEUE
 
 
 def queue_workers() -> set[str]:

@@ -36,7 +36,7 @@ def _flatten(res: dict[str, Any]) -> dict[str, Any]:
 
 def run_sync_once(hub: Hub, stores: list[str], *, show_progress: bool) -> dict[str, dict[str, Any]]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from orderhub.runtime.workflows import Runtime  # DBOS is only loaded by the commands that run work
+    from orderhub.runtime.process import Runtime  # DBOS is only loaded by the commands that run work
 
     async def main() -> dict[str, dict[str, Any]]:
         rt = Runtime(hub)

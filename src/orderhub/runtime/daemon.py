@@ -22,7 +22,8 @@ import uvicorn
 from orderhub.db import stores as stores_db
 from orderhub.db import workers as workers_db
 from orderhub.logging import get_logger
-from orderhub.runtime.workflows import RESULT_POLL_SEC, Runtime
+from orderhub.runtime.process import Runtime
+from orderhub.runtime.workflows import RESULT_POLL_SEC
 from orderhub.web.app import create_app
 
 if TYPE_CHECKING:
