@@ -14,10 +14,11 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from orderhub.lifecycle import HOLDS_STOCK, TERMINAL, OrderStatus, can_move, check_move, keeps_stock
+from orderhub.lifecycle import TERMINAL, OrderStatus, can_move, check_move
 from orderhub.models import Order
 from orderhub.db.common import as_utc, utcnow
 from orderhub.notices import Notice, OrderStateChanged
+from orderhub.db import stock_follows
 from orderhub.db.schema import cursors, order_events, order_versions, orders, reviews
 
 
@@ -152,13 +153,11 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
 async def _supersede_reviews(conn: Any, oids: list[str], now: datetime, notices: list[Notice]) -> None:
     """Held orders the channel changed go back to ``received``: their open reviews are closed as
     superseded (the new version is checked from the start), and stock they held is released."""
-    from orderhub.db import inventory  # inventory imports this module
-
     await conn.execute(reviews.update().where(reviews.c.order_id.in_(oids), reviews.c.resolved_at.is_(None))
                        .values(resolved_at=now, resolution="superseded", operator="channel",
                                note="order changed on the channel: re-checked"))
     for oid in oids:
-        await inventory.release_order(conn, oid, actor="channel", notices=notices)
+        await stock_follows.release(conn, oid, actor="channel", notices=notices)
 
 
 def _arrive(oid: str, order: Order, now: datetime, events: list[dict[str, Any]], notices: list[Notice]) -> OrderStatus:
@@ -215,38 +214,13 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
     await conn.execute(orders.update().where(orders.c.id == oid).values(**values))
     await conn.execute(order_events.insert().values(
         _event(oid, "transition", actor, at=utcnow(), src=src.value, dst=to.value, reason=reason, data=data)))
-    await _stock_follows(conn, oid, src, to, actor, notices)
+    await stock_follows.after_move(conn, oid, src, to, actor=actor, notices=notices)  # the one stock rule
     if notices is not None:
         o = order or Order.model_validate(row.data)
         o.status = to
         notices.append(OrderStateChanged(order=o, from_status=src.value, to_status=to.value, actor=actor,
                                          reason=reason))
     return src
-
-
-async def _stock_follows(conn: Any, oid: str, src: OrderStatus, to: OrderStatus, actor: str,
-                         notices: list[Notice] | None) -> None:
-    """Reserved stock follows the order, by :data:`lifecycle.HOLDS_STOCK`: shipping consumes it;
-    cancelling, or a move to a state that holds none, releases it."""
-    from orderhub.db import inventory  # inventory imports this module
-
-    sink: list[Notice] = notices if notices is not None else []
-    if to is OrderStatus.SHIPPED:
-        await inventory.consume_order(conn, oid, actor=actor, notices=sink)
-    elif _may_release(src, to):
-        await inventory.release_order(conn, oid, actor=actor, notices=sink)
-
-
-def _may_release(src: OrderStatus, to: OrderStatus) -> bool:
-    """Whether a move can leave stock reserved that the new state does not hold. A hold from a
-    state without stock releases what a step of the same pass reserved; the chain's own moves
-    (received -> validated -> reserved) never look."""
-    if to is OrderStatus.CANCELLED:
-        return True
-    if to is OrderStatus.ON_HOLD:
-        return src not in HOLDS_STOCK
-    could_hold = src in HOLDS_STOCK or src is OrderStatus.ON_HOLD
-    return could_hold and not keeps_stock(to)
 
 
 async def add_event(conn: Any, oid: str, kind: str, actor: str, *, reason: str | None = None, data: Any = None) -> None:
