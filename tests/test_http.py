@@ -162,3 +162,25 @@ async def test_a_response_is_freed_as_soon_as_it_is_dropped():
         assert alive() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("connector, body, said", [
+    ("shopify", b'{"errors": {"line_items": ["is invalid", "is empty"]}}', "line_items: is invalid, is empty"),
+    ("shopify", b'{"errors": "[API] Invalid API key or access token"}', "[API] Invalid API key or access token"),
+    ("woocommerce", b'{"code": "woocommerce_rest_shop_order_invalid_id", "message": "Invalid ID.", "data": {"status": 404}}',
+     "woocommerce_rest_shop_order_invalid_id: Invalid ID."),
+    ("ups", b'{"response": {"errors": [{"code": "120500", "message": "Invalid weight"}]}}', "120500: Invalid weight"),
+])
+async def test_a_refusal_is_told_in_the_platforms_own_words(connector, body, said):
+    """Each connector's errors.py reads its platform's error body (Shopify's response-codes page,
+    WooCommerce's REST API "Errors", UPS's API documentation) into the typed error's message."""
+    from orderhub.plugin_manager import PluginManager
+
+    cls = PluginManager().registry.connectors.get(connector) or PluginManager().registry.carriers[connector]
+    status = 401 if b"Invalid API key" in body else 422
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=body))
+    http = StoreHttp(httpx.AsyncClient(transport=transport, base_url="https://shop"), store="s",
+                     explain=cls.explain_error, max_attempts=1)
+    with pytest.raises((RecordError, ConfigError)) as exc:
+        await http.get("/x")
+    assert said in exc.value.message, exc.value.message

@@ -18,7 +18,7 @@ from orderhub.extend import (
     decimal_json,
 )
 
-from . import mapping, units
+from . import errors, mapping, units
 from .settings import DhlSettings
 
 
@@ -26,6 +26,7 @@ from .settings import DhlSettings
 
 class Dhl(Carrier):
     name: ClassVar[str] = "dhl"
+    explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words
     Settings = DhlSettings
     credentials = ("api_key",)
     status_table = units.STATUS

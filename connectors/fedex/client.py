@@ -18,7 +18,7 @@ from orderhub.extend import (
     expires_in,
 )
 
-from . import mapping, units
+from . import errors, mapping, units
 from .settings import FedexSettings
 
 
@@ -27,6 +27,7 @@ from .settings import FedexSettings
 
 class Fedex(Carrier):
     name: ClassVar[str] = "fedex"
+    explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words
     Settings = FedexSettings
     credentials = ("client_id", "client_secret")
     status_table = units.STATUS

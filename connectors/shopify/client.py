@@ -21,7 +21,7 @@ from orderhub.extend import (
     WebhookDelivery,
 )
 
-from . import mapping
+from . import errors, mapping
 from .settings import ShopifySettings
 from .units import ORDER_TOPICS
 
@@ -30,6 +30,7 @@ _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 
 class ShopifyConnector(Connector):
     name: ClassVar[str] = "shopify"
+    explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words
     Settings = ShopifySettings
     credentials: ClassVar[tuple[str, ...]] = ("access_token",)
 

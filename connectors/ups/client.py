@@ -18,7 +18,7 @@ from orderhub.extend import (
     expires_in,
 )
 
-from . import mapping, units
+from . import errors, mapping, units
 from .settings import UpsSettings
 
 
@@ -27,6 +27,7 @@ from .settings import UpsSettings
 
 class Ups(Carrier):
     name: ClassVar[str] = "ups"
+    explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words
     Settings = UpsSettings
     credentials = ("client_id", "client_secret")
     status_table = units.STATUS

@@ -15,3 +15,13 @@ def answer_part(body: dict[str, Any], root: str) -> dict[str, Any]:
         text = "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or f"no {root} in the answer"
         raise RecordError(f"UPS: {text}", code="carrier_rejected")
     return resp
+
+
+def explain(response: Any) -> str | None:
+    """A 4xx body: ``{"response": {"errors": [{"code", "message"}]}}``."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    errors = ((body or {}).get("response") or {}).get("errors") if isinstance(body, dict) else None
+    return "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) if errors else None

@@ -19,7 +19,7 @@ from orderhub.extend import (
     expires_in,
 )
 
-from . import mapping, units
+from . import errors, mapping, units
 from .settings import UspsSettings
 
 
@@ -28,6 +28,7 @@ from .settings import UspsSettings
 
 class Usps(Carrier):
     name: ClassVar[str] = "usps"
+    explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words
     Settings = UspsSettings
     credentials = ("client_id", "client_secret")
     status_table = units.STATUS

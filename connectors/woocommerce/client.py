@@ -21,7 +21,7 @@ from orderhub.extend import (
     WebhookDelivery,
 )
 
-from . import mapping
+from . import errors, mapping
 from .settings import WooCommerceSettings
 from .units import ORDER_TOPICS
 
@@ -34,6 +34,7 @@ def _gmt(value: str) -> datetime:
 
 class WooCommerceConnector(Connector):
     name: ClassVar[str] = "woocommerce"
+    explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words
     Settings = WooCommerceSettings
     credentials: ClassVar[tuple[str, ...]] = ("consumer_key", "consumer_secret")
 

@@ -56,6 +56,12 @@ class Account:
         return parse_settings(cls.Settings, config.options, key=f"{cls.section}.{key}",
                               also_known=cls.config_model.model_fields, **cls._where(key))
 
+    @staticmethod
+    def explain_error(response: Any) -> str | None:
+        """The platform's refusal (a 4xx body) in its own words, for the typed error's message;
+        None: the body is shown as it came. A connector's ``errors.py`` implements it."""
+        return None
+
     @classmethod
     def make_limiter(cls, settings: BaseModel) -> Limiter:
         """The account's pacing, from the platform's published limit (refined later by its headers)."""

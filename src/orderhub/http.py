@@ -229,8 +229,11 @@ class StoreHttp:
     def __init__(self, client: httpx.AsyncClient, *, store: str, limiter: Limiter | None = None,
                  breaker: CircuitBreaker | None = None, max_attempts: int = 6, budget: float = 120.0,
                  backoff: float = 0.5, max_backoff: float = 15.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 explain: Callable[[httpx.Response], str | None] | None = None) -> None:
         self.client = client
+        #: The platform's own words for a refusal (its ``errors.py``); the raw body when None.
+        self.explain = explain
         self.store = store
         self.limiter = limiter or NoLimit()
         self.breaker = breaker or CircuitBreaker()
@@ -247,7 +250,7 @@ class StoreHttp:
         ctx = {"store": self.store, "request": f"{method} {url}", "status": status}
         if status in (401, 403):
             raise ConfigError(f"{self.store}: HTTP {status} for {method} {url}: credentials rejected "
-                              f"({_snippet(resp)})", code="unauthorized", **ctx)
+                              f"({self._said(resp)})", code="unauthorized", **ctx)
         if status == 429:
             self.stats.throttled += 1
             wait = parse_retry_after(resp.headers.get("Retry-After"))
@@ -259,8 +262,19 @@ class StoreHttp:
             raise _Retry(TransientError(f"{self.store}: HTTP {status} for {method} {url}", code="server_error",
                                         retry_after=wait, **ctx), wait, wait is not None)
         if status >= 400:
-            raise RecordError(f"{self.store}: HTTP {status} for {method} {url}: {_snippet(resp)}",
+            raise RecordError(f"{self.store}: HTTP {status} for {method} {url}: {self._said(resp)}",
                               code="not_found" if status == 404 else f"http_{status}", **ctx)
+
+    def _said(self, resp: httpx.Response) -> str:
+        """What the platform said, in its own words when its connector can read them."""
+        if self.explain is not None:
+            try:
+                text = self.explain(resp)
+            except Exception:  # noqa: BLE001 - a body the explainer cannot read: show it raw
+                text = None
+            if text:
+                return text
+        return _snippet(resp)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -125,7 +125,7 @@ class Hub:
         self._clients.append(client)
         settings = cls.parse_settings(name, cfg)
         return StoreHttp(client, store=label, limiter=cls.make_limiter(settings), max_attempts=cfg.http_attempts,
-                         budget=cfg.http_budget)
+                         budget=cfg.http_budget, explain=cls.explain_error)
 
     def plugin_http(self, name: str, *, timeout: float = 10.0, attempts: int = 1) -> StoreHttp:
         """The HTTP adapter a plugin sends through (an ERP, a chat webhook, an alert endpoint),
