@@ -31,6 +31,7 @@ def list_stores(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 
 def _set_paused(config, store: str, paused: bool, reason: str | None) -> None:
     from orderhub.db import stores as stores_db
+
     async def go(hub):
         hub.store_config(store)  # unknown store: a config error naming it
         async with hub.engine.begin() as conn:

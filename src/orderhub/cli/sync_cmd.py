@@ -90,6 +90,7 @@ async def summary(hub: Hub) -> dict[str, Any]:
     from orderhub.db import pushes as push_store
     from orderhub.db import quarantine as q
     from orderhub.db import review
+
     async with hub.engine.connect() as conn:
         return {"orders": await order_store.count_by_status(conn), "review": await review.count_open(conn),
                 "quarantine": await q.count_open(conn), "pushes": await push_store.count_by_status(conn),
