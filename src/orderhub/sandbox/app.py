@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from orderhub.sandbox.desk import CarrierDesk
@@ -14,12 +15,17 @@ from orderhub.sandbox.server import Request, Response, ServerThread
 from orderhub.sandbox.shops import Faults, Shop
 
 
-def _secret_file(secrets_dir: Path, name: str, value: str) -> str:
-    """Write a sandbox credential as a private file; return its ``file:`` reference."""
-    path = secrets_dir / name
-    path.write_text(value)
-    path.chmod(0o600)
-    return f"file:{path}"
+def secret_writer(secrets_dir: Path) -> Callable[[str, str], str]:
+    """The ``secret(name, value)`` an emulator's ``store_config`` is given: it writes a sandbox
+    credential as a private file in ``secrets_dir`` and returns its ``file:`` reference."""
+    secrets_dir.mkdir(parents=True, exist_ok=True)
+
+    def secret(name: str, value: str) -> str:
+        path = secrets_dir / name
+        path.write_text(value)
+        path.chmod(0o600)
+        return f"file:{path}"
+    return secret
 
 
 def _emulators(plugins: Any = None) -> dict[str, type]:
@@ -152,12 +158,12 @@ class Sandbox:
 
     def carrier_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
         """``[carriers.*]`` tables pointing at the emulators; secrets written as files."""
-        secrets_dir.mkdir(parents=True, exist_ok=True)
-        return {name: desk.store_config(f"{self.url}/{name}", lambda f, v: _secret_file(secrets_dir, f, v))
+        secret = secret_writer(secrets_dir)
+        return {name: desk.store_config(f"{self.url}/{name}", secret)
                 for name, desk in self.carriers.items()}
 
     def store_configs(self, secrets_dir: Path) -> dict[str, dict[str, Any]]:
         """Store tables for an orderhub config pointing at this sandbox; secrets written as files."""
-        secrets_dir.mkdir(parents=True, exist_ok=True)
-        return {name: shop.store_config(self.base_url(name), lambda f, v: _secret_file(secrets_dir, f, v))
+        secret = secret_writer(secrets_dir)
+        return {name: shop.store_config(self.base_url(name), secret)
                 for name, shop in self.shops.items()}

@@ -121,11 +121,9 @@ class RestShopHarness(Harness):
         return await self.shop.handle(req, req.path)
 
     def store_config(self) -> dict[str, Any]:
-        from orderhub.sandbox.app import _secret_file
+        from orderhub.sandbox.app import secret_writer
 
-        secrets = self.tmp_path / "secrets"
-        secrets.mkdir(parents=True, exist_ok=True)
-        table = self.shop.store_config(self.url, lambda f, v: _secret_file(secrets, f, v))
+        table = self.shop.store_config(self.url, secret_writer(self.tmp_path / "secrets"))
         return {"connector": self.connector, **table, "page_size": self.page_size, **self.options}
 
     def seed(self, count: int, *, malformed: float = 0.0) -> None:
