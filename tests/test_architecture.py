@@ -47,3 +47,20 @@ def test_the_public_api_is_sorted_complete_and_importable():
     assert set(orderhub.__all__) <= set(extend.__all__)  # the package's own exports are part of it
     public = {n for n, v in vars(extend).items() if not n.startswith("_") and not isinstance(v, type(extend))}
     assert public - {"annotations"} == set(extend.__all__)  # nothing imported there that is not exported
+
+
+def test_every_http_connector_has_the_same_shape():
+    """Marketplace or carrier, an HTTP connector is the same rooms (issue #14): settings, client (its
+    only HTTP), pure mapping, errors, units, its emulator, documented payloads in ``fixtures/``, and
+    mapping tests under ``tests/connectors/<name>/`` that read those payloads."""
+    rooms = {"__init__.py", "settings.py", "client.py", "mapping.py", "errors.py", "units.py", "emulator.py"}
+    missing = []
+    for folder in sorted(p for p in (ROOT / "connectors").iterdir() if (p / "client.py").exists()):
+        if folder.name == "files":  # reads local files: no HTTP, no emulator, no vendor errors
+            continue
+        lacking = sorted(rooms - {p.name for p in folder.glob("*.py")})
+        fixtures = sorted((folder / "fixtures").glob("*")) if (folder / "fixtures").is_dir() else []
+        test = ROOT / "tests" / "connectors" / folder.name / "test_mapping.py"
+        if lacking or not fixtures or not test.exists() or "fixtures" not in test.read_text():
+            missing.append((folder.name, lacking, len(fixtures), test.exists()))
+    assert missing == []

@@ -73,8 +73,6 @@ def mutated(draw, shop) -> dict[str, Any]:
     return doc
 
 
-
-
 os.environ.setdefault("ORDERHUB_FUZZ_SHOP_TOKEN", "tok")
 os.environ.setdefault("ORDERHUB_FUZZ_WEBHOOK_SECRET", "hush")
 os.environ.setdefault("ORDERHUB_FUZZ_WOO_KEY", "ck")

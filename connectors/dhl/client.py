@@ -22,8 +22,6 @@ from . import errors, mapping, units
 from .settings import DhlSettings
 
 
-
-
 class Dhl(Carrier):
     name: ClassVar[str] = "dhl"
     explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words
@@ -58,7 +56,7 @@ class Dhl(Carrier):
         body = mapping.ship_request(req, rate.service, self.s.account_number, key, datetime.now(UTC))
         resp = await self.api().post(f"{self.s.express_base_path}/shipments", json=body, headers=self._basic())
         label = mapping.label_from(decimal_json(resp.content))
-        label.tracking_url = label.tracking_url or self.tracking_url(label.tracking_number)
+        label.tracking_url = self.tracking_url(label.tracking_number)
         return label
 
     async def track(self, numbers: list[str]) -> list[TrackingResult]:

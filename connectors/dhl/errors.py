@@ -13,9 +13,13 @@ def rejected(body: dict[str, Any], default: str = "unexpected answer") -> Record
 
 
 def explain(response: Any) -> str | None:
-    """A 4xx body: a problem document (``title``, ``detail``)."""
+    """A 4xx body: a problem document (``title``, ``detail``; MyDHL adds ``additionalDetails``)."""
     try:
         body = response.json()
     except ValueError:
         return None
-    return (body.get("detail") or body.get("title")) if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None
+    text = body.get("detail") or body.get("title")
+    extra = [str(d) for d in body.get("additionalDetails") or []]
+    return "; ".join([text, *extra]) if text and extra else text

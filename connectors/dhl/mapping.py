@@ -29,8 +29,6 @@ from .errors import rejected
 from .units import S, STATUS
 
 
-
-
 def _when(value: str) -> datetime:
     at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -130,6 +128,7 @@ def label_from(body: dict[str, Any]) -> Label:
         raise rejected(body, "no tracking number")
     charges = body.get("shipmentCharges") or []
     price = next((c for c in charges if c.get("currencyType") == "BILLC"), charges[0] if charges else None)
-    return Label(tracking_number=str(number), label_ref=str(number), tracking_url=body.get("trackingUrl"),
+    # ``trackingUrl`` is MyDHL's API address (it needs our credentials): the client sets the public page.
+    return Label(tracking_number=str(number), label_ref=str(number),
                  price=amount(price["price"], "shipmentCharges.price") if price else None,
                  currency=price.get("priceCurrency") if price else None)

@@ -11,6 +11,7 @@ STATUS = StatusTable(
            "failure": S.ATTEMPT_FAIL, "unknown": S.PENDING},
     refine={
         "transit": (("out for delivery", S.OUT_FOR_DELIVERY), ("with delivery courier", S.OUT_FOR_DELIVERY),
+                    ("out with courier", S.OUT_FOR_DELIVERY),
                     ("ready for pickup", S.AVAILABLE_FOR_PICKUP), ("available for pick", S.AVAILABLE_FOR_PICKUP),
                     ("awaiting collection", S.AVAILABLE_FOR_PICKUP)),
         "failure": (("return", S.EXCEPTION), ("lost", S.EXCEPTION), ("damage", S.EXCEPTION),

@@ -22,9 +22,6 @@ from . import errors, mapping, units
 from .settings import FedexSettings
 
 
-
-
-
 class Fedex(Carrier):
     name: ClassVar[str] = "fedex"
     explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words

@@ -33,8 +33,6 @@ from .errors import rejected
 from .units import S, STATUS
 
 
-
-
 def _address(a: Address) -> dict[str, Any]:
     out: dict[str, Any] = {"streetLines": street(a), "city": a.city or "", "postalCode": a.postal_code or "",
                            "countryCode": a.country or ""}
@@ -122,7 +120,18 @@ def label_from(body: dict[str, Any]) -> Label:
         raise RecordError("FedEx: the shipment answer has no tracking number", code="carrier_rejected")
     docs = pieces[0].get("packageDocuments") if pieces else None
     ref = (docs[0].get("url") if docs else None) or number
-    return Label(tracking_number=number, label_ref=ref)
+    rating = (t.get("completedShipmentDetail") or {}).get("shipmentRating") or {}
+    details = rating.get("shipmentRateDetails") or []
+    charged = next((d for d in details if d.get("rateType") == rating.get("actualRateType")), None)
+    if charged is None and details:
+        charged = details[0]
+    if charged and charged.get("totalNetCharge") is not None:
+        price, currency = amount(charged["totalNetCharge"], "totalNetCharge"), charged.get("currency")
+    elif pieces and pieces[0].get("netChargeAmount") is not None:
+        price, currency = amount(pieces[0]["netChargeAmount"], "netChargeAmount"), pieces[0].get("currency")
+    else:
+        price = currency = None
+    return Label(tracking_number=number, label_ref=ref, price=price, currency=currency)
 
 
 def track_request(numbers: list[str]) -> dict[str, Any]:
@@ -142,6 +151,12 @@ def _when(value: str) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def _code(event_type: str | None, derived: str | None) -> str | None:
+    """The event's own code when we know it (``OD`` on vehicle for delivery); FedEx's derived
+    status (``IT`` for every movement, ``OD`` included) otherwise."""
+    return event_type if event_type in STATUS.codes else derived or event_type
+
+
 def tracking_from(body: dict[str, Any]) -> list[TrackingResult]:
     output = body.get("output")
     if not isinstance(output, dict):
@@ -155,14 +170,14 @@ def tracking_from(body: dict[str, Any]) -> list[TrackingResult]:
                 out.append(TrackingResult(number=number, status=S.PENDING, found=False,
                                           error=f"FedEx: {err.get('code')}: {err.get('message')}"))
                 continue
-            events = [STATUS.event(e.get("derivedStatusCode") or e.get("eventType"), e.get("eventDescription"),
+            events = [STATUS.event(_code(e.get("eventType"), e.get("derivedStatusCode")), e.get("eventDescription"),
                                    _when(e["date"]), _where(e.get("scanLocation")))
                       for e in tr.get("scanEvents") or [] if e.get("date")]
             merged = merge(S.PENDING, [], events)
             status = merged.status
             latest = tr.get("latestStatusDetail") or {}
             if latest.get("code") and (not events or status is not S.DELIVERED):
-                status = STATUS.status(latest.get("derivedCode") or latest.get("code"), latest.get("description"))
+                status = STATUS.status(_code(latest.get("code"), latest.get("derivedCode")), latest.get("description"))
             eta = next((d.get("dateTime") for d in tr.get("dateAndTimes") or []
                         if d.get("type") in ("ESTIMATED_DELIVERY", "COMMITMENT")), None)
             out.append(TrackingResult(number=number, status=status, events=merged.events,

@@ -33,7 +33,6 @@ def _state(token: str) -> dict[str, Any]:
     return orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
 
 
-
 def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: float = 0.0,
                   id_base: int = 5_100_000_000_000) -> dict[str, Any]:
     """Order ``i`` as Shopify's REST Admin API (2025-01) returns it in ``GET /orders.json``."""

@@ -22,9 +22,6 @@ from . import errors, mapping, units
 from .settings import UpsSettings
 
 
-
-
-
 class Ups(Carrier):
     name: ClassVar[str] = "ups"
     explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words

@@ -31,8 +31,6 @@ from .errors import answer_part
 from .units import S, STATUS
 
 
-
-
 def _address(a: Address) -> dict[str, Any]:
     return {"AddressLine": street(a), "City": a.city or "", "StateProvinceCode": a.region or "",
             "PostalCode": a.postal_code or "", "CountryCode": a.country or ""}
@@ -88,9 +86,12 @@ def rates_from(body: dict[str, Any], carrier: str, services: set[str]) -> list[R
         if code not in services:
             continue
         charges = (rs.get("NegotiatedRateCharges") or {}).get("TotalCharge") or rs.get("TotalCharges") or {}
-        days = (rs.get("GuaranteedDelivery") or {}).get("BusinessDaysInTransit")
+        arrival = ((rs.get("TimeInTransit") or {}).get("ServiceSummary") or {}).get("EstimatedArrival") or {}
+        days = (rs.get("GuaranteedDelivery") or {}).get("BusinessDaysInTransit") or arrival.get("BusinessDaysInTransit")
+        eta = (arrival.get("Arrival") or {}).get("Date")
         out.append(Rate(carrier=carrier, service=code, price=money(charges.get("MonetaryValue"), "TotalCharges"),
-                        currency=charges.get("CurrencyCode") or "USD", transit_days=int(days) if days else None))
+                        currency=charges.get("CurrencyCode") or "USD", transit_days=int(days) if days else None,
+                        estimated_delivery=datetime.strptime(eta, "%Y%m%d").replace(tzinfo=UTC) if eta else None))
     return out
 
 
@@ -125,14 +126,19 @@ def label_from(body: dict[str, Any]) -> Label:
                  currency=charges.get("CurrencyCode"))
 
 
+def _at(date: str, time: str | None) -> datetime:
+    """``YYYYMMDD`` and a time as ``HHMMSS``, ``HH:MM:SS`` or with its leading zero dropped (``74700``)."""
+    clock = str(time or "0").replace(":", "").zfill(6)
+    return datetime.strptime(f"{date}{clock}", "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+
+
 def _when(activity: dict[str, Any]) -> datetime:
-    date, time = activity.get("gmtDate"), activity.get("gmtTime")
-    if date and time:
-        return datetime.strptime(f"{date}{str(time).zfill(6)}", "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-    date, time = activity.get("date"), activity.get("time")
-    if not date:
+    """The activity's GMT date and time when given; else its local ones, read as UTC."""
+    if activity.get("gmtDate") and activity.get("gmtTime"):
+        return _at(activity["gmtDate"], activity["gmtTime"])
+    if not activity.get("date"):
         raise RecordError("UPS activity without a date", code="invalid_response")
-    return datetime.strptime(f"{date}{str(time or '000000').zfill(6)}", "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    return _at(activity["date"], activity.get("time"))
 
 
 def _where(activity: dict[str, Any]) -> str | None:

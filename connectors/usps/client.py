@@ -23,9 +23,6 @@ from . import errors, mapping, units
 from .settings import UspsSettings
 
 
-
-
-
 class Usps(Carrier):
     name: ClassVar[str] = "usps"
     explain_error = staticmethod(errors.explain)  # a 4xx in the platform's own words

@@ -13,10 +13,15 @@ def rejected(body: dict[str, Any], default: str = "unexpected answer") -> Record
 
 
 def explain(response: Any) -> str | None:
-    """A 4xx body: ``{"error": {"code", "message"}}``."""
+    """A 4xx body: ``{"error": {"code", "message", "errors": [{"title", "detail"}]}}``; the
+    field-level details say more than the schema validator's message."""
     try:
         body = response.json()
     except ValueError:
         return None
     error = body.get("error") if isinstance(body, dict) else None
-    return f"{error.get('code')}: {error.get('message')}" if isinstance(error, dict) and error.get("message") else None
+    if not isinstance(error, dict) or not error.get("message"):
+        return None
+    details = [f"{e.get('title') or e.get('code')}: {e.get('detail')}" for e in error.get("errors") or []
+               if isinstance(e, dict) and e.get("detail")]
+    return "; ".join(details) if details else f"{error.get('code')}: {error.get('message')}"

@@ -5,8 +5,9 @@ Track and Confirm: 01 delivered, 02/52–57 notice left or no access — a faile
 accepted, 04/05/09/21–29 refused, undeliverable or returned to sender, 07/10 arrival/processing,
 16 available for pickup, 17/43 picked up by the addressee, OF out for delivery, GX/MA label
 created / pre-shipment) and an ``eventType`` text. Without a code, the text decides; the
-shipment-level ``statusCategory`` decides when there are no events. ``eventTimestamp`` is local
-time without an offset and is kept as given (read as UTC).
+shipment-level ``statusCategory`` decides when there are no events. ``GMTTimestamp`` is the
+event's instant; ``eventTimestamp`` is local time without an offset, read as UTC only when the GMT
+one is missing.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ from .errors import rejected
 from .units import CATEGORY, S, STATUS
 
 
-
-
 def _when(value: str) -> datetime:
     at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -54,13 +53,13 @@ def tracking_from(body: dict[str, Any], number: str) -> TrackingResult:
             continue
         where = ", ".join(p for p in (e.get("eventCity"), e.get("eventState"), e.get("eventCountry")) if p) or None
         code = (e.get("eventCode") or "").strip()
-        ev = STATUS.event(code, e.get("eventType"), _when(e["eventTimestamp"]), where)
+        ev = STATUS.event(code, e.get("eventType"), _when(e.get("GMTTimestamp") or e["eventTimestamp"]), where)
         if code and code not in STATUS.codes:  # a code we do not list: let the words decide
             ev.status = STATUS.status("", e.get("eventType"))
         events.append(ev)
     merged = merge(S.PENDING, [], events)
     status = merged.status if events else CATEGORY.status(body.get("statusCategory"))
-    eta = (body.get("deliveryDateExpectation") or {}).get("expectedDeliveryDate")
+    eta = body.get("expectedDeliveryTimeStamp") or (body.get("deliveryDateExpectation") or {}).get("expectedDeliveryDate")
     return TrackingResult(number=body.get("trackingNumber") or number, status=status, events=merged.events,
                           estimated_delivery=_when(eta) if eta else None)
 

@@ -23,7 +23,6 @@ BASE = "/wp-json/wc/v3"
 MAX_PER_PAGE = 100
 
 
-
 def woocommerce_order(seed: int, i: int, *, currency: str = "USD", malformed_share: float = 0.0,
                       id_base: int = 10_000) -> dict[str, Any]:
     """Order ``i`` as WooCommerce's REST API v3 returns it in ``GET /wp-json/wc/v3/orders``."""

@@ -18,7 +18,6 @@ from orderhub.extend import (
 )
 
 
-
 class Fulfil(Step):
     name: ClassVar[str] = "fulfil"
 

@@ -65,7 +65,6 @@ def _settle_garbage_collector() -> None:
     gc.set_threshold(50000, 20, 100)
 
 
-
 class Runtime:
     """Starts DBOS for this process and runs store syncs through the partitioned queue."""
 

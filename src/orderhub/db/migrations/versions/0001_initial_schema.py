@@ -159,7 +159,6 @@ def upgrade() -> None:
     )
 
 
-
 def downgrade() -> None:
 
     op.drop_table('store_state')

@@ -86,7 +86,6 @@ def upgrade() -> None:
     )
 
 
-
 def downgrade() -> None:
 
     op.drop_table('store_skus')
