@@ -172,6 +172,39 @@ class Requirements(_Model):
     notes: str | None = None
 
 
+class ReturnLine(_Model):
+    """One returned line: which SKU, how many, and why in the channel's words."""
+
+    sku: str | None = None
+    quantity: int
+    reason: str | None = None
+    note: str | None = None
+
+
+class OrderReturn(_Model):
+    """A return the customer opened on the channel (kept for the feedback import)."""
+
+    external_id: str
+    name: str | None = None
+    status: str
+    lines: list[ReturnLine] = Field(default_factory=list)
+
+
+class RiskFact(_Model):
+    description: str
+    sentiment: str | None = None
+
+
+class ChannelRisk(_Model):
+    """The channel's own fraud assessment (Shopify: ``riskLevel`` and its recommendation), kept for
+    the risk step to weigh; orderhub's own score is a separate thing."""
+
+    level: str
+    recommendation: str | None = None
+    facts: list[RiskFact] = Field(default_factory=list)
+    provider: str | None = None
+
+
 class Order(_Model):
     """One order as orderhub sees it, whatever channel it came from.
 
@@ -205,6 +238,8 @@ class Order(_Model):
     payment: Payment
     requirements: Requirements = Field(default_factory=Requirements)
     tags: list[str] = Field(default_factory=list)
+    returns: list[OrderReturn] = Field(default_factory=list)
+    channel_risk: ChannelRisk | None = None
 
     def model_post_init(self, __context: Any) -> None:
         if self.id is None:

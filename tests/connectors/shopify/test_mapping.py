@@ -1,9 +1,17 @@
-"""Shopify order payload -> canonical Order.
+"""Shopify order payloads -> canonical Order, REST and GraphQL alike.
 
-Documented payload: REST Admin API, Order resource
-https://shopify.dev/docs/api/admin-rest/2025-01/resources/order (money as strings, ``financial_status``
-pending/authorized/partially_paid/paid/partially_refunded/refunded/voided, ``fulfillment_status``,
-``cancelled_at``, ``tags`` as a comma-separated string).
+Documented payloads:
+- REST Admin API, Order resource (``fixtures/order_450789469.json``)
+  https://shopify.dev/docs/api/admin-rest/2025-01/resources/order (money as strings,
+  ``financial_status`` pending/authorized/partially_paid/paid/partially_refunded/refunded/voided,
+  ``fulfillment_status``, ``cancelled_at``, ``tags`` as a comma-separated string, ``refunds[]`` with
+  their ``transactions[]`` of ``kind`` refund and ``status`` success);
+- GraphQL Admin API, the ``orders`` query's answer for the same order
+  (``fixtures/graphql_orders_450789469.json``): https://shopify.dev/docs/api/admin-graphql/2025-01/queries/orders
+  and the ``Order`` object https://shopify.dev/docs/api/admin-graphql/2025-01/objects/Order (``MoneyBag``
+  amounts under ``shopMoney``, ``displayFinancialStatus`` in capitals, ``tags`` as a list, ids as
+  ``gid://shopify/Order/450789469``, ``transactions`` with ``kind`` REFUND / ``status`` SUCCESS,
+  ``risk`` as an ``OrderRiskSummary``, ``returns`` with ``returnReason``).
 """
 
 import copy
@@ -18,7 +26,9 @@ from orderhub.errors import RecordError
 from orderhub.lifecycle import OrderStatus
 from orderhub_connectors.shopify import mapping
 
-DOC = orjson.loads((Path(mapping.__file__).parent / "fixtures" / "order_450789469.json").read_bytes())
+FIXTURES = Path(mapping.__file__).parent / "fixtures"
+DOC = orjson.loads((FIXTURES / "order_450789469.json").read_bytes())
+GQL = orjson.loads((FIXTURES / "graphql_orders_450789469.json").read_bytes())["data"]["orders"]["nodes"][0]
 
 
 def order(**changes):
@@ -48,6 +58,8 @@ def test_documented_order_maps_every_part():
     assert o.payment.status == "partially_refunded" and o.payment.method == "bogus"
     assert o.shipping_lines[0].title == "Free Shipping" and o.shipping_lines[0].price == Decimal("0.00")
     assert o.channel_target is None
+    # the refund transaction of 209.00: paid stays what was taken, refunded says what went back
+    assert (o.totals.paid, o.totals.refunded) == (Decimal("598.94"), Decimal("209.00"))
 
 
 @pytest.mark.parametrize("financial,expected", [("pending", "pending"), ("authorized", "authorized"),
@@ -90,3 +102,89 @@ def test_fulfillment_body_follows_the_fulfillment_orders_api():
                                     "tracking_info": {"number": "MS1562678", "company": "UPS",
                                                       "url": "https://ups.example/MS1562678"},
                                     "notify_customer": True}}
+
+
+def test_a_refund_not_yet_successful_returned_nothing():
+    raw = copy.deepcopy(DOC)
+    raw["refunds"][0]["transactions"][0]["status"] = "pending"
+    assert mapping.order_from_shopify(raw, store="s").totals.refunded == Decimal("0")
+
+
+def gql(**changes):
+    node = copy.deepcopy(GQL)
+    node.update(changes)
+    return mapping.order_from_graphql(node, store="s")
+
+
+def _same(rest, graphql):
+    """The two APIs' orders, minus what only GraphQL carries (returns, the channel's risk)."""
+    skip = {"returns", "channel_risk"}
+    assert rest.model_dump(exclude=skip) == graphql.model_dump(exclude=skip)
+
+
+def test_rest_and_graphql_of_the_documented_order_are_the_same_order():
+    rest, graphql = order(), gql()
+    _same(rest, graphql)
+    assert graphql.external_id == "450789469" and graphql.id == rest.id  # the same hub id either way
+    assert graphql.totals.refunded == Decimal("209.00") and graphql.line_items[2].fulfilled_quantity == 1
+
+
+def test_graphql_keeps_returns_and_the_channels_risk_assessment():
+    o = gql()
+    (ret,) = o.returns
+    assert (ret.external_id, ret.name, ret.status) == ("945000954", "#1001-R1", "open")
+    assert ret.lines[0].model_dump() == {"sku": "IPOD2008BLACK", "quantity": 1, "reason": "defective",
+                                         "note": "Screen flickers"}
+    assert o.channel_risk.level == "low" and o.channel_risk.recommendation == "accept"
+    assert [f.sentiment for f in o.channel_risk.facts] == ["positive", "positive"]
+
+
+def _refunded_in_full(rest, graphql):
+    rest["financial_status"] = "refunded"
+    rest["refunds"][0]["transactions"][0]["amount"] = "598.94"
+    graphql["displayFinancialStatus"] = "REFUNDED"
+    graphql["transactions"][-1]["amountSet"]["shopMoney"]["amount"] = "598.94"
+
+
+def _cancelled(rest, graphql):
+    rest["cancelled_at"] = "2008-01-11T15:00:00Z"
+    graphql["cancelledAt"] = "2008-01-11T15:00:00Z"
+
+
+def _null_sku(rest, graphql):
+    rest["line_items"][1]["sku"] = None
+    graphql["lineItems"]["nodes"][1]["sku"] = None
+
+
+def _no_customer(rest, graphql):
+    rest["customer"] = None
+    graphql["customer"] = None
+
+
+def _two_codes(rest, graphql):
+    rest["discount_codes"] = [{"code": "TENOFF", "amount": "6.67", "type": "fixed_amount"},
+                              {"code": "VIP", "amount": "3.33", "type": "fixed_amount"}]
+    graphql["discountApplications"]["nodes"].append({"index": 1, "code": "VIP"})
+    graphql["lineItems"]["nodes"][2]["discountAllocations"][0]["discountApplication"]["index"] = 1
+    graphql["lineItems"]["nodes"][0]["discountAllocations"][0]["allocatedAmountSet"]["shopMoney"]["amount"] = "3.34"
+
+
+@pytest.mark.parametrize("change", [_refunded_in_full, _cancelled, _null_sku, _no_customer, _two_codes])
+def test_rest_and_graphql_agree_on_the_documented_variations(change):
+    rest, graphql = copy.deepcopy(DOC), copy.deepcopy(GQL)
+    change(rest, graphql)
+    a, b = mapping.order_from_shopify(rest, store="s"), mapping.order_from_graphql(graphql, store="s")
+    _same(a, b)
+    if change is _refunded_in_full:
+        assert b.channel_target is OrderStatus.CANCELLED and b.totals.refunded == Decimal("598.94")
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"totalPriceSet": {"shopMoney": {"amount": 598.94}}}, "totalPriceSet: expected a decimal string, got float"),
+    ({"id": "450789469", "legacyResourceId": None}, "id: '450789469' is not a Shopify global id"),
+    ({"lineItems": {"nodes": []}}, "lineItems: an order needs at least one line item"),
+    ({"displayFinancialStatus": "MYSTERY"}, "displayFinancialStatus: unknown value 'mystery'"),
+])
+def test_bad_graphql_payloads_name_the_field(changes, field):
+    with pytest.raises(RecordError, match=field):
+        gql(**changes)

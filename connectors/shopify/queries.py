@@ -1,0 +1,142 @@
+"""The GraphQL Admin API documents the connector sends, as data (API version 2025-01).
+
+Every field is one the canonical order needs; nested connections are sized small because each
+multiplies the requested cost (``cost.py``): an order with more line items than ``$lines`` has the
+rest fetched by ``ORDER_LINE_ITEMS``. References, per object:
+https://shopify.dev/docs/api/admin-graphql/2025-01/queries/orders,
+https://shopify.dev/docs/api/admin-graphql/2025-01/objects/Order,
+https://shopify.dev/docs/api/admin-graphql/2025-01/objects/LineItem,
+https://shopify.dev/docs/api/admin-graphql/2025-01/objects/OrderTransaction,
+https://shopify.dev/docs/api/admin-graphql/2025-01/objects/OrderRiskSummary,
+https://shopify.dev/docs/api/admin-graphql/2025-01/objects/Return.
+"""
+
+_MONEY = "shopMoney { amount currencyCode }"
+
+_ADDRESS = "name firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone"
+
+LINE_ITEM_FIELDS = f"""
+  id sku name title variantTitle quantity unfulfilledQuantity requiresShipping
+  originalUnitPriceSet {{ {_MONEY} }}
+  discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} discountApplication {{ index }} }}
+  taxLines {{ priceSet {{ {_MONEY} }} }}
+  customAttributes {{ key value }}
+  variant {{ inventoryItem {{ measurement {{ weight {{ unit value }} }} }} }}
+"""
+
+ORDER_FIELDS = f"""
+  id legacyResourceId name confirmationNumber createdAt updatedAt cancelledAt cancelReason
+  email phone note tags taxesIncluded currencyCode paymentGatewayNames
+  displayFinancialStatus displayFulfillmentStatus
+  customAttributes {{ key value }}
+  subtotalPriceSet {{ {_MONEY} }}
+  totalPriceSet {{ {_MONEY} }}
+  totalTaxSet {{ {_MONEY} }}
+  totalDiscountsSet {{ {_MONEY} }}
+  totalShippingPriceSet {{ {_MONEY} }}
+  totalOutstandingSet {{ {_MONEY} }}
+  customer {{ id legacyResourceId firstName lastName email phone }}
+  shippingAddress {{ {_ADDRESS} }}
+  billingAddress {{ {_ADDRESS} }}
+  taxLines {{ title rate priceSet {{ {_MONEY} }} }}
+  discountApplications(first: 3) {{ nodes {{ index ... on DiscountCodeApplication {{ code }} }} }}
+  lineItems(first: $lines) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ {LINE_ITEM_FIELDS} }}
+  }}
+  shippingLines(first: 2) {{
+    nodes {{
+      code title originalPriceSet {{ {_MONEY} }} taxLines {{ priceSet {{ {_MONEY} }} }}
+      discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} discountApplication {{ index }} }}
+    }}
+  }}
+  transactions(first: 5) {{ kind status gateway amountSet {{ {_MONEY} }} }}
+  risk {{ recommendation assessments {{ riskLevel provider {{ title }} facts {{ description sentiment }} }} }}
+  returns(first: 2) {{
+    nodes {{
+      id name status
+      returnLineItems(first: 3) {{
+        nodes {{
+          quantity returnReason returnReasonNote customerNote
+          ... on ReturnLineItem {{ fulfillmentLineItem {{ lineItem {{ sku }} }} }}
+        }}
+      }}
+    }}
+  }}
+"""
+
+ORDERS = f"""
+query Orders($first: Int!, $after: String, $query: String, $lines: Int!) {{
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ {ORDER_FIELDS} }}
+  }}
+}}
+"""
+
+ORDER_LINE_ITEMS = f"""
+query OrderLineItems($id: ID!, $after: String, $lines: Int!) {{
+  order(id: $id) {{
+    lineItems(first: $lines, after: $after) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {LINE_ITEM_FIELDS} }}
+    }}
+  }}
+}}
+"""
+
+ORDER = f"""
+query Order($id: ID!, $lines: Int!) {{
+  order(id: $id) {{ {ORDER_FIELDS} }}
+}}
+"""
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/objects/FulfillmentOrder
+FULFILLMENT_ORDERS = """
+query FulfillmentOrders($id: ID!) {
+  order(id: $id) {
+    cancelledAt
+    fulfillmentOrders(first: 10) { nodes { id status } }
+    fulfillments(first: 10) { id status trackingInfo(first: 5) { number company url } }
+  }
+}
+"""
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/mutations/fulfillmentCreate
+FULFILLMENT_CREATE = """
+mutation FulfillmentCreate($fulfillment: FulfillmentInput!) {
+  fulfillmentCreate(fulfillment: $fulfillment) {
+    fulfillment { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/mutations/orderCancel
+ORDER_CANCEL = """
+mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $refund: Boolean!, $restock: Boolean!,
+                     $notifyCustomer: Boolean) {
+  orderCancel(orderId: $orderId, reason: $reason, refund: $refund, restock: $restock,
+              notifyCustomer: $notifyCustomer) {
+    job { id done }
+    orderCancelUserErrors { field message code }
+  }
+}
+"""
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/queries/productVariants
+VARIANT_BY_SKU = """
+query VariantBySku($query: String!) {
+  productVariants(first: 2, query: $query) { nodes { sku inventoryItem { id } } }
+}
+"""
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/mutations/inventorySetQuantities
+INVENTORY_SET = """
+mutation InventorySet($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { reason changes { name delta quantityAfterChange } }
+    userErrors { field message code }
+  }
+}
+"""
