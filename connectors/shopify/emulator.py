@@ -1,6 +1,8 @@
-"""Shopify Admin REST emulator: the paths, auth header, cursor pagination, leaky bucket and pushes
+"""Shopify Admin emulator. REST: the paths, auth header, cursor pagination, leaky bucket and pushes
 that https://shopify.dev/docs/api/admin-rest documents (orders, fulfillment orders, fulfillments,
-cancel, inventory levels, products)."""
+cancel, inventory levels, products). GraphQL (``/graphql.json``, ``emulator_graphql``): the same
+orders as ``Order`` nodes, the calculated query cost, the mutations. Both sides change the shop
+through the same methods (``fulfil``, ``cancel_order``, ``set_level``)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from orderhub.sandbox.data import BASE_TIME, PHONES, PRODUCTS, base_order, cents
 from orderhub.sandbox.server import Request, Response
 from orderhub.sandbox.shops import Shop
 
-EVENT_STATUSES = frozenset({"label_printed", "label_purchased", "attempted_delivery", "ready_for_pickup", "confirmed",
-                            "in_transit", "out_for_delivery", "delivered", "failure", "carrier_picked_up"})
+from .emulator_graphql import EVENT_STATUSES, GraphQLAdmin
+
 API = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})(?P<rest>/.*)$")
 MAX_LIMIT = 250
 
@@ -49,6 +51,10 @@ def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: 
                "longitude": 13.40, "name": f"{b['first']} {b['last']}", "country_code": cc, "province_code": prov_code}
     line_items, subtotal, tax_total = [], Decimal("0"), Decimal("0")
     share = b["discount"] / max(1, len(b["items"]))
+    # each line's part of the discount in cents, the rounding left on the last: they add up to it
+    parts = [cents(share)] * len(b["items"])
+    if parts:
+        parts[-1] = b["discount"] - sum(parts[:-1])
     for n, it in enumerate(b["items"]):
         line_total = it["price"] * it["quantity"]
         line_tax = cents((line_total - share) * b["rate"])
@@ -69,7 +75,7 @@ def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: 
             "tax_lines": [{"channel_liable": False, "price": str(line_tax), "price_set": money_set(str(line_tax), currency),
                            "rate": float(b["rate"]), "title": "VAT" if cc == "DE" else "Sales tax"}],
             "duties": [],
-            "discount_allocations": ([{"amount": str(cents(share)), "amount_set": money_set(str(cents(share)), currency),
+            "discount_allocations": ([{"amount": str(parts[n]), "amount_set": money_set(str(parts[n]), currency),
                                        "discount_application_index": 0}] if b["discount"] else []),
         })
     shipping_tax = cents(b["shipping"] * b["rate"])
@@ -161,6 +167,9 @@ class ShopifyShop(Shop):
     #: The Admin API version the sandbox's store tables name.
     api_version: ClassVar[str] = "2025-01"
     access_token: str = "shpat_sandbox"
+    #: The plan: the GraphQL restore rate (points a second) follows it. The sandbox's shops are on
+    #: Shopify for enterprise (2,000 points a second), so demos and suites are not waiting on cost.
+    plan: str = "enterprise"
     bucket_size: float = 40.0
     leak_rate: float = 2.0
     currency: str = "EUR"
@@ -169,6 +178,11 @@ class ShopifyShop(Shop):
     fulfillments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     events: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     inventory: dict[tuple[int, int], int] = field(default_factory=dict)
+    graphql: GraphQLAdmin = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.graphql = GraphQLAdmin(self, plan=self.plan)
 
     def order(self, i: int) -> dict[str, Any]:
         o = shopify_order(self.seed, i, currency=self.currency, malformed_share=self.malformed)
@@ -196,12 +210,17 @@ class ShopifyShop(Shop):
     # -- protocol -------------------------------------------------------------------------
 
     def authenticate(self, req: Request) -> Response | None:
+        if req.method == "GET" and "/bulk/" in req.path:
+            return None  # a bulk file's URL is signed storage: it takes no access token
         if req.headers.get("x-shopify-access-token") != self.access_token:
             return Response.json({"errors": "[API] Invalid API key or access token (unrecognized login or wrong "
                                             "password)"}, 401)
         return None
 
     def rate_limit(self, now: float) -> Response | None:
+        return None  # REST's bucket counts requests (``_rest_bucket``); GraphQL's counts points
+
+    def _rest_bucket(self, now: float) -> Response | None:
         if self._leaked_at:
             self.level = max(0.0, self.level - (now - self._leaked_at) * self.leak_rate)
         self._leaked_at = now
@@ -214,10 +233,23 @@ class ShopifyShop(Shop):
         return {"X-Shopify-Shop-Api-Call-Limit": f"{int(round(self.level))}/{int(self.bucket_size)}"}
 
     async def route(self, req: Request, path: str) -> Response:
+        if path.startswith("/bulk/") and req.method == "GET":
+            body, status, headers = self.graphql.file(path, req.headers.get("range"))
+            return Response(status=status, body=body, headers={"Content-Type": "application/jsonl", **headers})
         m = API.match(path)
         if not m:
             return Response.json({"errors": "Not Found"}, 404)
         rest, resp = m["rest"], None
+        if rest == "/graphql.json":
+            if req.method != "POST":
+                return Response.json({"errors": "Not Found"}, 404)
+            host = req.headers.get("host", "127.0.0.1")
+            base = f"http://{host}{req.headers.get('x-sandbox-prefix', '')}"
+            body, status = self.graphql.answer(req.json() or {}, base)
+            return Response.json(body, status)
+        resp = self._rest_bucket(time.monotonic())
+        if resp is not None:
+            return resp
         if req.method == "GET" and rest == "/orders.json":
             resp = self.list_orders(req, m["version"])
         elif req.method == "GET" and (om := re.fullmatch(r"/orders/(\d+)\.json", rest)):
@@ -300,15 +332,23 @@ class ShopifyShop(Shop):
         if i in self.fulfillments or self.order(i).get("cancelled_at"):
             return Response.json({"errors": [f"Fulfillment order {fo_id} has an unfulfillable status= closed."]}, 422)
         tracking = f.get("tracking_info") or {}
-        fulfillment = {"id": order_id * 100 + 1, "order_id": order_id, "status": "success",
-                       "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
-                       "tracking_company": tracking.get("company"), "tracking_number": tracking.get("number"),
-                       "tracking_numbers": [tracking.get("number")] if tracking.get("number") else [],
-                       "tracking_url": tracking.get("url"), "name": f"#{1001 + i}.1"}
-        self.fulfillments[i] = [fulfillment]
-        self.touch(i, updated_at=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
-        self.record_push("fulfillment", order_id=order_id, tracking=tracking)
+        fulfillment = self.fulfil(i, number=tracking.get("number"), company=tracking.get("company"),
+                                  url=tracking.get("url"), via="rest")
         return Response.json({"fulfillment": fulfillment}, 201)
+
+    def fulfil(self, i: int, *, number: str | None, company: str | None, url: str | None, via: str) -> dict[str, Any]:
+        """Order ``i`` fulfilled with this tracking (REST's ``POST /fulfillments.json`` or GraphQL's
+        ``fulfillmentCreate``)."""
+        order_id = int(self.external_id(i))
+        now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        fulfillment = {"id": order_id * 100 + 1, "order_id": order_id, "status": "success", "created_at": now,
+                       "tracking_company": company, "tracking_number": number,
+                       "tracking_numbers": [number] if number else [], "tracking_url": url, "name": f"#{1001 + i}.1"}
+        self.fulfillments[i] = [fulfillment]
+        self.touch(i, updated_at=now)
+        self.record_push("fulfillment", order_id=order_id, via=via,
+                         tracking={k: v for k, v in (("number", number), ("company", company), ("url", url)) if v})
+        return fulfillment
 
     def fulfillment_events(self, req: Request, order_id: int, fulfillment_id: int) -> Response:
         """FulfillmentEvent resource: list (GET) and create (POST) a fulfillment's events."""
@@ -322,14 +362,21 @@ class ShopifyShop(Shop):
         event = (req.json() or {}).get("event") or {}
         if event.get("status") not in EVENT_STATUSES:
             return Response.json({"errors": {"status": ["is not included in the list"]}}, 422)
-        created = {"id": fulfillment_id * 100 + len(events) + 1, "fulfillment_id": fulfillment_id,
-                   "order_id": order_id, "status": event["status"], "message": event.get("message"),
-                   "happened_at": event.get("happened_at"),
+        created = self.add_event(f, event["status"], message=event.get("message"),
+                                 happened_at=event.get("happened_at"), via="rest")
+        return Response.json({"fulfillment_event": created}, 201)
+
+    def add_event(self, f: dict[str, Any], status: str, *, message: str | None, happened_at: str | None,
+                  via: str) -> dict[str, Any]:
+        """A tracking event on fulfillment ``f`` (REST's events.json or ``fulfillmentEventCreate``)."""
+        events = self.events.setdefault(f["id"], [])
+        created = {"id": f["id"] * 100 + len(events) + 1, "fulfillment_id": f["id"], "order_id": f["order_id"],
+                   "status": status, "message": message, "happened_at": happened_at,
                    "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}
         events.append(created)
-        f["shipment_status"] = event["status"]
-        self.record_push("fulfillment_event", order_id=order_id, status=event["status"])
-        return Response.json({"fulfillment_event": created}, 201)
+        f["shipment_status"] = status
+        self.record_push("fulfillment_event", order_id=f["order_id"], status=status, via=via)
+        return created
 
     def cancel(self, order_id: int, body: dict[str, Any]) -> Response:
         i = self.order_index(order_id)
@@ -338,10 +385,13 @@ class ShopifyShop(Shop):
         o = self.order(i)
         if o.get("cancelled_at"):
             return Response.json({"error": "Cannot cancel an order that has already been cancelled"}, 422)
-        now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-        self.touch(i, cancelled_at=now, cancel_reason=body.get("reason", "other"), updated_at=now)
-        self.record_push("cancel", order_id=order_id, reason=body.get("reason"))
+        self.cancel_order(i, reason=body.get("reason", "other"), via="rest")
         return Response.json({"order": self.order(i)})
+
+    def cancel_order(self, i: int, *, reason: str, via: str) -> None:
+        now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        self.touch(i, cancelled_at=now, cancel_reason=reason, updated_at=now)
+        self.record_push("cancel", order_id=int(self.external_id(i)), reason=reason, via=via)
 
     def set_inventory(self, body: dict[str, Any]) -> Response:
         try:
@@ -349,10 +399,19 @@ class ShopifyShop(Shop):
             available = int(body["available"])
         except (KeyError, TypeError, ValueError):
             return Response.json({"errors": "location_id, inventory_item_id and available are required"}, 422)
-        self.inventory[key] = available
-        self.record_push("stock", location_id=key[0], inventory_item_id=key[1], available=available)
+        self.set_level(key, available, via="rest")
         return Response.json({"inventory_level": {"inventory_item_id": key[1], "location_id": key[0],
                                                   "available": available}})
+
+    def set_level(self, key: tuple[int, int], available: int, *, via: str, **extra: Any) -> None:
+        """``(location, inventory item)`` set to ``available`` (REST or ``inventorySetQuantities``)."""
+        self.inventory[key] = available
+        self.record_push("stock", location_id=key[0], inventory_item_id=key[1], available=available, via=via,
+                         **{k: v for k, v in extra.items() if v is not None})
+
+    @staticmethod
+    def products_catalog() -> list[tuple[Any, ...]]:
+        return list(PRODUCTS)
 
     def products(self) -> Response:
         return Response.json({"products": [
@@ -375,4 +434,4 @@ class ShopifyShop(Shop):
         return {"connector": "shopify", "base_url": base_url,
                 "credentials": {"access_token": secret(f"{self.name}.access_token", self.access_token),
                                 "webhook_secret": secret(f"{self.name}.webhook_secret", self.webhook_secret)},
-                "api_version": self.api_version}
+                "api_version": self.api_version, "plan": self.plan}

@@ -346,6 +346,14 @@ def fulfillment_body(fulfillment_order_ids: list[int], payload: dict[str, Any], 
                             "tracking_info": tracking, "notify_customer": notify}}
 
 
+def fulfillment_input(fulfillment_order_ids: list[str], payload: dict[str, Any], *, notify: bool) -> dict[str, Any]:
+    """``FulfillmentInput`` of ``fulfillmentCreate``: the open fulfillment orders, with tracking."""
+    tracking = {k: v for k, v in (("number", payload.get("tracking_number")), ("company", payload.get("carrier")),
+                                  ("url", payload.get("tracking_url"))) if v}
+    return {"lineItemsByFulfillmentOrder": [{"fulfillmentOrderId": i} for i in fulfillment_order_ids],
+            "trackingInfo": tracking, "notifyCustomer": notify}
+
+
 #: Our tracking statuses → Shopify fulfillment event statuses (FulfillmentEvent resource:
 #: attempted_delivery, ready_for_pickup, in_transit, out_for_delivery, delivered, failure, …).
 FULFILLMENT_EVENT_STATUS = {"in_transit": "in_transit", "out_for_delivery": "out_for_delivery",
@@ -365,3 +373,18 @@ def fulfillment_event_body(payload: dict[str, Any]) -> dict[str, Any] | None:
     if payload.get("message"):
         event["message"] = str(payload["message"])[:255]
     return {"event": event}
+
+
+def fulfillment_event_input(fulfillment_id: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """``FulfillmentEventInput`` of ``fulfillmentEventCreate`` (statuses in capitals); None if
+    Shopify has no event status for ours."""
+    body = fulfillment_event_body(payload)
+    if body is None:
+        return None
+    event = body["event"]
+    out: dict[str, Any] = {"fulfillmentId": fulfillment_id, "status": event["status"].upper()}
+    if event.get("happened_at"):
+        out["happenedAt"] = event["happened_at"]
+    if event.get("message"):
+        out["message"] = event["message"]
+    return out

@@ -97,7 +97,10 @@ query FulfillmentOrders($id: ID!) {
   order(id: $id) {
     cancelledAt
     fulfillmentOrders(first: 10) { nodes { id status } }
-    fulfillments(first: 10) { id status trackingInfo(first: 5) { number company url } }
+    fulfillments(first: 10) {
+      id status trackingInfo(first: 5) { number company url }
+      events(first: 20) { nodes { id status } }
+    }
   }
 }
 """
@@ -126,8 +129,10 @@ mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $refund: Boolea
 
 #: https://shopify.dev/docs/api/admin-graphql/2025-01/queries/productVariants
 VARIANT_BY_SKU = """
-query VariantBySku($query: String!) {
-  productVariants(first: 2, query: $query) { nodes { sku inventoryItem { id } } }
+query VariantBySku($query: String!, $location: ID!) {
+  productVariants(first: 2, query: $query) {
+    nodes { sku inventoryItem { id inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } } } }
+  }
 }
 """
 
@@ -139,4 +144,63 @@ mutation InventorySet($input: InventorySetQuantitiesInput!) {
     userErrors { field message code }
   }
 }
+"""
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/mutations/fulfillmentEventCreate
+FULFILLMENT_EVENT_CREATE = """
+mutation FulfillmentEventCreate($fulfillmentEvent: FulfillmentEventInput!) {
+  fulfillmentEventCreate(fulfillmentEvent: $fulfillmentEvent) {
+    fulfillmentEvent { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+
+def bulk_orders(since: str) -> str:
+    """The ``orders`` query a bulk operation runs (https://shopify.dev/docs/api/usage/bulk-operations/queries):
+    no variables and no page sizes on connections (the whole result is written to one JSONL file,
+    each connection's nodes on lines of their own with ``__parentId``, told apart by
+    ``__typename``), and at most five connections two levels deep — so returns, which would be a
+    sixth, come with the order's next incremental read."""
+    fields = ORDER_FIELDS.replace("lineItems(first: $lines) {", "lineItems {")
+    fields = fields.replace("discountApplications(first: 3) { nodes { index",
+                            "discountApplications { nodes { __typename index")
+    fields = fields.replace("shippingLines(first: 2) {\n    nodes {\n", "shippingLines {\n    nodes {\n      __typename\n")
+    fields = fields.replace("pageInfo { hasNextPage endCursor }\n    nodes { ", "nodes { __typename ")
+    cut = fields.index("  returns(first: 2)")
+    fields = fields[:cut]
+    escaped = since.replace("\\", "").replace("'", "")
+    return f"""
+{{
+  orders(query: "updated_at:>='{escaped}'", sortKey: UPDATED_AT) {{
+    edges {{ node {{ {fields} }} }}
+  }}
+}}
+"""
+
+
+ORDERS_COUNT = """
+query OrdersCount($query: String) { ordersCount(query: $query, limit: null) { count precision } }
+"""
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/mutations/bulkOperationRunQuery
+BULK_RUN = """
+mutation BulkRun($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+_BULK_FIELDS = "id status errorCode createdAt completedAt objectCount fileSize url partialDataUrl"
+
+#: https://shopify.dev/docs/api/admin-graphql/2025-01/objects/BulkOperation
+BULK_STATUS = f"""
+query BulkStatus($id: ID!) {{ node(id: $id) {{ ... on BulkOperation {{ {_BULK_FIELDS} }} }} }}
+"""
+
+CURRENT_BULK = f"""
+query CurrentBulk {{ currentBulkOperation(type: QUERY) {{ {_BULK_FIELDS} }} }}
 """

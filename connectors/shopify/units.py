@@ -48,3 +48,7 @@ def weight_grams(unit: Any, value: Any) -> int | None:
         return None
     grams = int((Decimal(str(value)) * _GRAMS[unit]).to_integral_value())
     return grams if grams > 0 else None
+
+#: GraphQL Admin API restore rates, points per second, by plan
+#: (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
+RESTORE_RATE = {"standard": 100.0, "advanced": 200.0, "plus": 1000.0, "enterprise": 2000.0}

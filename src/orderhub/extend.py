@@ -34,7 +34,7 @@ from orderhub.errors import (
 )
 from orderhub.hookspecs import hookimpl
 from orderhub.hub import Hub
-from orderhub.http import LeakyBucket, Limiter, NoLimit, StoreHttp, TokenBucket, parse_retry_after, tls_context
+from orderhub.http import CostBucket, LeakyBucket, Limiter, NoLimit, StoreHttp, TokenBucket, parse_retry_after, tls_context
 from orderhub.lifecycle import OrderStatus
 from orderhub.logging import get_logger
 from orderhub.intake.mapping import amount, base64_hmac, decimal_json, money, verify_base64_hmac
@@ -78,6 +78,7 @@ __all__ = [
     "ChannelRisk",
     "ConfigError",
     "Connector",
+    "CostBucket",
     "Customer",
     "DeliveryWindow",
     "Discount",

@@ -78,13 +78,17 @@ class HttpStats:
 
 
 class Limiter(Protocol):
-    async def acquire(self) -> float: ...
+    """Paces one store's requests. ``acquire`` waits for room for a request (``cost`` points where
+    the platform prices requests unequally, as GraphQL APIs do) and returns the seconds waited;
+    ``observe`` re-syncs from each response."""
+
+    async def acquire(self, cost: float = 1.0) -> float: ...
 
     def observe(self, response: httpx.Response) -> None: ...
 
 
 class NoLimit:
-    async def acquire(self) -> float:
+    async def acquire(self, cost: float = 1.0) -> float:
         return 0.0
 
     def observe(self, response: httpx.Response) -> None:
@@ -117,7 +121,7 @@ class LeakyBucket:
             self.level = max(0.0, self.level - (now - self._at) * self.leak_rate)
         self._at = now
 
-    async def acquire(self) -> float:
+    async def acquire(self, cost: float = 1.0) -> float:
         waited = 0.0
         async with self._lock:
             while True:
@@ -145,6 +149,62 @@ class LeakyBucket:
             self.level = self.capacity
 
 
+@dataclass
+class CostBucket:
+    """A client-side mirror of a points bucket (Shopify's GraphQL Admin API: a query costs what
+    its fields are worth; the bucket refills at the plan's restore rate).
+
+    Before a request it waits until the bucket holds the request's ``cost`` (its requested cost),
+    so the platform never has to refuse it; after each answer ``report`` re-syncs from what the
+    platform says it holds (``throttleStatus``), which also returns what a query was charged
+    above its actual cost. It starts from the plan's published figures until the first answer.
+    """
+
+    restore_rate: float = 100.0
+    capacity: float = 1000.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    available: float | None = None
+    reports: int = 0
+    _at: float = field(default=-1.0)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def _refill(self) -> float:
+        now = self.clock()
+        if self.available is None:
+            self.available = self.capacity
+        elif self._at >= 0:
+            self.available = min(self.capacity, self.available + (now - self._at) * self.restore_rate)
+        self._at = now
+        return self.available
+
+    async def acquire(self, cost: float = 1.0) -> float:
+        cost = min(cost, self.capacity)  # a query dearer than the bucket waits for a full one
+        waited = 0.0
+        async with self._lock:
+            while True:
+                room = self._refill()
+                if room >= cost:
+                    self.available = room - cost
+                    return waited
+                pause = (cost - room) / self.restore_rate
+                waited += pause
+                await self.sleep(pause)
+
+    def observe(self, response: httpx.Response) -> None:
+        pass  # the figures are in the body: the connector reads them and calls ``report``
+
+    def report(self, *, available: float, capacity: float | None = None, restore_rate: float | None = None) -> None:
+        """What the platform says the bucket holds now (after this answer's refund)."""
+        if capacity:
+            self.capacity = float(capacity)
+        if restore_rate:
+            self.restore_rate = float(restore_rate)
+        self.available = min(self.capacity, max(0.0, float(available)))
+        self._at = self.clock()
+        self.reports += 1
+
+
 class TokenBucket:
     """A plain requests-per-second limit for platforms that publish one but send no headers."""
 
@@ -153,7 +213,7 @@ class TokenBucket:
 
         self._limiter = AsyncLimiter(burst or max(1, int(rate)), (burst or max(1, int(rate))) / rate)
 
-    async def acquire(self) -> float:
+    async def acquire(self, cost: float = 1.0) -> float:
         t0 = time.monotonic()
         await self._limiter.acquire()
         return time.monotonic() - t0
@@ -286,10 +346,13 @@ class StoreHttp:
     async def request(self, method: str, url: str, *, params: Any = None, json: Any = None,
                       content: bytes | None = None, headers: dict[str, str] | None = None,
                       idempotent: bool | None = None, idempotency_key: str | None = None,
-                      parse: Callable[[bytes], Any] | None = None) -> httpx.Response:
+                      parse: Callable[[bytes], Any] | None = None, cost: float | None = None) -> httpx.Response:
         """One request with pacing, retries and typed errors. With ``parse``, a 2xx body is parsed
         inside the attempt (the result is in ``response.extensions["orderhub.body"]``): a body cut
-        short on the way is then retried like a dropped connection, not mistaken for bad data."""
+        short on the way is then retried like a dropped connection, not mistaken for bad data, and
+        a ``TransientError`` the parser raises with code ``rate_limited`` (a GraphQL API saying
+        "throttled" in a 200) is waited out like a 429. ``cost`` is what the request weighs for a
+        points-based limiter."""
         method = method.upper()
         headers = dict(headers or {})
         if idempotency_key:
@@ -299,7 +362,8 @@ class StoreHttp:
 
         async def attempt() -> httpx.Response:
             self.breaker.check(self.store)
-            self.stats.rate_limit_wait_seconds += await self.limiter.acquire()
+            self.stats.rate_limit_wait_seconds += await (self.limiter.acquire(cost) if cost is not None
+                                                         else self.limiter.acquire())
             self.stats.requests += 1
             try:
                 resp = _unbind(await self.client.request(method, url, params=params, json=json, content=content,
@@ -322,6 +386,14 @@ class StoreHttp:
                 if parse is not None:
                     try:
                         resp.extensions["orderhub.body"] = parse(resp.content)
+                    except TransientError as exc:
+                        if exc.code != "rate_limited":
+                            raise
+                        self.stats.throttled += 1
+                        remaining = self.budget - (time.monotonic() - started)
+                        if exc.retry_after is not None and exc.retry_after > remaining:
+                            raise
+                        raise _Retry(exc, exc.retry_after, exc.retry_after is not None) from None
                     except ValueError as exc:
                         self._failed()
                         err = TransientError(f"{self.store}: the body of {method} {url} is not valid JSON "

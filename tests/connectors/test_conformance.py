@@ -7,9 +7,26 @@ from orderhub.testing.sandbox import SandboxHarness
 
 
 class TestShopifyConformance(ConnectorConformance):
+    """Shopify on its default, the GraphQL Admin API."""
+
     @pytest.fixture
     def harness(self, tmp_path):
         h = SandboxHarness("shopify", tmp_path)
+        yield h
+        h.close()
+
+
+class _RestHarness(SandboxHarness):
+    def store_config(self):
+        return {**super().store_config(), "api": "rest"}
+
+
+class TestShopifyRestConformance(ConnectorConformance):
+    """Shopify on the legacy REST Admin API (``api = "rest"``): the same kit."""
+
+    @pytest.fixture
+    def harness(self, tmp_path):
+        h = _RestHarness("shopify", tmp_path)
         yield h
         h.close()
 

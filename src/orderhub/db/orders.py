@@ -74,6 +74,11 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         .where(orders.c.id.in_(list(by_id)))
     )).all()
     existing = {r.id: r for r in rows}
+    reshaped = [oid for oid, it in by_id.items()
+                if oid in existing and existing[oid].payload_hash != it.payload_hash]
+    stored = ({r.id: r.data for r in await conn.execute(
+        sa.select(orders.c.id, orders.c.data).where(orders.c.id.in_(reshaped)))} if reshaped else {})
+    rekeyed: list[tuple[str, str, Any]] = []  # the same order in another payload shape: new hash, same content
     now = utcnow()
     new_rows, version_rows, events, updates = [], [], [], []
     rechecked: list[str] = []  # re-checked from the chain's first step: an approval no longer applies
@@ -84,6 +89,12 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         if old is not None and old.payload_hash == it.payload_hash:
             out.unchanged += 1
             continue
+        if oid in stored:
+            same = _same_content(stored[oid], o)
+            if same is not None:
+                out.unchanged += 1
+                rekeyed.append((oid, it.payload_hash, same))
+                continue
         data = orjson.Fragment(o.model_dump_json())  # pydantic's own JSON writer, no dicts in between
         if old is None:
             events.append(_event(oid, "received", actor, at=now, dst=OrderStatus.RECEIVED.value,
@@ -134,6 +145,8 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
     for u in updates:
         values = {k: v for k, v in u.items() if k != "b_id" and v is not None}
         await conn.execute(orders.update().where(orders.c.id == u["b_id"]).values(**values))
+    for oid, digest, data in rekeyed:
+        await conn.execute(orders.update().where(orders.c.id == oid).values(payload_hash=digest, data=data))
     if rechecked:
         await conn.execute(orders.update().where(orders.c.id.in_(rechecked)).values(chain_approved=None))
     if unheld:
@@ -148,6 +161,29 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         if target is not None:
             await apply_channel_target(conn, oid, by_id[oid].order, target, out.notices)
     return out
+
+
+#: What a payload's shape decides rather than the order: the hub's own fields, and what only some
+#: of a channel's APIs carry (Shopify's GraphQL has returns and its risk assessment; its REST
+#: payloads and webhooks have neither).
+_NOT_CONTENT = frozenset({"id", "status", "returns", "channel_risk"})
+_ANNOTATIONS = ("returns", "channel_risk")
+
+
+def _same_content(old: Any, new: Order) -> Any:
+    """``new``'s data to store if it says what ``old`` said, only in another payload shape (a
+    Shopify store switched from REST to GraphQL, a webhook's REST body after a GraphQL poll): no
+    new version, no re-check. What only one shape carries is kept from whichever had it."""
+    if not isinstance(old, dict):
+        return None
+    fresh = orjson.loads(new.model_dump_json())
+    if any(fresh.get(k) != old.get(k) for k in fresh.keys() | old.keys() if k not in _NOT_CONTENT):
+        return None
+    for k in _ANNOTATIONS:
+        if not fresh.get(k) and old.get(k):
+            fresh[k] = old[k]
+    fresh["status"] = old.get("status", fresh.get("status"))
+    return fresh
 
 
 async def _supersede_reviews(conn: Any, oids: list[str], now: datetime, notices: list[Notice]) -> None:
