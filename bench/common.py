@@ -59,12 +59,16 @@ def sandbox(*args: str) -> Iterator[tuple[Path, str]]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_dir(work: Path, name: str, db_url: str | None = None, *, replace: dict[str, str] | None = None) -> Path:
-    """A fresh directory holding the sandbox's config (pointed at its own database) and secrets."""
+def run_dir(work: Path, name: str, db_url: str | None = None, *, replace: dict[str, str] | None = None,
+            api: str = "rest") -> Path:
+    """A fresh directory holding the sandbox's config (pointed at its own database) and secrets.
+    Shopify stores read through ``api``: REST unless asked, as the floors these benchmarks compare
+    with are REST clients."""
     d = work / name
     d.mkdir()
     text = (work / "orderhub.toml").read_text()
     text = text.replace('url = "sqlite:///orderhub.db"', f'url = "{db_url or f"sqlite:///{d}/hub.db"}"')
+    text = text.replace('api_version = "2025-01"', f'api_version = "2025-01"\napi = "{api}"')
     for old, new in (replace or {}).items():
         text = text.replace(old, new)
     (d / "orderhub.toml").write_text(text)

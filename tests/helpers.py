@@ -222,3 +222,16 @@ def stock_sandbox_catalog(url: str, *, location: str, on_hand: int) -> None:
                              "values (:sku, :location, :on_hand, 0, false, current_timestamp)"),
                      [{"sku": p[0], "location": location, "on_hand": on_hand} for p in PRODUCTS])
     engine.dispose()
+
+
+def sql_rows(url: str, query: str) -> list[Any]:
+    """The rows of one SQL query against the database at ``url`` (a test's look at what was stored)."""
+    import sqlalchemy as sa
+
+    from orderhub.db.engine import make_sync_engine
+
+    engine = make_sync_engine(url)
+    with engine.connect() as conn:
+        out = conn.execute(sa.text(query)).all()
+    engine.dispose()
+    return out

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from orderhub.errors import ConfigError, RecordError, TransientError
-from orderhub.http import CircuitBreaker, LeakyBucket, StoreHttp, parse_retry_after
+from orderhub.http import CircuitBreaker, CostBucket, LeakyBucket, StoreHttp, parse_retry_after
 
 
 class Clock:
@@ -118,6 +118,33 @@ async def test_leaky_bucket_paces_from_the_header():
     assert (bucket.level, bucket.capacity) == (10, 80)
     bucket.observe(httpx.Response(429))
     assert bucket.level == 80
+
+
+async def test_cost_bucket_waits_for_a_querys_points_and_follows_what_the_platform_reports():
+    """A GraphQL query's requested cost must be in the bucket before it is sent (Shopify:
+    https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits)."""
+    clock = Clock()
+    bucket = CostBucket(restore_rate=100, capacity=1000, clock=clock, sleep=clock.sleep)
+    assert await bucket.acquire(600) == 0.0
+    assert await bucket.acquire(600) == pytest.approx(2.0)  # 400 left: 200 more at 100 points a second
+    bucket.report(available=900, capacity=2000, restore_rate=200)  # the shop refunded the unused cost
+    assert (bucket.available, bucket.capacity, bucket.restore_rate) == (900, 2000, 200)
+    assert await bucket.acquire(1000) == pytest.approx(0.5)
+    assert await bucket.acquire(5000) == pytest.approx(10.0)  # dearer than the bucket: wait for a full one
+
+
+async def test_a_throttle_inside_a_2xx_is_waited_like_a_429():
+    def parse(content):
+        body = orjson.loads(content)
+        if body.get("errors"):
+            raise TransientError("throttled", code="rate_limited", retry_after=1.5)
+        return body["data"]
+
+    throttled = httpx.Response(200, json={"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]})
+    http, seen, clock = adapter([throttled, httpx.Response(200, json={"data": {"ok": True}})])
+    resp = await http.request("POST", "/graphql.json", json={}, idempotent=True, parse=parse, cost=10)
+    assert resp.extensions["orderhub.body"] == {"ok": True} and len(seen) == 2
+    assert clock.sleeps == [1.5] and http.stats.throttled == 1 and http.stats.rate_limit_wait_seconds == 1.5
 
 
 async def test_circuit_opens_after_consecutive_failures_and_half_opens():

@@ -6,11 +6,10 @@ import json
 from collections import Counter
 
 import pytest
-import sqlalchemy as sa
 
 from orderhub.cli.sandbox_cmd import sandbox_config_toml
-from orderhub.db.engine import make_sync_engine
 from orderhub.sandbox import Sandbox
+from tests.helpers import sql_rows
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +32,7 @@ def write_config(tmp_path, sb, url):
     return cfg
 
 
-def rows(url, q):
-    engine = make_sync_engine(url)
-    with engine.connect() as conn:
-        out = conn.execute(sa.text(q)).all()
-    engine.dispose()
-    return out
+rows = sql_rows
 
 
 def test_sync_ships_tracks_delivers_and_notifies_once_per_milestone(tmp_path, cli, sqlite_url):

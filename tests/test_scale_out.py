@@ -8,21 +8,17 @@ import sys
 import time
 
 import pytest
-import sqlalchemy as sa
 
 from orderhub.cli.sandbox_cmd import sandbox_config_toml
-from orderhub.db.engine import make_sync_engine, migrate
+from orderhub.db.engine import migrate
 from orderhub.sandbox import Sandbox
+from tests.helpers import sql_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 def count(url, sql):
-    engine = make_sync_engine(url)
-    with engine.connect() as conn:
-        value = conn.execute(sa.text(sql)).scalar_one()
-    engine.dispose()
-    return value
+    return sql_rows(url, sql)[0][0]
 
 
 def test_three_workers_one_store_at_a_time_and_a_killed_worker_is_taken_over(tmp_path, pg_url):

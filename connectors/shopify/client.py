@@ -37,6 +37,9 @@ from .settings import ShopifySettings
 from .units import ORDER_TOPICS, RESTORE_RATE
 
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+#: A pass that pages would read for longer than this is a bulk operation; an order of two lines
+#: costs about this many points as ``queries.ORDERS`` reads it.
+BULK_AFTER_SECONDS, POINTS_PER_ORDER = 30.0, 60.0
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 #: Bytes asked for at a time from a bulk operation's file.
 BULK_CHUNK = 1 << 20
@@ -105,16 +108,12 @@ class ShopifyConnector(Connector):
         orders = body.get("orders") or []
         records = [RawRecord(o, external_id=str(o.get("id")), location=f"orders.json order {o.get('id')}")
                    for o in orders]
-        max_seen = max([state.get("max_seen") or since] + [o["updated_at"] for o in orders
-                                                           if isinstance(o.get("updated_at"), str)],
-                       key=self._sort_key)
+        max_seen, new_since = self._since(state, orders, "updated_at")
         nxt = _NEXT.search(resp.headers.get("Link", ""))
         if nxt:
             token = parse_qs(urlsplit(nxt.group(1)).query).get("page_info", [None])[0]
             new = {"since": since, "page_info": token, "max_seen": max_seen}
             return Page(records, orjson.dumps(new).decode(), has_more=True)
-        end = self._sort_key(max_seen) - timedelta(seconds=self.s.overlap)
-        new_since = max(end, self._sort_key(since)).isoformat()
         return Page(records, orjson.dumps({"since": new_since}).decode(), has_more=False)
 
     @staticmethod
@@ -171,26 +170,37 @@ class ShopifyConnector(Connector):
 
         return parse
 
-    async def graphql(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def graphql(self, document: str, variables: dict[str, Any] | None = None, *,
+                      safe: bool | None = None) -> dict[str, Any]:
         """Send one query or mutation; its ``data``. A query is safe to repeat; a mutation whose
-        answer is lost raises ``TransientError`` and the caller reads back before trying again."""
+        answer is lost raises ``TransientError`` and the caller reads back before trying again —
+        unless ``safe`` (a compare-and-set that cannot apply twice) lets it be sent again at once."""
         requested = cost.requested(document, variables)
         mutation = document.lstrip().startswith("mutation")
         resp = await self.api().request("POST", self._path("/graphql.json"), headers=self._headers(),
                                         json={"query": document, "variables": variables or {}},
-                                        idempotent=not mutation, parse=self._answer(requested), cost=requested)
+                                        idempotent=(not mutation) if safe is None else safe,
+                                        parse=self._answer(requested), cost=requested)
         return resp.extensions["orderhub.body"]
 
     async def _graphql_orders(self, cursor: str | None) -> Page:
         state = orjson.loads(cursor) if cursor else {"since": self.s.initial_since}
         if "bulk" in state:
             return await self._bulk_page(state)
-        if "after" not in state and self.s.bulk_threshold:
+        threshold = self._bulk_threshold()
+        if "after" not in state and threshold:
             counted = (await self.graphql(queries.ORDERS_COUNT, {"query": f"updated_at:>='{state['since']}'"})).get(
                 "ordersCount") or {}
-            if int(counted.get("count") or 0) >= self.s.bulk_threshold:
+            if int(counted.get("count") or 0) >= threshold:
                 return await self._bulk_start(state)
         return await self._paged_orders(state)
+
+    def _bulk_threshold(self) -> int:
+        """Changed orders from which a pass is a bulk operation: as set, or as many as pages would
+        take half a minute to read at the plan's restore rate (about 60 points an order)."""
+        if self.s.bulk_threshold is not None:
+            return self.s.bulk_threshold
+        return max(1, int(RESTORE_RATE[self.s.plan] * BULK_AFTER_SECONDS / POINTS_PER_ORDER))
 
     async def _paged_orders(self, state: dict[str, Any]) -> Page:
         """One page of the ``orders`` connection, oldest change first, by ``updated_at:>=`` and
@@ -524,29 +534,30 @@ class ShopifyConnector(Connector):
     async def _graphql_stock(self, payload: dict[str, Any], *, key: str) -> Any:
         """``inventorySetQuantities`` as compare-and-set: the level read first is the
         ``compareQuantity``, so a level another app changed in between is read again, not
-        overwritten blind; a level already right is left alone (a repeat changes nothing). The
-        push's key rides along as the change's ``referenceDocumentUri``."""
+        overwritten blind, and the mutation may be sent again after a lost answer (a second
+        application is refused as stale); a level already right is left alone. The push's key rides
+        along as the change's ``referenceDocumentUri``."""
         location = self._gid("Location", self.s.location_id)
-        sku = payload["sku"]
-        found = (await self.graphql(queries.VARIANT_BY_SKU, {"query": f"sku:{sku}", "location": location})).get(
-            "productVariants") or {}
-        variant = next((v for v in found.get("nodes") or [] if v.get("sku") == sku), None)
-        if variant is None:
-            raise RecordError(f"no Shopify variant has SKU {sku!r}", code="unknown_sku", store=self.store)
-        item = variant["inventoryItem"]
-        quantities = ((item.get("inventoryLevel") or {}).get("quantities")) or []
-        current = next((q.get("quantity") for q in quantities if q.get("name") == "available"), 0)
-        target = int(payload["available"])
-        if current == target:
-            return {"inventory_item_id": item["id"], "available": target, "unchanged": True}
-        result = (await self.graphql(queries.INVENTORY_SET, {"input": {
-            "name": "available", "reason": "correction", "ignoreCompareQuantity": False,
-            "referenceDocumentUri": f"gid://orderhub/StockPush/{quote(key, safe='')}",
-            "quantities": [{"inventoryItemId": item["id"], "locationId": location, "quantity": target,
-                            "compareQuantity": current}]}})).get("inventorySetQuantities") or {}
-        stale = [e for e in result.get("userErrors") or [] if e.get("code") == "COMPARE_QUANTITY_STALE"]
-        if stale:
-            raise TransientError(f"{self.store}: {sku} changed on Shopify while we set it: read again",
-                                 code="conflict", store=self.store)
-        self._user_errors(result, "userErrors", "the stock level")
-        return {"inventory_item_id": item["id"], "available": target, "was": current}
+        sku, target = payload["sku"], int(payload["available"])
+        for _ in range(3):
+            found = (await self.graphql(queries.VARIANT_BY_SKU, {"query": f"sku:{sku}", "location": location})).get(
+                "productVariants") or {}
+            variant = next((v for v in found.get("nodes") or [] if v.get("sku") == sku), None)
+            if variant is None:
+                raise RecordError(f"no Shopify variant has SKU {sku!r}", code="unknown_sku", store=self.store)
+            item = variant["inventoryItem"]
+            quantities = ((item.get("inventoryLevel") or {}).get("quantities")) or []
+            current = next((q.get("quantity") for q in quantities if q.get("name") == "available"), 0)
+            if current == target:
+                return {"inventory_item_id": item["id"], "available": target, "unchanged": True}
+            result = (await self.graphql(queries.INVENTORY_SET, {"input": {
+                "name": "available", "reason": "correction", "ignoreCompareQuantity": False,
+                "referenceDocumentUri": f"gid://orderhub/StockPush/{quote(key, safe='')}",
+                "quantities": [{"inventoryItemId": item["id"], "locationId": location, "quantity": target,
+                                "compareQuantity": current}]}}, safe=True)).get("inventorySetQuantities") or {}
+            if any(e.get("code") == "COMPARE_QUANTITY_STALE" for e in result.get("userErrors") or []):
+                continue  # changed in between (or our own lost answer applied): read again
+            self._user_errors(result, "userErrors", "the stock level")
+            return {"inventory_item_id": item["id"], "available": target, "was": current}
+        raise TransientError(f"{self.store}: {sku} kept changing on Shopify while we set it", code="conflict",
+                             store=self.store)

@@ -209,6 +209,12 @@ class ShopifyShop(Shop):
 
     # -- protocol -------------------------------------------------------------------------
 
+    def is_write(self, req: Request) -> bool:
+        """GraphQL's queries are POSTs too; only its mutations change the shop."""
+        if req.path.endswith("/graphql.json"):
+            return str((req.json() or {}).get("query", "")).lstrip().startswith("mutation")
+        return super().is_write(req)
+
     def authenticate(self, req: Request) -> Response | None:
         if req.method == "GET" and "/bulk/" in req.path:
             return None  # a bulk file's URL is signed storage: it takes no access token

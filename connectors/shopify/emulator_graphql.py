@@ -203,6 +203,8 @@ class GraphQLAdmin:
     bulk: list[BulkOperation] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     base_url: str = ""
+    #: Every answered query: (when it arrived, its requested cost, what it was charged).
+    charges: list[tuple[float, int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         rate = PLANS[self.plan]
@@ -239,6 +241,7 @@ class GraphQLAdmin:
                 data[f.alias.value if f.alias else f.name.value] = self.field(f, args)
         charged = requested if op.operation.value == "mutation" else cost.actual(document, variables, data)
         self.bucket.available = min(self.bucket.maximum, self.bucket.available + requested - charged)
+        self.charges.append((self.bucket.at, requested, charged))
         return {"data": data, "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": charged,
                                                        "throttleStatus": self.bucket.status()}}}, 200
 

@@ -97,9 +97,9 @@ query FulfillmentOrders($id: ID!) {
   order(id: $id) {
     cancelledAt
     fulfillmentOrders(first: 10) { nodes { id status } }
-    fulfillments(first: 10) {
-      id status trackingInfo(first: 5) { number company url }
-      events(first: 20) { nodes { id status } }
+    fulfillments(first: 5) {
+      id status trackingInfo(first: 3) { number company url }
+      events(first: 10) { nodes { id status } }
     }
   }
 }

@@ -17,8 +17,9 @@ class ShopifySettings(BaseModel):
         default="standard", description="The shop's plan: GraphQL pacing starts from its published restore rate.")
     line_items_per_query: int = Field(
         default=10, ge=1, le=250, description="GraphQL: line items read with each order (the rest in follow-ups).")
-    bulk_threshold: int = Field(default=2000, ge=0, description=(
-        "GraphQL: a pass with at least this many changed orders runs as a bulk operation (0: never)."))
+    bulk_threshold: int | None = Field(default=None, ge=0, description=(
+        "GraphQL: a pass with at least this many changed orders runs as a bulk operation (0: never). "
+        "Unset: what pages would take half a minute to read at the plan's restore rate."))
     bulk_poll_interval: float = Field(default=2.0, gt=0, description="Seconds between polls of a running bulk operation.")
     api_version: str = Field(default="2025-01", pattern=r"^\d{4}-\d{2}$", description="Admin API version.")
     page_size: int = Field(default=250, ge=1, le=250, description=(

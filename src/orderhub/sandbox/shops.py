@@ -158,7 +158,7 @@ class Shop:
                 resp.drop = True
             if resp is None:
                 resp = await self.route(req, path)
-                if req.method in ("POST", "PUT") and resp.status < 300 and (
+                if self.is_write(req) and resp.status < 300 and (
                         self.faults.drop_next_write or self.faults.hit(self.faults.drop_rate)):
                     resp.drop, self.faults.drop_next_write = True, False
                     self.dropped_writes += 1
@@ -177,6 +177,10 @@ class Shop:
             return resp
         finally:
             self.inflight -= 1
+
+    def is_write(self, req: Request) -> bool:
+        """Whether ``req`` changes the shop (what the dropped-answer fault applies to)."""
+        return req.method in ("POST", "PUT")
 
     def too_many(self, retry_after: float) -> Response:
         return Response.json({"errors": "Exceeded 2 calls per second for api client. Reduce request rates to "

@@ -27,6 +27,7 @@ from orderhub.intake.ingest import ingest_page
 from orderhub.hub import Hub
 from orderhub.sandbox import Sandbox
 from orderhub.sandbox.data import is_malformed
+from tests.helpers import sql_rows
 
 pytestmark = pytest.mark.slow
 
@@ -46,12 +47,7 @@ def sync(cli, cfg):
     return {r["store"]: r for r in json.loads(res.stdout)}
 
 
-def rows(url, sql):
-    engine = make_sync_engine(url)
-    with engine.connect() as conn:
-        out = conn.execute(sa.text(sql)).all()
-    engine.dispose()
-    return out
+rows = sql_rows
 
 
 def content(url):
@@ -75,6 +71,11 @@ def test_graphql_and_rest_store_the_same_orders(tmp_path, cli):
         assert (rest["inserted"], rest["quarantined"]) == (gql["inserted"], gql["quarantined"]) == (300 - broken, broken)
         assert broken > 0
         assert content(rest_db) == content(gql_db)
+        bulk_db = f"sqlite:///{tmp_path}/bulk.db"
+        (tmp_path / "b").mkdir()
+        bulk = sync(cli, config(tmp_path / "b", sb, bulk_db, bulk_threshold=1))["shop1"]
+        assert len(sb.shops["shop1"].graphql.bulk) == 1 and bulk["inserted"] == rest["inserted"]
+        assert content(bulk_db) == content(rest_db)  # the JSONL file's orders, joined again, are the same
         assert set(rows(rest_db, "select external_id from quarantine")) == set(rows(gql_db, "select external_id "
                                                                                                "from quarantine"))
         assert shop.graphql.bucket.throttled == 0
