@@ -173,6 +173,24 @@ async def test_a_large_first_sync_is_a_bulk_operation_and_a_failed_one_is_restar
             await hub.aclose()
 
 
+async def test_a_bulk_file_whose_url_expired_mid_read_is_asked_for_again(tmp_path):
+    with Sandbox(shopify=1, woocommerce=0, orders=1200, malformed=0.0) as sb:
+        gql = sb.shops["shop1"].graphql
+        hub = _hub(tmp_path, sb, bulk_threshold=1, page_size=100)
+        try:
+            cursor = None
+            while not orjson.loads(cursor or "{}").get("bulk", {}).get("offset"):  # started, polled, a page read
+                cursor, _ = await _ingest(hub, cursor, stop_after=1)
+            gql.files.clear()  # the signed URL expired: storage answers 404
+            await _ingest(hub, cursor)
+            assert [op.status for op in gql.bulk] == ["COMPLETED", "COMPLETED"]
+            url = f"sqlite:///{tmp_path / 'hub.db'}"
+            assert rows(url, "select count(*), count(distinct external_id) from orders")[0] == (1200, 1200)
+            assert rows(url, "select count(*) from order_versions")[0][0] == 1200
+        finally:
+            await hub.aclose()
+
+
 def test_a_bulk_download_killed_mid_way_resumes_and_stores_every_order_once(tmp_path):
     """SIGKILL during the JSONL download of a 20,000-order first sync; the rerun resumes from the
     saved byte offset."""
