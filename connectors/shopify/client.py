@@ -49,9 +49,18 @@ CHILD_OF = {"LineItem": "lineItems", "ShippingLine": "shippingLines", "DiscountC
             "ScriptDiscountApplication": "discountApplications", "Return": "returns",
             "ReturnLineItem": "returnLineItems", "UnverifiedReturnLineItem": "returnLineItems"}
 log = get_logger()
+
+
+def _most(document: str, name: str, limit: int, **fixed: Any) -> int:
+    """The largest ``name`` (a page size) that keeps ``document`` within the 1,000-point query
+    cost: cost grows linearly with a page size, so two costings tell."""
+    one, two = (cost.requested(document, {**fixed, name: n}) for n in (1, 2))
+    per = max(1, two - one)
+    return max(1, min(limit, 1 + (cost.MAX_QUERY_COST - one) // per))
+
+
 #: Line items per follow-up query: as many as stay under the 1,000-point query cost.
-_FOLLOW_UP_LINES = max(n for n in range(1, 251)
-                       if cost.requested(queries.ORDER_LINE_ITEMS, {"lines": n}) <= cost.MAX_QUERY_COST)
+_FOLLOW_UP_LINES = _most(queries.ORDER_LINE_ITEMS, "lines", 250)
 
 
 class ShopifyConnector(Connector):
@@ -135,8 +144,7 @@ class ShopifyConnector(Connector):
 
     def _orders_page_size(self) -> int:
         """As many orders as fit under the 1,000-point query cost with ``line_items_per_query`` lines."""
-        one = cost.requested(queries.ORDERS, {"first": 1, "lines": self.s.line_items_per_query})
-        return max(1, min(self.s.page_size, (cost.MAX_QUERY_COST - 2) // max(1, one - 2)))
+        return _most(queries.ORDERS, "first", self.s.page_size, lines=self.s.line_items_per_query)
 
     def _answer(self, requested: int) -> Any:
         """The parser of one GraphQL answer: the bucket re-synced from ``extensions.cost``, a

@@ -10,6 +10,7 @@ first; the emulator charges both, so the two read one rulebook.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -37,9 +38,15 @@ def _size(field: FieldNode, variables: dict[str, Any]) -> int | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _parsed(document: str) -> Any:
+    """A document's AST: the connector sends a handful of documents over and over."""
+    return parse(document)
+
+
 class _Walk:
     def __init__(self, document: str, variables: dict[str, Any] | None) -> None:
-        doc = parse(document)
+        doc = _parsed(document)
         self.variables = variables or {}
         self.fragments = {d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)}
         ops = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
