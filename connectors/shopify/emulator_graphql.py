@@ -232,6 +232,12 @@ class GraphQLAdmin:
                         "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
                     "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": None,
                                             "throttleStatus": self.bucket.status()}}}, 200
+        unknown = [f.name.value for f in op.selection_set.selections
+                   if isinstance(f, FieldNode) and not hasattr(self, f"q_{f.name.value}")]
+        if unknown:
+            root = "Mutation" if op.operation.value == "mutation" else "QueryRoot"
+            return {"errors": [{"message": f"Field '{name}' doesn't exist on type '{root}'",
+                                "extensions": {"code": "undefinedField"}} for name in unknown]}, 200
         self.bucket.available -= requested
         self.variables = variables
         data: dict[str, Any] = {}
@@ -248,8 +254,7 @@ class GraphQLAdmin:
     # -- root fields ----------------------------------------------------------------------
 
     def field(self, f: FieldNode, args: dict[str, Any]) -> Any:
-        handler = getattr(self, f"q_{f.name.value}", None)
-        return handler(f, args) if handler is not None else None
+        return getattr(self, f"q_{f.name.value}")(f, args)
 
     def _args(self, f: FieldNode | None) -> dict[str, Any]:
         return {a.name.value: value_from_ast_untyped(a.value, self.variables) for a in (f.arguments if f else ()) or ()}
