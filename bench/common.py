@@ -12,14 +12,24 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 PY = sys.executable
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of a child process; exits with its stderr when it fails."""
+@dataclass
+class Run:
+    """One child process: wall seconds, peak RSS (MiB) and CPU seconds (user + system)."""
+
+    wall: float
+    rss: float
+    cpu: float
+
+
+def run_timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run a child process to its end and measure it; exits with its stderr when it fails."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -27,7 +37,13 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = 
     err = proc.stderr.read().decode() if proc.stderr else ""
     if status != 0:
         raise SystemExit(f"{' '.join(cmd[:5])} failed:\n{err[-3000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a child process; exits with its stderr when it fails."""
+    run = run_timed(cmd, env, cwd)
+    return run.wall, run.rss
 
 
 def free_port() -> int:
@@ -53,6 +69,47 @@ def sandbox(*args: str) -> Iterator[tuple[Path, str]]:
             raise SystemExit(f"sandbox failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
         time.sleep(0.3)
         yield work, f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def fast_shop(orders: int) -> Iterator[tuple[Path, str, Any]]:
+    """``bench/fastserver.py`` in its own process: one Shopify shop's REST pages pre-rendered as
+    bytes. Yields (work dir with orderhub.toml and secrets/, base URL, a function returning the
+    server's CPU seconds so far)."""
+    import httpx
+
+    from orderhub.cli.sandbox_cmd import sandbox_config_toml
+
+    work = Path(tempfile.mkdtemp(prefix="orderhub-bench-fast-"))
+    port, token = free_port(), "shpat_bench"
+    proc = subprocess.Popen([PY, str(Path(__file__).with_name("fastserver.py")), "--orders", str(orders),
+                             "--port", str(port), "--token", token], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+
+    def cpu() -> float:
+        return httpx.get(f"{base}/_cpu", timeout=10).json()["cpu_seconds"]
+
+    try:
+        for _ in range(1200):
+            if proc.poll() is not None:
+                raise SystemExit(f"fast server failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            try:
+                cpu()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        (work / "secrets").mkdir()
+        (work / "secrets" / "shop1.access_token").write_text(token)
+        (work / "secrets" / "shop1.webhook_secret").write_text("bench-webhook-secret")
+        store = {"connector": "shopify", "base_url": base, "api_version": "2025-01",
+                 "credentials": {"access_token": f"file:{work / 'secrets' / 'shop1.access_token'}",
+                                 "webhook_secret": f"file:{work / 'secrets' / 'shop1.webhook_secret'}"}}
+        (work / "orderhub.toml").write_text(sandbox_config_toml({"shop1": store}))
+        yield work, base, cpu
     finally:
         proc.terminate()
         proc.wait(10)
