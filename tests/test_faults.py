@@ -49,11 +49,12 @@ def test_every_fault_at_once_loses_nothing_duplicates_nothing_and_never_crashes(
         runs = []
         for _ in range(4):  # partial is allowed, and the next run resumes; a crash is not
             res = cli("sync", "--once", "--json", "-c", str(cfg), timeout=600)
-            assert res.returncode == 0, res.stderr[-3000:]
             assert "Traceback" not in res.stderr, res.stderr[-3000:]
             results = {r["store"]: r for r in json.loads(res.stdout)}
             runs.append({n: r["result"] for n, r in results.items()})
             assert set(runs[-1].values()) <= {"complete", "partial"}, results
+            # exit 1 says a store ended partial (a fault outlasted the retry budget), nothing worse
+            assert res.returncode == (0 if set(runs[-1].values()) == {"complete"} else 1), res.stderr[-3000:]
             if set(runs[-1].values()) == {"complete"}:
                 break
         assert set(runs[-1].values()) == {"complete"}, runs

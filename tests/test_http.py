@@ -133,6 +133,16 @@ async def test_cost_bucket_waits_for_a_querys_points_and_follows_what_the_platfo
     assert await bucket.acquire(5000) == pytest.approx(10.0)  # dearer than the bucket: wait for a full one
 
 
+async def test_cost_bucket_holds_every_request_back_for_a_429s_retry_after():
+    """A 429 (from a proxy in front of a GraphQL API, say) names a wait for the whole account: a
+    request already queued behind the refused one must not go out before it ends."""
+    clock = Clock()
+    bucket = CostBucket(restore_rate=100, capacity=1000, clock=clock, sleep=clock.sleep)
+    bucket.observe(httpx.Response(429, headers={"Retry-After": "2"}))
+    assert await bucket.acquire(10) == pytest.approx(2.0)
+    assert await bucket.acquire(10) == 0.0
+
+
 async def test_a_throttle_inside_a_2xx_is_waited_like_a_429():
     def parse(content):
         body = orjson.loads(content)

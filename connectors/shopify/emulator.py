@@ -252,7 +252,9 @@ class ShopifyShop(Shop):
             host = req.headers.get("host", "127.0.0.1")
             base = f"http://{host}{req.headers.get('x-sandbox-prefix', '')}"
             body, status = self.graphql.answer(req.json() or {}, base)
-            return Response.json(body, status)
+            resp = Response.json(body, status)
+            resp.applied = self.graphql.last_applied
+            return resp
         resp = self._rest_bucket(time.monotonic())
         if resp is not None:
             return resp

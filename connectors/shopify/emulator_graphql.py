@@ -203,6 +203,8 @@ class GraphQLAdmin:
     bulk: list[BulkOperation] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     base_url: str = ""
+    #: Whether the last answered document changed the shop (a mutation without user errors).
+    last_applied: bool = False
     #: Every answered query: (when it arrived, its requested cost, what it was charged).
     charges: list[tuple[float, int, int]] = field(default_factory=list)
 
@@ -211,7 +213,7 @@ class GraphQLAdmin:
         self.bucket = Bucket(restore_rate=rate, maximum=rate * 10)
 
     def answer(self, body: dict[str, Any], base_url: str = "") -> tuple[dict[str, Any], int]:
-        self.base_url = base_url
+        self.base_url, self.last_applied = base_url, False
         document, variables = body.get("query"), body.get("variables") or {}
         if not isinstance(document, str):
             return {"errors": [{"message": "Parameter Missing or Invalid", "extensions": {"code": "BAD_REQUEST"}}]}, 400
@@ -245,7 +247,10 @@ class GraphQLAdmin:
             if isinstance(f, FieldNode):
                 args = {a.name.value: value_from_ast_untyped(a.value, variables) for a in f.arguments or ()}
                 data[f.alias.value if f.alias else f.name.value] = self.field(f, args)
-        charged = requested if op.operation.value == "mutation" else cost.actual(document, variables, data)
+        mutation = op.operation.value == "mutation"
+        self.last_applied = not mutation or not any(
+            (v or {}).get("userErrors") or (v or {}).get("orderCancelUserErrors") for v in data.values())
+        charged = requested if mutation else cost.actual(document, variables, data)
         self.bucket.available = min(self.bucket.maximum, self.bucket.available + requested - charged)
         self.charges.append((self.bucket.at, requested, charged))
         return {"data": data, "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": charged,

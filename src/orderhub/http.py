@@ -167,6 +167,7 @@ class CostBucket:
     available: float | None = None
     reports: int = 0
     _at: float = field(default=-1.0)
+    _blocked_until: float = 0.0
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def _refill(self) -> float:
@@ -183,6 +184,11 @@ class CostBucket:
         waited = 0.0
         async with self._lock:
             while True:
+                blocked = self._blocked_until - self.clock()
+                if blocked > 0:  # a 429 named a wait: no request of this account goes out before it ends
+                    waited += blocked
+                    await self.sleep(blocked)
+                    continue
                 room = self._refill()
                 if room >= cost:
                     self.available = room - cost
@@ -192,7 +198,11 @@ class CostBucket:
                 await self.sleep(pause)
 
     def observe(self, response: httpx.Response) -> None:
-        pass  # the figures are in the body: the connector reads them and calls ``report``
+        """The points are in the body (the connector calls ``report``); a 429 from anything in
+        front of the API holds every request back for its ``Retry-After``."""
+        if response.status_code == 429:
+            wait = parse_retry_after(response.headers.get("Retry-After"))
+            self._blocked_until = max(self._blocked_until, self.clock() + (wait if wait is not None else 1.0))
 
     def report(self, *, available: float, capacity: float | None = None, restore_rate: float | None = None) -> None:
         """What the platform says the bucket holds now (after this answer's refund)."""

@@ -48,6 +48,9 @@ class Response:
     drop: bool = False
     truncate: bool = False
     delay: float = 0.0
+    #: Whether a write changed anything (a GraphQL mutation refused with ``userErrors`` did not):
+    #: the dropped-answer fault counts only writes that applied.
+    applied: bool = True
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -158,11 +158,11 @@ class Shop:
                 resp.drop = True
             if resp is None:
                 resp = await self.route(req, path)
-                if self.is_write(req) and resp.status < 300 and (
+                if self.is_write(req) and resp.status < 300 and resp.applied and (
                         self.faults.drop_next_write or self.faults.hit(self.faults.drop_rate)):
                     resp.drop, self.faults.drop_next_write = True, False
                     self.dropped_writes += 1
-                elif req.method == "GET" and resp.status == 200 and self.faults.hit(self.faults.truncate_rate):
+                elif not self.is_write(req) and resp.status == 200 and self.faults.hit(self.faults.truncate_rate):
                     self.truncated += 1
                     if self.faults.rng.random() < 0.5:
                         resp.truncate = True  # the connection closes before the declared length
@@ -179,7 +179,7 @@ class Shop:
             self.inflight -= 1
 
     def is_write(self, req: Request) -> bool:
-        """Whether ``req`` changes the shop (what the dropped-answer fault applies to)."""
+        """Whether ``req`` changes the shop: a dropped answer applies to writes, a cut body to reads."""
         return req.method in ("POST", "PUT")
 
     def too_many(self, retry_after: float) -> Response:
