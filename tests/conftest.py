@@ -147,6 +147,17 @@ def figures(request):
     return add
 
 
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: hand its figures to the controller
+        workeroutput["figures"] = list(_FIGURES)
+
+
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller: a worker finished; keep the figures it checked."""
+    _FIGURES.extend(getattr(node, "workeroutput", {}).get("figures", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if _FIGURES:
         terminalreporter.section("reliability figures")

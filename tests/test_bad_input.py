@@ -40,6 +40,9 @@ json_value = st.recursive(json_leaf, lambda inner: st.one_of(st.lists(inner, max
                                                             st.dictionaries(st.text(max_size=8), inner, max_size=3)),
                           max_leaves=6)
 
+# One worker runs the whole module under pytest-xdist, so its closing figure counts every payload.
+pytestmark = pytest.mark.xdist_group("bad_input")
+
 
 def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
     """Every path into a JSON document (dict keys and list indexes), the root excluded."""
