@@ -36,15 +36,26 @@ def _set_amount(money_set: Any) -> str | None:
         return None
 
 
-def address(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+#: The address fields' names in each API: (first name, last name, region code, region, country code).
+_REST_ADDRESS = ("first_name", "last_name", "province_code", "province", "country_code")
+_GRAPHQL_ADDRESS = ("firstName", "lastName", "provinceCode", "province", "countryCodeV2")
+
+
+def _address(raw: dict[str, Any] | None, names: tuple[str, ...]) -> dict[str, Any] | None:
     if not raw:
         return None
-    name = raw.get("name") or " ".join(x for x in (raw.get("first_name"), raw.get("last_name")) if x) or None
+    first, last, region_code, region, country = names
+    name = raw.get("name") or " ".join(x for x in (raw.get(first), raw.get(last)) if x) or None
     return {"name": name, "company": raw.get("company") or None,
             "lines": [x for x in (raw.get("address1"), raw.get("address2")) if x],
-            "city": raw.get("city") or None, "region": raw.get("province_code") or raw.get("province") or None,
-            "postal_code": raw.get("zip") or None, "country": raw.get("country_code") or None,
+            "city": raw.get("city") or None, "region": raw.get(region_code) or raw.get(region) or None,
+            "postal_code": raw.get("zip") or None, "country": raw.get(country) or None,
             "phone": raw.get("phone") or None}
+
+
+def address(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A REST ``MailingAddress``."""
+    return _address(raw, _REST_ADDRESS)
 
 
 def line_item(li: dict[str, Any], n: int) -> dict[str, Any]:
@@ -200,14 +211,8 @@ def _nodes(connection: Any) -> list[dict[str, Any]]:
 
 
 def g_address(raw: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not raw:
-        return None
-    name = raw.get("name") or " ".join(x for x in (raw.get("firstName"), raw.get("lastName")) if x) or None
-    return {"name": name, "company": raw.get("company") or None,
-            "lines": [x for x in (raw.get("address1"), raw.get("address2")) if x],
-            "city": raw.get("city") or None, "region": raw.get("provinceCode") or raw.get("province") or None,
-            "postal_code": raw.get("zip") or None, "country": raw.get("countryCodeV2") or None,
-            "phone": raw.get("phone") or None}
+    """A GraphQL ``MailingAddress``."""
+    return _address(raw, _GRAPHQL_ADDRESS)
 
 
 def g_line_item(li: dict[str, Any], n: int) -> dict[str, Any]:
