@@ -39,14 +39,14 @@ def _size(field: FieldNode, variables: dict[str, Any]) -> int | None:
 
 
 @lru_cache(maxsize=64)
-def _parsed(document: str) -> Any:
+def parsed(document: str) -> Any:
     """A document's AST: the connector sends a handful of documents over and over."""
     return parse(document)
 
 
 class _Walk:
     def __init__(self, document: str, variables: dict[str, Any] | None) -> None:
-        doc = _parsed(document)
+        doc = parsed(document)
         self.variables = variables or {}
         self.fragments = {d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)}
         ops = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]

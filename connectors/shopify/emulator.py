@@ -6,7 +6,6 @@ through the same methods (``fulfil``, ``cancel_order``, ``set_level``)."""
 
 from __future__ import annotations
 
-import base64
 import random
 import re
 import time
@@ -15,24 +14,15 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-import orjson
 
 from orderhub.sandbox.data import BASE_TIME, PHONES, PRODUCTS, base_order, cents, is_malformed, money_set
 from orderhub.sandbox.server import Request, Response
 from orderhub.sandbox.shops import Shop
 
-from .emulator_graphql import EVENT_STATUSES, GraphQLAdmin
+from .emulator_graphql import EVENT_STATUSES, GraphQLAdmin, cursor, uncursor
 
 API = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})(?P<rest>/.*)$")
 MAX_LIMIT = 250
-
-
-def _page_info(state: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(state)).decode().rstrip("=")
-
-
-def _state(token: str) -> dict[str, Any]:
-    return orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
 
 
 def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: float = 0.0,
@@ -290,7 +280,7 @@ class ShopifyShop(Shop):
             if set(req.query) - {"page_info", "limit", "fields"}:
                 return Response.json({"errors": {"page_info": ["page_info cannot be combined with other filters"]}},
                                      400)
-            state = _state(token)
+            state = uncursor(token)
         else:
             state = {"min": req.arg("updated_at_min") or "", "pos": None}
         index = self.index()
@@ -299,7 +289,7 @@ class ShopifyShop(Shop):
         orders = [self.order(i) for _, i in chunk]
         headers = {}
         if pos + limit < len(index):
-            nxt = _page_info({"min": state["min"], "pos": pos + limit})
+            nxt = cursor({"min": state["min"], "pos": pos + limit})
             host = req.headers.get("host", "127.0.0.1")
             prefix = req.headers.get("x-sandbox-prefix", "")
             url = f"http://{host}{prefix}/admin/api/{version}/orders.json?limit={limit}&page_info={nxt}"

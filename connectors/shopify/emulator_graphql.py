@@ -11,29 +11,38 @@ selections.
 from __future__ import annotations
 
 import base64
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Callable
 
 import orjson
-from graphql import FieldNode, OperationDefinitionNode, parse, value_from_ast_untyped
+from graphql import FieldNode, OperationDefinitionNode, value_from_ast_untyped
 
 from . import cost
-
-#: Points a second and bucket size by plan (restore rates as published; the bucket holds ten
-#: seconds of them).
-PLANS = {"standard": 100.0, "advanced": 200.0, "plus": 1000.0, "enterprise": 2000.0}
+from .units import RESTORE_RATE
 EVENT_STATUSES = frozenset({"label_printed", "label_purchased", "attempted_delivery", "ready_for_pickup", "confirmed",
                             "in_transit", "out_for_delivery", "delivered", "failure", "carrier_picked_up"})
 
 
-def _cursor(state: Any) -> str:
+def cursor(state: Any) -> str:
+    """An opaque page token for ``state`` (REST's ``page_info``, GraphQL's ``endCursor``)."""
     return base64.urlsafe_b64encode(orjson.dumps(state)).decode().rstrip("=")
 
 
-def _uncursor(token: str) -> Any:
+def uncursor(token: str) -> Any:
     return orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+
+
+_SINCE = re.compile(r"""updated_at:>=['"]?([^'"\s]+)""")
+
+
+def _since(query: str) -> str:
+    """The time of a search query ``updated_at:>='…'``, alone or inside a bulk query's document
+    (empty: every order)."""
+    m = _SINCE.search(query)
+    return m[1] if m else ""
 
 
 def _utc(value: Any) -> Any:
@@ -209,7 +218,7 @@ class GraphQLAdmin:
     charges: list[tuple[float, int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        rate = PLANS[self.plan]
+        rate = RESTORE_RATE[self.plan]  # the bucket holds ten seconds of the plan's restore rate
         self.bucket = Bucket(restore_rate=rate, maximum=rate * 10)
 
     def answer(self, body: dict[str, Any], base_url: str = "") -> tuple[dict[str, Any], int]:
@@ -218,7 +227,7 @@ class GraphQLAdmin:
         if not isinstance(document, str):
             return {"errors": [{"message": "Parameter Missing or Invalid", "extensions": {"code": "BAD_REQUEST"}}]}, 400
         try:
-            op = next(d for d in parse(document).definitions if isinstance(d, OperationDefinitionNode))
+            op = next(d for d in cost.parsed(document).definitions if isinstance(d, OperationDefinitionNode))
             requested = cost.requested(document, variables)
         except Exception as exc:  # noqa: BLE001 - a syntax error is the caller's, in GraphQL's words
             return {"errors": [{"message": f"syntax error: {exc}", "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}]}, 200
@@ -281,23 +290,23 @@ class GraphQLAdmin:
         """``lineItems(first:, after:)`` of one order node."""
         nodes = node["lineItems"]["nodes"]
         size = int(args.get("first") or 10)
-        start = int(_uncursor(args["after"])) if args.get("after") else 0
+        start = int(uncursor(args["after"])) if args.get("after") else 0
         page = nodes[start: start + size]
         node["lineItems"] = {"pageInfo": {"hasNextPage": start + size < len(nodes),
-                                          "endCursor": _cursor(start + len(page))}, "nodes": page}
+                                          "endCursor": cursor(start + len(page))}, "nodes": page}
         return node
 
     def q_orders(self, f: FieldNode, args: dict[str, Any]) -> dict[str, Any]:
         first = min(int(args.get("first") or 50), 250)
         query = str(args.get("query") or "")
-        since = query[len("updated_at:>="):].strip("'\"") if query.startswith("updated_at:>=") else ""
-        state = _uncursor(args["after"]) if args.get("after") else {"min": since, "pos": None}
+        since = _since(query)
+        state = uncursor(args["after"]) if args.get("after") else {"min": since, "pos": None}
         index = self.shop.index()
         pos = state["pos"] if state.get("pos") is not None else self.shop.since(_utc_to_rest(state["min"]))
         chunk = index[pos: pos + first]
         lines = self._args(self._child(f, "nodes", "lineItems"))
         nodes = [self._page_lines(self._node(i), lines) for _, i in chunk]
-        end = _cursor({"min": state["min"], "pos": pos + len(chunk)})
+        end = cursor({"min": state["min"], "pos": pos + len(chunk)})
         return {"pageInfo": {"hasNextPage": pos + first < len(index), "endCursor": end}, "nodes": nodes}
 
     def q_order(self, f: FieldNode, args: dict[str, Any]) -> dict[str, Any] | None:
@@ -415,7 +424,7 @@ class GraphQLAdmin:
 
     def q_ordersCount(self, f: FieldNode, args: dict[str, Any]) -> dict[str, Any]:
         query = str(args.get("query") or "")
-        since = query[len("updated_at:>="):].strip("'\"") if query.startswith("updated_at:>=") else ""
+        since = _since(query)
         index = self.shop.index()
         return {"count": len(index) - self.shop.since(_utc_to_rest(since)), "precision": "EXACT"}
 
@@ -448,8 +457,7 @@ class GraphQLAdmin:
             return {"bulkOperation": None, "userErrors": [{"field": ["query"], "message":
                     f"A bulk query operation for this app and shop is already in progress: {running[0].id}."}]}
         query = str(args.get("query") or "")
-        marker = "updated_at:>='"
-        since = query[query.index(marker) + len(marker):].split("'", 1)[0] if marker in query else ""
+        since = _since(query)
         now = time.time()
         op = BulkOperation(id=f"gid://shopify/BulkOperation/{720_000 + len(self.bulk)}", query=query, since=since,
                            created=now, ready_at=now + self.bulk_delay)

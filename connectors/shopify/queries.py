@@ -24,7 +24,31 @@ LINE_ITEM_FIELDS = f"""
   variant {{ inventoryItem {{ measurement {{ weight {{ unit value }} }} }} }}
 """
 
-ORDER_FIELDS = f"""
+_RETURNS = """
+  returns(first: 2) {
+    nodes {
+      id name status
+      returnLineItems(first: 3) {
+        nodes {
+          quantity returnReason returnReasonNote customerNote
+          ... on ReturnLineItem { fulfillmentLineItem { lineItem { sku } } }
+        }
+      }
+    }
+  }
+"""
+
+
+def _order_fields(*, bulk: bool) -> str:
+    """An ``Order``'s selection: for a page (connections sized, line items' ``pageInfo`` for the
+    follow-ups, returns) or for a bulk query (connections unsized, their nodes named by
+    ``__typename`` as the JSONL lines need, and no returns: they would be a sixth connection)."""
+    def sized(connection: str, first: str) -> str:
+        return connection if bulk else f"{connection}(first: {first})"
+
+    typename = "__typename " if bulk else ""
+    page_info = "" if bulk else "pageInfo { hasNextPage endCursor }"
+    return f"""
   id legacyResourceId name confirmationNumber createdAt updatedAt cancelledAt cancelReason
   email phone note tags taxesIncluded currencyCode paymentGatewayNames
   displayFinancialStatus displayFulfillmentStatus
@@ -39,31 +63,23 @@ ORDER_FIELDS = f"""
   shippingAddress {{ {_ADDRESS} }}
   billingAddress {{ {_ADDRESS} }}
   taxLines {{ title rate priceSet {{ {_MONEY} }} }}
-  discountApplications(first: 3) {{ nodes {{ index ... on DiscountCodeApplication {{ code }} }} }}
-  lineItems(first: $lines) {{
-    pageInfo {{ hasNextPage endCursor }}
-    nodes {{ {LINE_ITEM_FIELDS} }}
+  {sized("discountApplications", "3")} {{ nodes {{ {typename}index ... on DiscountCodeApplication {{ code }} }} }}
+  {sized("lineItems", "$lines")} {{
+    {page_info}
+    nodes {{ {typename}{LINE_ITEM_FIELDS} }}
   }}
-  shippingLines(first: 2) {{
+  {sized("shippingLines", "2")} {{
     nodes {{
-      code title originalPriceSet {{ {_MONEY} }} taxLines {{ priceSet {{ {_MONEY} }} }}
+      {typename}code title originalPriceSet {{ {_MONEY} }} taxLines {{ priceSet {{ {_MONEY} }} }}
       discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} discountApplication {{ index }} }}
     }}
   }}
   transactions(first: 5) {{ kind status gateway amountSet {{ {_MONEY} }} }}
   risk {{ recommendation assessments {{ riskLevel provider {{ title }} facts {{ description sentiment }} }} }}
-  returns(first: 2) {{
-    nodes {{
-      id name status
-      returnLineItems(first: 3) {{
-        nodes {{
-          quantity returnReason returnReasonNote customerNote
-          ... on ReturnLineItem {{ fulfillmentLineItem {{ lineItem {{ sku }} }} }}
-        }}
-      }}
-    }}
-  }}
-"""
+{"" if bulk else _RETURNS}"""
+
+
+ORDER_FIELDS = _order_fields(bulk=False)
 
 ORDERS = f"""
 query Orders($first: Int!, $after: String, $query: String, $lines: Int!) {{
@@ -163,18 +179,11 @@ def bulk_orders(since: str) -> str:
     each connection's nodes on lines of their own with ``__parentId``, told apart by
     ``__typename``), and at most five connections two levels deep — so returns, which would be a
     sixth, come with the order's next incremental read."""
-    fields = ORDER_FIELDS.replace("lineItems(first: $lines) {", "lineItems {")
-    fields = fields.replace("discountApplications(first: 3) { nodes { index",
-                            "discountApplications { nodes { __typename index")
-    fields = fields.replace("shippingLines(first: 2) {\n    nodes {\n", "shippingLines {\n    nodes {\n      __typename\n")
-    fields = fields.replace("pageInfo { hasNextPage endCursor }\n    nodes { ", "nodes { __typename ")
-    cut = fields.index("  returns(first: 2)")
-    fields = fields[:cut]
     escaped = since.replace("\\", "").replace("'", "")
     return f"""
 {{
   orders(query: "updated_at:>='{escaped}'", sortKey: UPDATED_AT) {{
-    edges {{ node {{ {fields} }} }}
+    edges {{ node {{ {_order_fields(bulk=True)} }} }}
   }}
 }}
 """

@@ -89,13 +89,14 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         if old is not None and old.payload_hash == it.payload_hash:
             out.unchanged += 1
             continue
+        dumped = o.model_dump_json()  # pydantic's own JSON writer, no dicts in between
         if oid in stored:
-            same = _same_content(stored[oid], o)
+            same = _same_content(stored[oid], dumped)
             if same is not None:
                 out.unchanged += 1
                 rekeyed.append((oid, it.payload_hash, same))
                 continue
-        data = orjson.Fragment(o.model_dump_json())  # pydantic's own JSON writer, no dicts in between
+        data = orjson.Fragment(dumped)
         if old is None:
             events.append(_event(oid, "received", actor, at=now, dst=OrderStatus.RECEIVED.value,
                                  data={"version": 1, "channel_status": o.channel_status}))
@@ -170,13 +171,14 @@ _NOT_CONTENT = frozenset({"id", "status", "returns", "channel_risk"})
 _ANNOTATIONS = ("returns", "channel_risk")
 
 
-def _same_content(old: Any, new: Order) -> Any:
-    """``new``'s data to store if it says what ``old`` said, only in another payload shape (a
-    Shopify store switched from REST to GraphQL, a webhook's REST body after a GraphQL poll): no
-    new version, no re-check. What only one shape carries is kept from whichever had it."""
+def _same_content(old: Any, new: str) -> Any:
+    """The data to store if ``new`` (an order's JSON) says what ``old`` said, only in another
+    payload shape (a Shopify store switched from REST to GraphQL, a webhook's REST body after a
+    GraphQL poll): no new version, no re-check. What only one shape carries is kept from whichever
+    had it."""
     if not isinstance(old, dict):
         return None
-    fresh = orjson.loads(new.model_dump_json())
+    fresh = orjson.loads(new)
     if any(fresh.get(k) != old.get(k) for k in fresh.keys() | old.keys() if k not in _NOT_CONTENT):
         return None
     for k in _ANNOTATIONS:
