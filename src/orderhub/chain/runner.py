@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from orderhub.db import orders as order_store
+from orderhub.db.bulk import BulkStatement, bulk_insert
 from orderhub.db.common import utcnow
 from orderhub.db.inventory import stock_changed
 from orderhub.notices import Notice
@@ -58,8 +59,11 @@ class ChainResult:
         self.durations += other.durations
 
 
-_LEAVE_PENDING = (orders.update().where(orders.c.id == sa.bindparam("b_id"))
-                  .values(chain_pending=False, chain_step=sa.bindparam("b_step"), chain_approved=None))
+_LEAVE_PENDING = BulkStatement(orders.update().where(orders.c.id == sa.bindparam("b_id"))
+                               .values(chain_pending=sa.false(), chain_step=sa.bindparam("b_step"),
+                                       chain_approved=sa.null()))
+_STEP_RUN_COLUMNS = ("order_id", "store", "step", "started_at", "duration_ms", "outcome", "error_code")
+_INSERT_STEP_RUNS = bulk_insert(step_runs, *_STEP_RUN_COLUMNS)
 
 
 def _in_chain(order: Order) -> bool:
@@ -124,10 +128,8 @@ async def run_chain(conn: Any, hub: Hub, store: str, batch: list[Pending]) -> Ch
         if outcome == "completed":
             result.completed += 1
             done.append({"b_id": p.order.id, "b_step": len(links)})
-    if done:
-        await conn.execute(_LEAVE_PENDING, done)
-    if timings:
-        await conn.execute(step_runs.insert(), timings)
+    await _LEAVE_PENDING.run(conn, done)
+    await _INSERT_STEP_RUNS.run(conn, timings)
     for sku in sorted(stock):
         await stock_changed(conn, sku, result.notices)
     return result

@@ -102,11 +102,14 @@ async def _ensure_row(conn: Any, sku: str, location: str) -> None:
         sku=sku, location=location, on_hand=0, reserved=0, low=False, updated_at=utcnow()))
 
 
+_INSERT_MOVEMENT = stock_movements.insert()  # built once: a reservation writes one per line
+
+
 async def _move(conn: Any, sku: str, location: str, kind: str, *, on_hand: int = 0, reserved: int = 0,
                 reason: str | None, actor: str, order_id: str | None = None) -> None:
-    await conn.execute(stock_movements.insert().values(
-        sku=sku, location=location, kind=kind, on_hand_delta=on_hand, reserved_delta=reserved, reason=reason,
-        actor=actor, order_id=order_id, at=utcnow()))
+    await conn.execute(_INSERT_MOVEMENT, {
+        "sku": sku, "location": location, "kind": kind, "on_hand_delta": on_hand, "reserved_delta": reserved,
+        "reason": reason, "actor": actor, "order_id": order_id, "at": utcnow()})
 
 
 async def set_on_hand(conn: Any, sku: str, location: str, quantity: int, *, actor: str, reason: str | None,

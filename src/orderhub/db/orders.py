@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from orderhub.lifecycle import TERMINAL, OrderStatus, can_move, check_move
 from orderhub.models import Order
+from orderhub.db.bulk import bulk_insert
 from orderhub.db.common import as_utc, utcnow
 from orderhub.notices import Notice, OrderStateChanged
 from orderhub.db import stock_follows
@@ -48,6 +49,22 @@ class UpsertSummary:
         self.unchanged += other.unchanged
         self.notices += other.notices
         self.to_chain += other.to_chain
+
+
+_ORDER_COLUMNS = ("id", "store", "channel", "external_id", "number", "status", "channel_status", "version",
+                  "payload_hash", "data", "created_at", "updated_at", "ingested_at", "modified_at", "chain_step",
+                  "chain_pending")
+_EVENT_COLUMNS = ("order_id", "at", "kind", "from_status", "to_status", "actor", "reason", "data")
+_INSERT_ORDERS = bulk_insert(orders, *_ORDER_COLUMNS)
+_INSERT_VERSIONS = bulk_insert(order_versions, "order_id", "version", "payload_hash", "raw", "received_at")
+#: Events as ``_event`` builds them, many at once (one is written with ``add_event``).
+INSERT_EVENTS = bulk_insert(order_events, *_EVENT_COLUMNS)
+# Statements a chain pass runs per order and step, built once: SQLAlchemy then only looks up their
+# compiled form, instead of building, hashing and looking up a new statement object every time.
+_INSERT_EVENT = order_events.insert()
+_STATUS = sa.select(orders.c.status).where(orders.c.id == sa.bindparam("b_id"))
+_STATUS_AND_DATA = sa.select(orders.c.status, orders.c.data).where(orders.c.id == sa.bindparam("b_id"))
+_UPDATE_ORDER = orders.update().where(orders.c.id == sa.bindparam("b_id"))  # SET: the parameters' columns
 
 
 def _event(order_id: str, kind: str, actor: str, *, at: datetime, src: str | None = None,
@@ -141,8 +158,7 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
             events.append(_event(oid, "updated", actor, at=now, data={"version": version,
                                  "channel_status": o.channel_status}))
             out.updated.append(oid)
-    if new_rows:
-        await conn.execute(orders.insert(), new_rows)
+    await _INSERT_ORDERS.run(conn, new_rows)
     for u in updates:
         values = {k: v for k, v in u.items() if k != "b_id" and v is not None}
         await conn.execute(orders.update().where(orders.c.id == u["b_id"]).values(**values))
@@ -152,10 +168,8 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
         await conn.execute(orders.update().where(orders.c.id.in_(rechecked)).values(chain_approved=None))
     if unheld:
         await _supersede_reviews(conn, unheld, now, out.notices)
-    if version_rows:
-        await conn.execute(order_versions.insert(), version_rows)
-    if events:
-        await conn.execute(order_events.insert(), events)
+    await _INSERT_VERSIONS.run(conn, version_rows)
+    await INSERT_EVENTS.run(conn, events)
     # Channel-side lifecycle moves (e.g. cancelled on the marketplace) go through the table.
     for oid in out.updated:
         target = by_id[oid].order.channel_target
@@ -243,15 +257,17 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
                      data: Any = None) -> OrderStatus:
     """Move an order to ``to`` if the lifecycle table allows it; record one event row."""
     to = OrderStatus(to)
-    row = (await conn.execute(sa.select(orders.c.status, orders.c.data).where(orders.c.id == oid))).one()
+    wants_data = notices is not None and order is None  # the notice needs the order: read it only then
+    row = (await conn.execute(_STATUS_AND_DATA if wants_data else _STATUS, {"b_id": oid})).one()
     src = OrderStatus(row.status)
     check_move(src, to, order_id=oid)
-    values: dict[str, Any] = {"status": to.value, "modified_at": utcnow()}
+    now = utcnow()
+    values: dict[str, Any] = {"b_id": oid, "status": to.value, "modified_at": now}
     if to in TERMINAL:
         values["chain_pending"] = False
-    await conn.execute(orders.update().where(orders.c.id == oid).values(**values))
-    await conn.execute(order_events.insert().values(
-        _event(oid, "transition", actor, at=utcnow(), src=src.value, dst=to.value, reason=reason, data=data)))
+    await conn.execute(_UPDATE_ORDER, values)
+    await conn.execute(_INSERT_EVENT, _event(oid, "transition", actor, at=now, src=src.value, dst=to.value,
+                                             reason=reason, data=data))
     await stock_follows.after_move(conn, oid, src, to, actor=actor, notices=notices)  # the one stock rule
     if notices is not None:
         o = order or Order.model_validate(row.data)
@@ -262,7 +278,7 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
 
 
 async def add_event(conn: Any, oid: str, kind: str, actor: str, *, reason: str | None = None, data: Any = None) -> None:
-    await conn.execute(order_events.insert().values(_event(oid, kind, actor, at=utcnow(), reason=reason, data=data)))
+    await conn.execute(_INSERT_EVENT, _event(oid, kind, actor, at=utcnow(), reason=reason, data=data))
 
 
 async def get_cursor(conn: Any, store: str, stream: str) -> str | None:

@@ -13,7 +13,7 @@ Two rules keep that safe:
   read-then-write cannot fail half-way); reads run in a plain ``BEGIN`` snapshot (WAL: never blocked).
 
 It offers what orderhub's store code uses of SQLAlchemy's AsyncEngine: ``begin()``, ``connect()``,
-``await conn.execute(...)``, ``conn.dialect``, ``dispose()``.
+``await conn.execute(...)``, ``conn.exec_driver_sql(...)``, ``conn.dialect``, ``dispose()``.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ class SyncConnection:
         if parameters is None:
             return self._conn.execute(statement)
         return self._conn.execute(statement, parameters)
+
+    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Any:
+        return self._conn.exec_driver_sql(statement, parameters)
 
 
 class _Scope:
