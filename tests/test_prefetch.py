@@ -2,12 +2,18 @@
 error is the error of the fetch that claims it."""
 
 import asyncio
+import json
 
 import pytest
 
+from orderhub.db.orders import get_cursor
 from orderhub.intake.connector import Page, RawRecord
 from orderhub.errors import TransientError
+from orderhub.intake.ingest import ORDERS_STREAM, ingest_page, pull_page
 from orderhub.intake.prefetch import PagePrefetcher
+
+from .conftest import FIXTURE
+from .helpers import make_hub
 
 
 class PagedSource:
@@ -66,3 +72,37 @@ async def test_a_connector_can_refuse_read_ahead():
     await ahead.fetch(src, None)
     await asyncio.sleep(0.03)
     assert src.asked == [None]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_the_runtime_reads_the_next_page_ahead_already_normalized(engine, db_url, tmp_path):
+    """The runtime's read-ahead maps page k+1 while page k is stored (issue #16): what it hands
+    over is normalized, bad records already refused, and stores with its cursor like a page."""
+    hub = make_hub(db_url, [], engine=engine, stores={"shop": {"connector": "files", "path": str(tmp_path)}})
+    connector = hub.connector("shop")
+    good = json.loads(FIXTURE.read_text())
+    pages = {None: Page([RawRecord(good, "A-1001", "a.json"), RawRecord({"external_id": "X"}, "X", "x.json")],
+                        cursor="1", has_more=True),
+             "1": Page([RawRecord({**good, "external_id": "A-1002"}, "A-1002", "b.json")], cursor="2",
+                       has_more=False)}
+    asked = []
+
+    async def fetch_orders(cursor):
+        asked.append(cursor)
+        return pages[cursor]
+
+    connector.fetch_orders = fetch_orders
+    ahead = PagePrefetcher(pull_page)
+    first = await ahead.fetch(connector, None)
+    assert [it.order.external_id for it in first.normalized.good] == ["A-1001"]
+    assert [(rec.external_id, exc.code) for rec, exc in first.normalized.bad] == [("X", "invalid_field")]
+    async with engine.begin() as conn:
+        stored = await ingest_page(conn, connector, first)
+    assert (stored.inserted, stored.quarantined, stored.has_more) == (1, 1, True)
+    second = await ahead.fetch(connector, "1")
+    assert asked == [None, "1"]  # the second page was read once, ahead
+    assert [it.order.external_id for it in second.normalized.good] == ["A-1002"]
+    async with engine.begin() as conn:
+        stored = await ingest_page(conn, connector, second)
+        cursor = await get_cursor(conn, "shop", ORDERS_STREAM)
+    assert (stored.inserted, stored.has_more, cursor) == (1, False, "2")

@@ -1,6 +1,8 @@
 """Intake of one page: normalize every record, quarantine the bad ones, store the rest, checkpoint.
 
-All of it happens in the caller's transaction, so a page's orders and its cursor commit together.
+Two halves: normalizing (mapping, hashing, serializing: CPU, no database) and storing (in the
+caller's transaction, so a page's orders and its cursor commit together). A read-ahead runs the
+first half of the next page while this page's transaction is committed.
 """
 
 from __future__ import annotations
@@ -71,19 +73,50 @@ def normalize(connector: Connector, record: RawRecord) -> Ingested:
     return Ingested(order=order, raw=orjson.Fragment(body), payload_hash=hash_json(body))
 
 
-async def ingest_records(conn: Any, connector: Connector, records: Iterable[RawRecord],
-                         rejects: list[tuple[RawRecord, RecordError]] = (), *, actor: str = "ingest") -> PageResult:
-    result = PageResult()
-    good: list[Ingested] = []
-    bad: list[tuple[RawRecord, OrderhubError]] = list(rejects)
+@dataclass
+class Normalized:
+    """A batch of records mapped into canonical orders (``good``) or refused with their error
+    (``bad``): the CPU half of intake, which needs no database."""
+
+    good: list[Ingested] = field(default_factory=list)
+    bad: list[tuple[RawRecord, OrderhubError]] = field(default_factory=list)
+
+
+async def normalize_records(connector: Connector, records: Iterable[RawRecord],
+                            rejects: Iterable[tuple[RawRecord, OrderhubError]] = ()) -> Normalized:
+    out = Normalized(bad=list(rejects))
     for i, rec in enumerate(records):
         if i % YIELD_EVERY == 0:
             await asyncio.sleep(0)  # let a read-ahead of the next page send and receive meanwhile
         try:
-            good.append(normalize(connector, rec))
+            out.good.append(normalize(connector, rec))
         except RecordError as exc:
-            bad.append((rec, exc))
-    for rec, exc in bad:
+            out.bad.append((rec, exc))
+    return out
+
+
+@dataclass
+class PulledPage:
+    """A page as the marketplace sent it, already normalized: what a read-ahead hands over, so
+    the next page's mapping runs while this one's commit is on the disk (issue #16)."""
+
+    normalized: Normalized
+    cursor: str | None
+    has_more: bool
+
+
+async def pull_page(connector: Connector, cursor: str | None) -> PulledPage:
+    """Fetch the page at ``cursor`` and normalize it; nothing is stored."""
+    page = await connector.fetch_orders(cursor)
+    normalized = await normalize_records(connector, _handed_over(page.records), page.rejects)
+    return PulledPage(normalized, page.cursor, page.has_more)
+
+
+async def store_normalized(conn: Any, connector: Connector, batch: Normalized, *, actor: str = "ingest") -> PageResult:
+    """Quarantine the bad records and upsert the good ones in the caller's transaction."""
+    result = PageResult()
+    good = batch.good
+    for rec, exc in batch.bad:
         is_new = await quarantine_record(conn, connector.store, rec.raw, exc, external_id=rec.external_id,
                                          location=rec.location or exc.context.get("location"))
         if is_new:
@@ -104,9 +137,19 @@ async def ingest_records(conn: Any, connector: Connector, records: Iterable[RawR
     return result
 
 
-async def ingest_page(conn: Any, connector: Connector, page: Page) -> PageResult:
+async def ingest_records(conn: Any, connector: Connector, records: Iterable[RawRecord],
+                         rejects: Iterable[tuple[RawRecord, OrderhubError]] = (), *,
+                         actor: str = "ingest") -> PageResult:
+    """Normalize and store records in the caller's transaction."""
+    return await store_normalized(conn, connector, await normalize_records(connector, records, rejects), actor=actor)
+
+
+async def ingest_page(conn: Any, connector: Connector, page: Page | PulledPage) -> PageResult:
     """Store one pulled page and its cursor in the caller's transaction. Consumes ``page.records``."""
-    result = await ingest_records(conn, connector, _handed_over(page.records), page.rejects)
+    if isinstance(page, PulledPage):
+        result = await store_normalized(conn, connector, page.normalized)
+    else:
+        result = await ingest_records(conn, connector, _handed_over(page.records), page.rejects)
     if page.cursor is not None:
         await order_store.save_cursor(conn, connector.store, ORDERS_STREAM, page.cursor)
     result.has_more = page.has_more

@@ -8,33 +8,52 @@ unclaimed read-ahead is simply dropped and the page is asked for again.
 
 One read-ahead per store at a time, so a store still never has more than one request of its pull
 in flight, and the store's pacing (rate limits, Retry-After) applies to it as to any request.
+
+What is read ahead is whatever ``read`` makes of the page: the runtime normalizes it too
+(:func:`orderhub.intake.ingest.pull_page`), so mapping page k+1 overlaps the commit of page k,
+which waits on the disk with the GIL let go.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, Protocol, TypeVar
 
-from orderhub.intake.connector import Connector, Page
+from orderhub.intake.connector import Connector
 
 
-class PagePrefetcher:
-    """Holds at most one early request per store, keyed by the cursor it was asked with."""
+class _Paged(Protocol):
+    cursor: str | None
+    has_more: bool
 
-    def __init__(self) -> None:
-        self._ahead: dict[str, tuple[str | None, asyncio.Task[Page]]] = {}
 
-    async def fetch(self, connector: Connector, cursor: str | None) -> Page:
-        """The page at ``cursor``: the read-ahead if it was asked with this cursor, else a new request.
-        When the page says there is more, the next one is asked for at once."""
-        page = await self._claim(connector.store, cursor) or await connector.fetch_orders(cursor)
+P = TypeVar("P", bound=_Paged)
+
+
+async def _fetch(connector: Connector, cursor: str | None) -> Any:
+    return await connector.fetch_orders(cursor)
+
+
+class PagePrefetcher(Generic[P]):
+    """Holds at most one early read per store, keyed by the cursor it was asked with. ``read``
+    turns a cursor into a page (default: the connector's ``fetch_orders``)."""
+
+    def __init__(self, read: Callable[[Connector, str | None], Awaitable[P]] = _fetch) -> None:
+        self._read = read
+        self._ahead: dict[str, tuple[str | None, asyncio.Task[P]]] = {}
+
+    async def fetch(self, connector: Connector, cursor: str | None) -> P:
+        """The page at ``cursor``: the read-ahead if it was asked with this cursor, else a new read.
+        When the page says there is more, the next one is read at once."""
+        page = await self._claim(connector.store, cursor) or await self._read(connector, cursor)
         if page.has_more and page.cursor is not None and connector.read_ahead:
-            task = asyncio.create_task(connector.fetch_orders(page.cursor), name=f"read-ahead {connector.store}")
+            task = asyncio.create_task(self._read(connector, page.cursor), name=f"read-ahead {connector.store}")
             task.add_done_callback(_retrieve)
             self._ahead[connector.store] = (page.cursor, task)
         return page
 
-    async def _claim(self, store: str, cursor: str | None) -> Page | None:
+    async def _claim(self, store: str, cursor: str | None) -> P | None:
         ahead = self._ahead.pop(store, None)
         if ahead is None:
             return None

@@ -17,6 +17,7 @@ from dbos import DBOS, ScheduleInput, SetEnqueueOptions, SetWorkflowID
 from orderhub.db import stores as stores_db
 from orderhub.db.engine import sync_url
 from orderhub.db.pushes import release_claims
+from orderhub.intake.ingest import pull_page
 from orderhub.intake.prefetch import PagePrefetcher
 from orderhub.logging import get_logger
 from orderhub.runtime import workflows
@@ -73,7 +74,7 @@ class Runtime:
         #: Run the plugins' periodic jobs (the daemon does; a one-off ``sync --once`` does not).
         self.schedules = schedules
         self.queue: Any = None
-        self.read_ahead = PagePrefetcher()
+        self.read_ahead = PagePrefetcher(pull_page)
 
     async def start(self) -> None:
         if workflows.attached() is not None:
