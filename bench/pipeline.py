@@ -7,10 +7,11 @@ The same pre-rendered Shopify REST pages as ``bench/ingest.py`` (``bench/fastser
 process, its CPU share printed). *orderhub* is `orderhub sync --once` on a fresh SQLite database
 whose store runs ``validate → reserve → hold_rules → select_carrier``: customer and address checks
 with the duplicate look-up, a stock reservation per line (every SKU in the catalog and stocked
-beforehand with ``orderhub catalog import`` and ``inventory import``, untimed), and a carrier chosen from a CSV rate table (the ``table``
-carrier: no remote calls), so an order that passes ends ``ready_to_ship``. The floor is
-``bench/ingest.py``'s: keep-alive httpx, orjson, raw rows into SQLite. Ratio = median of paired
-orderhub wall ÷ floor wall (target ≤ 3.0); CPU-seconds per 1,000 orders for both.
+beforehand with ``orderhub catalog import`` and ``inventory import``, untimed), and a carrier
+chosen from a CSV rate table (the ``table`` carrier: no remote calls), so an order that passes
+ends ``ready_to_ship``. The floor is ``bench/ingest.py``'s: keep-alive httpx, orjson, raw rows into
+SQLite. Ratio = median of paired orderhub wall ÷ floor wall (target ≤ 3.0); CPU-seconds per 1,000
+orders for both.
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ def prepare(work: Path, name: str) -> Path:
     d = run_dir(work, name, replace={'chain = ["hold_rules"]': f"chain = {CHAIN}"})
     (d / "rates.csv").write_text(RATES)
     (d / "stock.csv").write_text("sku,location,on_hand\n" + "".join(f"{p[0]},default,10000000\n" for p in PRODUCTS))
-    (d / "catalog.csv").write_text("sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point\n" + "".join(
-        f"{sku},\"{title}\",{grams},300,200,100,{'true' if sku.startswith('VASE') else 'false'},false,10\n"
-        for sku, title, _, _, grams in PRODUCTS))
+    (d / "catalog.csv").write_text(
+        "sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point\n" + "".join(
+            f"{sku},\"{title}\",{grams},300,200,100,{'true' if sku.startswith('VASE') else 'false'},false,10\n"
+            for sku, title, _, _, grams in PRODUCTS))
     with (d / "orderhub.toml").open("a") as f:
         f.write(f'\n[carriers.local]\nconnector = "table"\nrates = "{d / "rates.csv"}"\n'
                 f'express_services = ["express"]\n')
@@ -85,7 +87,8 @@ def main() -> None:
                 reasons = db_reasons(d / "hub.db")
                 raise SystemExit(f"too few orders reached ready_to_ship: {states}; holds: {reasons}")
             rows.append((f, o, (c1 - c0) / f.wall, (c2 - c1) / o.wall))
-            print(f"run {run + 1}: floor {args.orders / f.wall:6.0f} orders/s {f.cpu / args.orders * 1000:5.2f} CPU-s/1k "
+            print(f"run {run + 1}: floor {args.orders / f.wall:6.0f} orders/s "
+                  f"{f.cpu / args.orders * 1000:5.2f} CPU-s/1k "
                   f"(server {rows[-1][2]:4.0%} of a core) | orderhub {args.orders / o.wall:6.0f} orders/s "
                   f"{o.cpu / args.orders * 1000:5.2f} CPU-s/1k {o.rss:4.0f} MiB (server {rows[-1][3]:4.0%}) | "
                   f"ratio {o.wall / f.wall:.2f} | {', '.join(f'{k} {v}' for k, v in sorted(states.items()))}, "

@@ -57,8 +57,8 @@ _ORDER_COLUMNS = ("id", "store", "channel", "external_id", "number", "status", "
 _EVENT_COLUMNS = ("order_id", "at", "kind", "from_status", "to_status", "actor", "reason", "data")
 _INSERT_ORDERS = bulk_insert(orders, *_ORDER_COLUMNS)
 _INSERT_VERSIONS = bulk_insert(order_versions, "order_id", "version", "payload_hash", "raw", "received_at")
-#: Events as ``_event`` builds them, many at once (one is written with ``add_event``).
-INSERT_EVENTS = bulk_insert(order_events, *_EVENT_COLUMNS)
+#: Events as ``_event`` builds them, a page's at once.
+_INSERT_EVENTS = bulk_insert(order_events, *_EVENT_COLUMNS)
 # Statements a chain pass runs per order and step, built once: SQLAlchemy then only looks up their
 # compiled form, instead of building, hashing and looking up a new statement object every time.
 _INSERT_EVENT = order_events.insert()
@@ -169,7 +169,7 @@ async def upsert_orders(conn: Any, items: list[Ingested], *, actor: str = "inges
     if unheld:
         await _supersede_reviews(conn, unheld, now, out.notices)
     await _INSERT_VERSIONS.run(conn, version_rows)
-    await INSERT_EVENTS.run(conn, events)
+    await _INSERT_EVENTS.run(conn, events)
     # Channel-side lifecycle moves (e.g. cancelled on the marketplace) go through the table.
     for oid in out.updated:
         target = by_id[oid].order.channel_target
@@ -249,7 +249,7 @@ async def apply_channel_target(conn: Any, oid: str, order: Order, target: OrderS
         await transition(conn, oid, target, actor="channel", reason=_channel_reason(order), notices=notices,
                          order=order)
     else:
-        await conn.execute(order_events.insert().values(_channel_conflict(oid, order, current, target, at=utcnow())))
+        await conn.execute(_INSERT_EVENT, _channel_conflict(oid, order, current, target, at=utcnow()))
 
 
 async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, reason: str | None = None,

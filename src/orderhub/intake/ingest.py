@@ -105,11 +105,15 @@ class PulledPage:
     has_more: bool
 
 
+async def normalize_page(connector: Connector, page: Page) -> Normalized:
+    """A fetched page's records and rejects, normalized. Consumes ``page.records``."""
+    return await normalize_records(connector, _handed_over(page.records), page.rejects)
+
+
 async def pull_page(connector: Connector, cursor: str | None) -> PulledPage:
     """Fetch the page at ``cursor`` and normalize it; nothing is stored."""
     page = await connector.fetch_orders(cursor)
-    normalized = await normalize_records(connector, _handed_over(page.records), page.rejects)
-    return PulledPage(normalized, page.cursor, page.has_more)
+    return PulledPage(await normalize_page(connector, page), page.cursor, page.has_more)
 
 
 async def store_normalized(conn: Any, connector: Connector, batch: Normalized, *, actor: str = "ingest") -> PageResult:
@@ -145,11 +149,10 @@ async def ingest_records(conn: Any, connector: Connector, records: Iterable[RawR
 
 
 async def ingest_page(conn: Any, connector: Connector, page: Page | PulledPage) -> PageResult:
-    """Store one pulled page and its cursor in the caller's transaction. Consumes ``page.records``."""
-    if isinstance(page, PulledPage):
-        result = await store_normalized(conn, connector, page.normalized)
-    else:
-        result = await ingest_records(conn, connector, _handed_over(page.records), page.rejects)
+    """Store one page (as fetched, whose ``records`` it consumes, or as read ahead and already
+    normalized) and its cursor in the caller's transaction."""
+    batch = page.normalized if isinstance(page, PulledPage) else await normalize_page(connector, page)
+    result = await store_normalized(conn, connector, batch)
     if page.cursor is not None:
         await order_store.save_cursor(conn, connector.store, ORDERS_STREAM, page.cursor)
     result.has_more = page.has_more
