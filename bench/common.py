@@ -30,11 +30,15 @@ class Run:
 
 def run_timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run a child process to its end and measure it; exits with its stderr when it fails."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a child that logs a lot never blocks on it
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
+    if os.environ.get("BENCH_STDERR"):
+        Path(os.environ["BENCH_STDERR"]).write_text(err)
     if status != 0:
         raise SystemExit(f"{' '.join(cmd[:5])} failed:\n{err[-3000:]}")
     return Run(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
