@@ -69,3 +69,24 @@ def test_a_constant_given_as_a_bound_value_is_refused_with_the_statement():
     stmt = BulkStatement(orders.update().values(status="received"))
     with pytest.raises(ValueError, match="constants as SQL.*UPDATE orders SET status"):
         stmt._compiled(sqlite.dialect())
+
+
+async def test_a_name_used_twice_is_bound_in_both_places_and_changed_rows_are_counted(engine, make_ingested):
+    """The conditional stock take uses its quantity twice (``WHERE free >= :q`` and ``SET reserved =
+    reserved + :q``); sqlite3's ``?`` get it in both places. The count is what a caller checks that
+    every condition held, so both drivers must add up an executemany's rows."""
+    from orderhub.db import orders as order_store
+
+    async with engine.begin() as conn:
+        up = await order_store.upsert_orders(conn, [make_ingested(f"C-{n}") for n in range(3)])
+    bump = BulkStatement(orders.update().where(orders.c.id == sa.bindparam("b_id"),
+                                               orders.c.chain_step < sa.bindparam("b_step"))
+                         .values(chain_step=sa.bindparam("b_step")))
+    async with engine.begin() as conn:
+        changed = await bump.run(conn, [{"b_id": oid, "b_step": 5} for oid in up.inserted])
+        again = await bump.run(conn, [{"b_id": oid, "b_step": 5 + n} for n, oid in enumerate(up.inserted)])
+    assert changed == 3 and again == 2  # the first row's condition (5 < 5) did not hold
+    async with engine.connect() as conn:
+        steps = (await conn.execute(sa.select(orders.c.chain_step).where(orders.c.id.in_(up.inserted))
+                                    .order_by(orders.c.chain_step))).scalars().all()
+    assert steps == [5, 6, 7]

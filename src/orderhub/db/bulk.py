@@ -34,9 +34,9 @@ class _Compiled:
         binds = compiled.binds
         names = list(compiled.positiontup) if self.positional else list(binds)
         constants = [n for n in names if not binds[n].required and binds[n].value is not None]
-        if len(set(names)) != len(names) or constants:
-            raise ValueError(f"a bulk statement takes each named parameter once, and constants as SQL "
-                             f"(sa.false(), sa.null()), not as bound values: {compiled.string}")
+        if constants:  # a name used twice is fine: sqlite3's ``?`` get it twice, in its places
+            raise ValueError(f"a bulk statement takes constants as SQL (sa.false(), sa.null()), not as "
+                             f"bound values: {compiled.string}")
         self.names = names
         self.getter = itemgetter(*names) if len(names) > 1 else (lambda row, _n=names[0]: (row[_n],))
         self.processors: list[tuple[int, Callable[[Any], Any]]] = []
@@ -84,11 +84,12 @@ class BulkStatement:
             c = self._by_dialect[dialect.name] = _Compiled(self._stmt, dialect, self._keys)
         return c
 
-    async def run(self, conn: Any, rows: Sequence[dict[str, Any]]) -> None:
+    async def run(self, conn: Any, rows: Sequence[dict[str, Any]]) -> int:
+        """Run for every row; the number of rows the statement changed, in total."""
         if not rows:
-            return
+            return 0
         c = self._compiled(conn.dialect)
-        await conn.exec_driver_sql(c.sql, c.parameters(rows))
+        return (await conn.exec_driver_sql(c.sql, c.parameters(rows))).rowcount
 
 
 def bulk_insert(table: sa.Table, *columns: str) -> BulkStatement:

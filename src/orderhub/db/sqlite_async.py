@@ -13,13 +13,15 @@ Two rules keep that safe:
   read-then-write cannot fail half-way); reads run in a plain ``BEGIN`` snapshot (WAL: never blocked).
 
 It offers what orderhub's store code uses of SQLAlchemy's AsyncEngine: ``begin()``, ``connect()``,
-``await conn.execute(...)``, ``conn.exec_driver_sql(...)``, ``conn.dialect``, ``dispose()``.
+``await conn.execute(...)``, ``conn.exec_driver_sql(...)``, ``conn.begin_nested()``, ``conn.dialect``, ``dispose()``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -49,6 +51,12 @@ class SyncConnection:
 
     async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Any:
         return self._conn.exec_driver_sql(statement, parameters)
+
+    @contextlib.asynccontextmanager
+    async def begin_nested(self) -> AsyncIterator[SyncConnection]:
+        """A savepoint: rolled back to if the block raises (which goes on up), released if not."""
+        with self._conn.begin_nested():
+            yield self
 
 
 class _Scope:
