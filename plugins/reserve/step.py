@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from orderhub.extend import Order, OrderStatus, Reason, Step, StepContext, StepData, StepResult
+from orderhub.extend import Order, OrderStatus, Reason, ReserveResult, Step, StepContext, StepData, StepResult
 
 
 class Reserve(Step):
@@ -20,12 +20,20 @@ class Reserve(Step):
         the rest backordered (never more than is available)."""
         return await self._reserve(order, ctx, "backorder", approved=True)
 
-    async def _reserve(self, order: Order, ctx: StepContext, policy: str, *, approved: bool = False) -> StepResult:
+    async def run_batch(self, orders: list[Order], ctx: StepContext) -> list[StepResult | Exception]:
         sc = ctx.store_config
-        result = await ctx.data.reserve(order, sc.locations, policy=policy)
+        results = await ctx.data.reserve_many(orders, sc.locations, policy=sc.reserve_policy)
+        return [self._decide(r, sc.locations) for r in results]
+
+    async def _reserve(self, order: Order, ctx: StepContext, policy: str, *, approved: bool = False) -> StepResult:
+        result = await ctx.data.reserve(order, ctx.store_config.locations, policy=policy)
+        return self._decide(result, ctx.store_config.locations, approved=approved)
+
+    @staticmethod
+    def _decide(result: ReserveResult, locations: list[str], *, approved: bool = False) -> StepResult:
         if not result.ok:
             return StepResult.hold(*(Reason("insufficient_stock", f"{s['sku']}: {s['wanted']} wanted, "
-                                            f"{s['available']} available in {', '.join(sc.locations)}")
+                                            f"{s['available']} available in {', '.join(locations)}")
                                      for s in result.shortages))
         note = "already reserved" if result.already else "reserved"
         if result.backordered:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from orderhub.extend import Order, OrderStatus, Reason, Step, StepContext, StepResult, TransientError, choose
+from orderhub.extend import (ChoiceFacts, Order, OrderStatus, Reason, Step, StepContext, StepResult, TransientError,
+                             choose)
 
 
 class SelectCarrier(Step):
@@ -16,16 +18,52 @@ class SelectCarrier(Step):
         return await self.run(order, ctx)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
-        hub = ctx.hub or self.hub
-        assert order.id is not None
-        if order.shipping_address is None or not order.shipping_address.country:
-            return StepResult.hold(Reason("no_shipping_address", "the order has no shipping address to ship to"))
         data = ctx.data
-        existing = await data.shipment_of(order.id)
+        assert order.id is not None
+        existing = await data.shipment_of(order.id) if order.shipping_address else None
+        result, plan = await self._decide(order, ctx, existing, None)
+        if plan is not None:
+            cc = (ctx.hub or self.hub).config.carriers[plan["carrier"]]
+            if not await data.take_carrier_capacity(plan["carrier"], plan["day"], cc.capacity_per_day):
+                raise TransientError(f"carrier {plan['carrier']} filled its day while choosing", store=order.store)
+            await data.plan_shipment(**_shipment(plan))
+        return result
+
+    async def run_batch(self, orders: list[Order], ctx: StepContext) -> list[StepResult | Exception]:
+        """The batch's facts (catalog rows, capacity used today, on-time record) read once, each
+        order's choice counted into them before the next one's; capacity taken per carrier and
+        the plans saved together."""
+        data, hub = ctx.data, ctx.hub or self.hub
+        existing = await data.shipments_of([o.id for o in orders if o.id])
+        facts = await ChoiceFacts.load(ctx.conn, orders, now=data.now())
+        out: list[StepResult | Exception] = []
+        plans = []
+        for order in orders:
+            try:
+                result, plan = await self._decide(order, ctx, existing.get(order.id or ""), facts)
+            except Exception as exc:  # noqa: BLE001 - the order's own failure, handled per policy
+                out.append(exc)
+                continue
+            out.append(result)
+            if plan is not None:
+                facts.count(plan["carrier"])
+                plans.append(plan)
+        for (carrier, day), n in sorted(Counter((p["carrier"], p["day"]) for p in plans).items()):
+            if not await data.take_carrier_capacity(carrier, day, hub.config.carriers[carrier].capacity_per_day, n):
+                # Another worker took capacity since it was read: choose order by order instead.
+                raise TransientError(f"carrier {carrier} filled its day while a batch was choosing")
+        await data.plan_shipments([_shipment(p) for p in plans])
+        return out
+
+    async def _decide(self, order: Order, ctx: StepContext, existing: dict[str, Any] | None,
+                      facts: ChoiceFacts | None) -> tuple[StepResult, dict[str, Any] | None]:
+        """The result for the order, and the shipment to plan when a carrier was chosen."""
+        if order.shipping_address is None or not order.shipping_address.country:
+            return StepResult.hold(Reason("no_shipping_address", "the order has no shipping address to ship to")), None
         if existing and existing["state"] == "created":
-            return StepResult.proceed(to=OrderStatus.READY_TO_SHIP, note="already shipped")
-        now = data.now()
-        choice = await choose(hub, ctx.conn, order, now=now)
+            return StepResult.proceed(to=OrderStatus.READY_TO_SHIP, note="already shipped"), None
+        now = ctx.data.now()
+        choice = await choose(ctx.hub or self.hub, ctx.conn, order, now=now, facts=facts)
         best = choice["chosen"]
         if best is None:
             if choice["asked"] and choice["transient_failures"] == choice["asked"]:
@@ -33,14 +71,17 @@ class SelectCarrier(Step):
                                      order_id=order.id)
             why = "; ".join(f"{c['carrier']}/{c['service']}: {c['rejected']}" for c in choice["candidates"]
                             if c["rejected"])
-            return StepResult.hold(Reason("no_carrier", f"no carrier can take this shipment — {why or 'none configured'}"))
-        cc = hub.config.carriers[best["carrier"]]
-        if not await data.take_carrier_capacity(best["carrier"], now.date().isoformat(), cc.capacity_per_day):
-            raise TransientError(f"carrier {best['carrier']} filled its day while choosing", store=order.store)
-        await data.plan_shipment(order_id=order.id, store=order.store, carrier=best["carrier"],
-                                 service=best["service"], plan=choice["plan"], choice=choice, route=choice["route"],
-                                 promised_at=datetime.fromisoformat(best["arrives"]) if best.get("arrives") else None)
+            return StepResult.hold(Reason("no_carrier", f"no carrier can take this shipment — "
+                                                        f"{why or 'none configured'}")), None
         rate = best["rate"]
+        plan = {"order_id": order.id, "store": order.store, "carrier": best["carrier"], "service": best["service"],
+                "plan": choice["plan"], "choice": choice, "route": choice["route"], "day": now.date().isoformat(),
+                "promised_at": datetime.fromisoformat(best["arrives"]) if best.get("arrives") else None}
         return StepResult.proceed(to=OrderStatus.READY_TO_SHIP,
                                   note=f"{best['carrier']} {best['service_name']} {rate['price']} {rate['currency']} "
-                                       f"(score {best['score']})")
+                                       f"(score {best['score']})"), plan
+
+
+def _shipment(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan's arguments for ``plan_shipment`` (the day was only for capacity)."""
+    return {k: v for k, v in plan.items() if k != "day"}

@@ -18,7 +18,7 @@ from orderhub.shipping.carrier import Carrier
 from orderhub.shipping.carrier_types import Label, Service, ShipmentRequest, TrackingResult
 from orderhub.shipping.oauth import OAuthToken, expires_in
 from orderhub.shipping.units import cm, inches, kg, lb, street
-from orderhub.shipping.choice import choose, ship_request
+from orderhub.shipping.choice import ChoiceFacts, choose, ship_request
 from orderhub.config import parse_duration
 from orderhub.secrets import resolve_secret
 from orderhub.intake.connector import Connector, Page, RawRecord, WebhookDelivery
@@ -76,6 +76,7 @@ __all__ = [
     "CapabilityNotSupported",
     "Carrier",
     "ChannelRisk",
+    "ChoiceFacts",
     "ConfigError",
     "Connector",
     "CostBucket",

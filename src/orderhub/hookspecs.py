@@ -52,7 +52,9 @@ def register_carriers(register: Callable[..., None]) -> None:
 
 @hookspec
 def register_steps(register: Callable[..., None]) -> None:
-    """Register chain steps: ``register(StepClass)``; the class's ``name`` is what a chain lists."""
+    """Register chain steps: ``register(StepClass)``; the class's ``name`` is what a chain lists. A
+    step decides for one order (``Step.run``) and may decide for a batch at once (``Step.run_batch``;
+    see :mod:`orderhub.chain.steps`)."""
 
 
 @hookspec

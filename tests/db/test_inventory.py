@@ -45,3 +45,46 @@ async def test_adjust_refuses_negative_stock(engine):
         await inv.set_on_hand(conn, "MUG", "main", 2, actor="t", reason=None, notices=[])
         with pytest.raises(ValueError, match="negative"):
             await inv.adjust_on_hand(conn, "MUG", "main", -3, actor="t", reason="oops", notices=[])
+
+
+class StockMovesMidway:
+    """A connection on which someone else takes stock right after the batch read the levels."""
+
+    def __init__(self, conn, sku, location):
+        self.conn, self.sku, self.location = conn, sku, location
+        self.dialect = conn.dialect
+
+    async def execute(self, stmt, *args):
+        result = await self.conn.execute(stmt, *args)
+        if stmt is inv._LEVELS:
+            rows = result.all()
+            await self.conn.execute(sa.update(inv.inventory).where(inv.inventory.c.sku == self.sku,
+                                                                   inv.inventory.c.location == self.location)
+                                    .values(reserved=inv.inventory.c.on_hand))
+            return rows
+        return result
+
+    async def exec_driver_sql(self, *args):
+        return await self.conn.exec_driver_sql(*args)
+
+
+async def test_a_batch_reservation_refuses_stock_that_moved_after_it_was_read(engine, make_ingested):
+    """``reserve_orders`` allocates from levels read once; if a level changed before the take (a
+    writer that did not wait for the batch's locks), the conditional take says so and nothing
+    may be kept: it raises, and the runner rolls the batch back and reserves order by order."""
+    import pytest
+
+    from orderhub.db import orders as order_store
+
+    async with engine.begin() as conn:
+        await inv.upsert_catalog(conn, [{"sku": "MUG-001", "title": "Mug"}, {"sku": "VASE-GLS", "title": "Vase"}])
+        for sku in ("MUG-001", "VASE-GLS"):
+            await inv.set_on_hand(conn, sku, "main", 10, actor="t", reason=None, notices=[])
+        up = await order_store.upsert_orders(conn, [make_ingested("R-1"), make_ingested("R-2")])
+    batch = up.to_chain
+    async with engine.begin() as conn:
+        ok = await inv.reserve_orders(conn, batch[:1], ["main"], policy="hold", actor="t", changed=set())
+        assert [r.ok for r in ok] == [True]
+        with pytest.raises(inv.StockRaced):
+            await inv.reserve_orders(StockMovesMidway(conn, "VASE-GLS", "main"), batch[1:], ["main"],
+                                     policy="hold", actor="t", changed=set())

@@ -88,6 +88,13 @@ class StepData:
         return await _inventory.reserve_order(self.conn, order, locations, policy=policy, actor=self.actor,
                                               notices=self.notices, changed=self.stock_changed)
 
+    async def reserve_many(self, orders: list[Order], locations: list[str], *, policy: str) -> list[ReserveResult]:
+        """:meth:`reserve` for a batch, one after another in the list's order, in a few statements.
+        For ``Step.run_batch`` after :meth:`lock_stock`: if stock moved anyway it raises, and the
+        runner rolls the batch back and reserves order by order."""
+        return await _inventory.reserve_orders(self.conn, orders, locations, policy=policy, actor=self.actor,
+                                               changed=self.stock_changed)
+
     # -- shipments --------------------------------------------------------------------------
 
     async def shipment_of(self, order_id: str) -> dict[str, Any] | None:
@@ -97,15 +104,24 @@ class StepData:
     async def shipment(self, shipment_id: str) -> dict[str, Any] | None:
         return await _shipments.get(self.conn, shipment_id)
 
-    async def take_carrier_capacity(self, carrier: str, day: str, capacity: int | None) -> bool:
-        """Count one shipment against the carrier account's capacity for ``day``; False when full."""
-        return await _shipments.take_capacity(self.conn, carrier, day, capacity)
+    async def shipments_of(self, order_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """:meth:`shipment_of` for many orders: the shipments that exist, by order id."""
+        return await _shipments.for_orders(self.conn, order_ids)
+
+    async def take_carrier_capacity(self, carrier: str, day: str, capacity: int | None, count: int = 1) -> bool:
+        """Count ``count`` shipments against the carrier account's capacity for ``day``, all or
+        none; False when they do not fit."""
+        return await _shipments.take_capacity(self.conn, carrier, day, capacity, count)
 
     async def plan_shipment(self, *, order_id: str, store: str, carrier: str, service: str, plan: dict[str, Any],
                             choice: dict[str, Any], route: str, promised_at: datetime | None) -> str:
         """Record (or re-record) the carrier chosen for an order not shipped yet; the shipment id."""
         return await _shipments.save_plan(self.conn, order_id=order_id, store=store, carrier=carrier, service=service,
                                           plan=plan, choice=choice, route=route, promised_at=promised_at)
+
+    async def plan_shipments(self, plans: list[dict[str, Any]]) -> None:
+        """:meth:`plan_shipment` for many orders, each a dict of its keyword arguments."""
+        await _shipments.save_plans(self.conn, plans)
 
     async def record_label(self, shipment_id: str, label: Any) -> bool:
         """The label was bought: the shipment is created, the order shipped (its stock consumed),
@@ -116,6 +132,10 @@ class StepData:
 
     # -- the plugin's own tables ------------------------------------------------------------
 
-    async def insert_new(self, table: sa.Table, values: dict[str, Any], *keys: str) -> None:
-        """Insert a row unless one with the same ``keys`` exists (``ON CONFLICT DO NOTHING``)."""
-        await self.conn.execute(insert_ignoring_conflicts(self.conn, table, *keys).values(**values))
+    async def insert_new(self, table: sa.Table, values: dict[str, Any] | list[dict[str, Any]], *keys: str) -> None:
+        """Insert a row (or a list of rows, in one statement) unless one with the same ``keys``
+        exists (``ON CONFLICT DO NOTHING``)."""
+        if isinstance(values, dict):
+            await self.conn.execute(insert_ignoring_conflicts(self.conn, table, *keys).values(**values))
+        elif values:
+            await self.conn.execute(insert_ignoring_conflicts(self.conn, table, *keys), values)

@@ -26,11 +26,11 @@ from orderhub.notices import Notice
 from orderhub.db.pushes import queue_push
 from orderhub.db.review import approvals, hold
 from orderhub.db.schema import orders, step_runs
-from orderhub.errors import ConfigError, IllegalTransition, OrderhubError, family_of
+from orderhub.errors import ConfigError, OrderhubError, family_of
 from orderhub.lifecycle import TERMINAL, OrderStatus
 from orderhub.logging import get_logger
 from orderhub.models import Order
-from orderhub.chain.steps import Reason, StepContext
+from orderhub.chain.steps import Reason, StepContext, StepResult
 
 if TYPE_CHECKING:
     from orderhub.hub import Hub
@@ -104,33 +104,38 @@ async def read_pending(conn: Any, store: str, *, after: str = "", limit: int | N
 
 async def run_chain(conn: Any, hub: Hub, store: str, batch: list[Pending]) -> ChainResult:
     """Run ``store``'s chain for ``batch`` in the caller's transaction: from the ingest of a page,
-    its new orders as they are in memory; from :func:`run_chain_batch`, pending orders read back."""
+    its new orders as they are in memory; from :func:`run_chain_batch`, pending orders read back.
+
+    Step by step: the orders at a step go through it together (one :meth:`Step.run_batch` for a
+    step that decides in batches), and the moves they earn are written at once; then the next step."""
     result = ChainResult()
     links = hub.chain(store)
-    sc = hub.store_config(store)
-    timings: list[dict[str, Any]] = []
-    stock: set[str] = set()
+    pass_ = _Pass(conn, hub, store, result)
     done: list[dict[str, Any]] = []  # orders that leave the pending list, written in one statement
-    runnable = [p.order for p in batch if _in_chain(p.order)]
+    runs: list[_Run] = []
     approved_ids = [p.approved for p in batch if p.approved is not None]
     approved = await approvals(conn, approved_ids) if approved_ids else {}
-    if runnable:
-        for link in links:
-            await link.step.before_batch(conn, runnable)
     for p in batch:
         result.processed += 1
-        if not _in_chain(p.order):
+        if _in_chain(p.order):
+            review = approved.get(p.approved) if p.approved is not None else None
+            runs.append(_Run(p.order, p.chain_step, _approval_at(review, links, p.chain_step)))
+        else:
             done.append({"b_id": p.order.id, "b_step": p.chain_step})
-            continue
-        approval = _approval_at(approved.get(p.approved) if p.approved is not None else None, links, p.chain_step)
-        outcome = await _run_order(conn, hub, store, sc, links, p.order, p.chain_step, result, timings, stock,
-                                   approval)
-        if outcome == "completed":
+    if runs:
+        for link in links:
+            await link.step.before_batch(conn, [r.order for r in runs])
+    for link in links:
+        here = [r for r in runs if r.at == link.index and r.state == "running"]
+        if here:
+            await pass_.step(link, here)
+    for r in runs:
+        if r.state == "running":
             result.completed += 1
-            done.append({"b_id": p.order.id, "b_step": len(links)})
+            done.append({"b_id": r.order.id, "b_step": len(links)})
     await _LEAVE_PENDING.run(conn, done)
-    await _INSERT_STEP_RUNS.run(conn, timings)
-    for sku in sorted(stock):
+    await _INSERT_STEP_RUNS.run(conn, pass_.timings)
+    for sku in sorted(pass_.stock):
         await stock_changed(conn, sku, result.notices)
     return result
 
@@ -143,37 +148,143 @@ def _approval_at(review: dict[str, Any] | None, links: list[Any], start: int) ->
     return review if links[start].entry.step == review["step"] else None
 
 
-async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any], order: Order, start: int,
-                     result: ChainResult, timings: list[dict[str, Any]], stock: set[str],
-                     approval: dict[str, Any] | None = None) -> str:
-    for link in links[start:]:
-        ctx = StepContext(store=store, store_config=sc, conn=conn, step_name=link.entry.step, stock_changed=stock)
-        started = utcnow()
-        t0 = time.perf_counter()
-        error: OrderhubError | None = None
-        outcome = "continue"
-        applying = approval if link.index == start else None
+@dataclass(slots=True)
+class _Run:
+    """One order's way through the chain in this pass."""
+
+    order: Order
+    at: int  #: the step it is at
+    approval: dict[str, Any] | None  #: applied by the step at ``at`` when the pass starts there
+    state: str = "running"  #: or held, retry
+
+
+@dataclass(slots=True)
+class _Decided:
+    """What a step decided for one order: its result, or the failure that replaced it."""
+
+    run: _Run
+    result: StepResult | None
+    error: BaseException | None
+    ctx: StepContext
+    started: Any
+    seconds: float
+
+
+class _Pass:
+    """One chain pass over a batch: runs a step for the orders at it and applies the outcomes."""
+
+    def __init__(self, conn: Any, hub: Hub, store: str, result: ChainResult) -> None:
+        self.conn, self.hub, self.store, self.result = conn, hub, store, result
+        self.sc = hub.store_config(store)
+        self.timings: list[dict[str, Any]] = []
+        self.stock: set[str] = set()
+
+    def _ctx(self, link: Any) -> StepContext:
+        return StepContext(store=self.store, store_config=self.sc, conn=self.conn, step_name=link.entry.step,
+                           stock_changed=self.stock)
+
+    async def step(self, link: Any, runs: list[_Run]) -> None:
+        applying = [r for r in runs if r.approval is not None]
+        rest = [r for r in runs if r.approval is None]
+        decided = await self._alone(link, applying)
+        if len(rest) > 1 and link.step.decides_in_batches():
+            decided += await self._together(link, rest)
+        else:
+            decided += await self._alone(link, rest)
+        place = {id(r): n for n, r in enumerate(runs)}
+        decided.sort(key=lambda d: place[id(d.run)])
+        moves: list[tuple[_Run, StepResult]] = []
+        for d in decided:
+            if await self._settle(link, d):
+                assert d.result is not None
+                if d.result.to is not None and d.result.to != d.run.order.status:
+                    moves.append((d.run, d.result))
+                else:
+                    d.run.at += 1
+        await self._move(link, moves)
+
+    async def _alone(self, link: Any, runs: list[_Run]) -> list[_Decided]:
+        out = []
+        for r in runs:
+            ctx = self._ctx(link)
+            started, t0 = utcnow(), time.perf_counter()
+            result: StepResult | None = None
+            error: BaseException | None = None
+            try:
+                if r.approval is not None and r.approval["cause"] == "step":
+                    reasons = [Reason(x["code"], x["message"]) for x in r.approval["reasons"]]
+                    result = await link.step.approve(r.order, ctx, reasons)
+                else:
+                    result = await link.step.run(r.order, ctx)
+            except (ConfigError, sa.exc.DBAPIError):
+                # A database error has aborted the batch's transaction (a deadlock with another
+                # store's batch, say): nothing more can be written in it. The whole batch is rolled
+                # back and run again by the caller, rather than held in a transaction that cannot commit.
+                raise
+            except Exception as exc:  # every other failure is handled per policy, never lost
+                error = exc
+            out.append(_Decided(r, result, error, ctx, started, time.perf_counter() - t0))
+        return out
+
+    async def _together(self, link: Any, runs: list[_Run]) -> list[_Decided]:
+        ctx = self._ctx(link)
+        started, t0 = utcnow(), time.perf_counter()
+        stock_before = set(self.stock)
         try:
-            if applying is not None and applying["cause"] == "step":
-                reasons = [Reason(r["code"], r["message"]) for r in applying["reasons"]]
-                step_result = await link.step.approve(order, ctx, reasons)
-            else:
-                step_result = await link.step.run(order, ctx)
+            async with self.conn.begin_nested():  # a failed batch leaves nothing behind
+                results = await link.step.run_batch([r.order for r in runs], ctx)
+                if len(results) != len(runs):
+                    raise RuntimeError(f"run_batch returned {len(results)} results for {len(runs)} orders")
         except (ConfigError, sa.exc.DBAPIError):
-            # A database error has aborted the batch's transaction (a deadlock with another store's
-            # batch, say): nothing more can be written in it. The whole batch is rolled back and
-            # run again by the caller, rather than held in a transaction that can no longer commit.
             raise
-        except Exception as exc:  # every other failure is handled per policy, never lost
-            step_result = None
-            error = exc if isinstance(exc, OrderhubError) else None
+        except Exception as exc:
+            log.exception("step_batch_failed", store=self.store, step=link.entry.step, orders=len(runs),
+                          error=f"{type(exc).__name__}: {exc}", then="each order alone")
+            self.stock.intersection_update(stock_before)
+            return await self._alone(link, runs)
+        share = (time.perf_counter() - t0) / len(runs)
+        # The batch's pushes and notices are settled with their order (a push names it) or, for
+        # notices, with the first order: they are fired after the commit all the same.
+        by_order: dict[str | None, list[Any]] = {}
+        for p in ctx.pushes:
+            by_order.setdefault(p.order_id, []).append(p)
+        out = []
+        for n, (r, res) in enumerate(zip(runs, results, strict=True)):
+            own = StepContext(store=self.store, store_config=self.sc, conn=self.conn, step_name=link.entry.step,
+                              pushes=by_order.pop(r.order.id, []), notices=ctx.notices if n == 0 else [],
+                              stock_changed=self.stock)
+            if isinstance(res, Exception):
+                out.append(_Decided(r, None, res, own, started, share))
+            else:
+                out.append(_Decided(r, res, None, own, started, share))
+        for p in by_order.get(None, []):  # pushes for no order in particular
+            await self._queue(link, p, None)
+        return out
+
+    async def _queue(self, link: Any, p: Any, order_id: str | None) -> None:
+        if await queue_push(self.conn, key=p.key, store=self.store, kind=p.kind, target=p.target,
+                            payload=p.payload, order_id=order_id):
+            self.result.pushes_queued += 1
+            if order_id is not None:
+                await order_store.add_event(self.conn, order_id, "push_queued", f"step:{link.entry.step}",
+                                            data={"kind": p.kind, "key": p.key})
+
+    async def _settle(self, link: Any, d: _Decided) -> bool:
+        """Record what the step decided for one order; whether the order goes on."""
+        r, result, order, step = d.run, self.result, d.run.order, link.entry.step
+        applying, r.approval = r.approval, None
+        error = d.error if isinstance(d.error, OrderhubError) else None
+        outcome = "continue"
+        if d.error is not None:
+            exc = d.error
             family = family_of(exc)
             code = error.code if error else "step_failed"
             message = error.message if error else f"{type(exc).__name__}: {exc}"
             if family == "system":
-                log.exception("step_crashed", store=store, order_id=order.id, step=link.entry.step)
+                log.error("step_crashed", store=self.store, order_id=order.id, step=step,
+                          exc_info=(type(exc), exc, exc.__traceback__))
             else:
-                log.warning("step_error", store=store, order_id=order.id, step=link.entry.step, code=code, error=message)
+                log.warning("step_error", store=self.store, order_id=order.id, step=step, code=code, error=message)
             policy = link.entry.on_error
             if policy == "skip":
                 outcome = "error_skipped"
@@ -181,46 +292,49 @@ async def _run_order(conn: Any, hub: Hub, store: str, sc: Any, links: list[Any],
                 outcome = "retry"
             else:
                 outcome = "error_held"
-        duration = (time.perf_counter() - t0) * 1000
-        result.notices += ctx.notices
-        result.durations.append((link.entry.step, duration / 1000))
-        timings.append({"order_id": order.id, "store": store, "step": link.entry.step, "started_at": started,
-                        "duration_ms": duration, "outcome": outcome if step_result is None else step_result.outcome,
-                        "error_code": (error.code if error else ("step_failed" if step_result is None else None))})
+        result.notices += d.ctx.notices
+        result.durations.append((step, d.seconds))
+        self.timings.append({"order_id": order.id, "store": self.store, "step": step, "started_at": d.started,
+                             "duration_ms": d.seconds * 1000,
+                             "outcome": outcome if d.result is None else d.result.outcome,
+                             "error_code": (error.code if error else ("step_failed" if d.result is None else None))})
         if outcome == "retry":  # an approval not yet applied stays for the next pass
-            await conn.execute(orders.update().where(orders.c.id == order.id).values(
+            await self.conn.execute(orders.update().where(orders.c.id == order.id).values(
                 chain_step=link.index, chain_approved=applying["id"] if applying else None))
             result.retry_later += 1
-            return "retry"
+            r.state = "retry"
+            return False
         if outcome == "error_held":
-            reason = Reason(code, f"step {link.entry.step} failed: {message}")
-            await hold(conn, order, step=link.entry.step, step_index=link.index, reasons=[reason.as_dict()],
-                       notices=result.notices, cause="error")
-            result.held += 1
-            return "held"
+            await self._hold(link, r, [Reason(code, f"step {step} failed: {message}")], cause="error")
+            return False
         if outcome == "error_skipped":
-            continue
-        assert step_result is not None
-        for p in ctx.pushes:
-            if await queue_push(conn, key=p.key, store=store, kind=p.kind, target=p.target,
-                                payload=p.payload, order_id=order.id):
-                result.pushes_queued += 1
-                await order_store.add_event(conn, order.id, "push_queued", f"step:{link.entry.step}",
-                                            data={"kind": p.kind, "key": p.key})
-        if step_result.outcome == "hold":
-            await hold(conn, order, step=link.entry.step, step_index=link.index,
-                       reasons=[r.as_dict() for r in step_result.reasons], notices=result.notices)
-            result.held += 1
-            return "held"
-        if step_result.to is not None and step_result.to != order.status:
-            try:
-                await order_store.transition(conn, order.id, step_result.to, actor=f"step:{link.entry.step}",
-                                             reason=step_result.note, notices=result.notices, order=order)
-            except IllegalTransition as exc:  # a chain in the wrong order: say so on the order, hold it
-                await hold(conn, order, step=link.entry.step, step_index=link.index,
-                           reasons=[Reason(exc.code, f"step {link.entry.step}: {exc.message}").as_dict()],
-                           notices=result.notices, cause="lifecycle")
-                result.held += 1
-                return "held"
-            order.status = step_result.to
-    return "completed"
+            r.at += 1
+            return False
+        assert d.result is not None
+        for p in d.ctx.pushes:
+            await self._queue(link, p, order.id)
+        if d.result.outcome == "hold":
+            await self._hold(link, r, list(d.result.reasons))
+            return False
+        return True
+
+    async def _hold(self, link: Any, r: _Run, reasons: list[Reason], cause: str = "step") -> None:
+        await hold(self.conn, r.order, step=link.entry.step, step_index=link.index,
+                   reasons=[x.as_dict() for x in reasons], notices=self.result.notices, cause=cause)
+        self.result.held += 1
+        r.state = "held"
+
+    async def _move(self, link: Any, moves: list[tuple[_Run, StepResult]]) -> None:
+        """The moves the step's results ask for, written together; one the lifecycle refuses (a
+        chain in the wrong order) is said on the order, which is held."""
+        refused = await order_store.transition_many(
+            self.conn, [order_store.Move(r.order, res.to, res.note) for r, res in moves if res.to is not None],
+            actor=f"step:{link.entry.step}", notices=self.result.notices)
+        for r, res in moves:
+            exc = refused.get(r.order.id)
+            if exc is not None:
+                await self._hold(link, r, [Reason(exc.code, f"step {link.entry.step}: {exc.message}")],
+                                 cause="lifecycle")
+            else:
+                r.order.status = res.to  # type: ignore[assignment]
+                r.at += 1

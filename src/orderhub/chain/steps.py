@@ -79,9 +79,11 @@ class StepContext:
     #: The hub (carriers, config, plugins) for steps that need more than the database.
     hub: Any = None
 
-    def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str | None = None) -> None:
-        """Queue a durable push. ``key`` must identify the effect (same effect → same key)."""
-        self.pushes.append(PushRequest(kind, payload, key, target or f"step:{self.step_name}"))
+    def push(self, kind: str, payload: dict[str, Any], *, key: str, target: str | None = None,
+             order_id: str | None = None) -> None:
+        """Queue a durable push. ``key`` must identify the effect (same effect → same key). In
+        :meth:`Step.run_batch`, ``order_id`` names the order it is for."""
+        self.pushes.append(PushRequest(kind, payload, key, target or f"step:{self.step_name}", order_id))
 
     @property
     def data(self) -> StepData:
@@ -121,6 +123,24 @@ class Step:
         orders are not read back): what the step decides goes to the database through ``ctx`` and
         the result, never only onto the object."""
         raise NotImplementedError
+
+    async def run_batch(self, orders: list[Order], ctx: StepContext) -> list[StepResult | Exception]:
+        """Decide for many orders at once: one result per order, in the same order, with an
+        order's own failure returned (not raised) so the others go on. A step that overrides it
+        reads and writes a batch in a few statements instead of a few per order; the runner calls
+        it for the orders that reach the step together, in id order (those applying an approval
+        go through :meth:`approve`). It must decide as :meth:`run` would for the orders one after
+        another: an order sees what the orders before it in the batch took (stock, capacity).
+
+        Raising fails the batch, not the orders: its writes are rolled back (a savepoint) and
+        :meth:`run` decides for each order instead. Pushes name their order (``ctx.push(...,
+        order_id=...)``). A step that does not override it is run order by order."""
+        raise NotImplementedError
+
+    @classmethod
+    def decides_in_batches(cls) -> bool:
+        """Whether the step overrides :meth:`run_batch`."""
+        return cls.run_batch is not Step.run_batch
 
     async def approve(self, order: Order, ctx: StepContext, reasons: list[Reason]) -> StepResult:
         """What an operator's approval of this step's hold does, at the chain's next pass: by

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from orderhub.models import InventoryLevel, Order
+from orderhub.db.bulk import BulkStatement, bulk_insert
 from orderhub.db.common import dialect_name, insert_ignoring_conflicts, utcnow
 from orderhub.notices import LowStock, Notice
 from orderhub.db.schema import catalog, inventory, pushes, reservations, stock_movements, store_skus
@@ -102,7 +103,7 @@ async def _ensure_row(conn: Any, sku: str, location: str) -> None:
         sku=sku, location=location, on_hand=0, reserved=0, low=False, updated_at=utcnow()))
 
 
-_INSERT_MOVEMENT = stock_movements.insert()  # built once: a reservation writes one per line
+_INSERT_MOVEMENT = stock_movements.insert()  # built once: counts and adjustments write one each
 
 
 async def _move(conn: Any, sku: str, location: str, kind: str, *, on_hand: int = 0, reserved: int = 0,
@@ -198,8 +199,7 @@ async def reserve_order(conn: Any, order: Order, locations: list[str], *, policy
     if statuses & {"held", "backorder"}:
         return ReserveResult(ok=True, already=True)
     if "released" in statuses:  # released on a hold, reserved again: the movements keep the history
-        await conn.execute(reservations.delete().where(reservations.c.order_id == order.id,
-                                                       reservations.c.status == "released"))
+        await conn.execute(_DROP_RELEASED, {"b_ids": [order.id]})
     taken: list[tuple[str, str, int]] = []
     shortages, backordered = [], []
     for sku, qty in sorted(_wanted(order).items()):  # a fixed order of SKUs: no lock-order deadlocks
@@ -217,30 +217,119 @@ async def reserve_order(conn: Any, order: Order, locations: list[str], *, policy
                     taken.append((sku, loc, part))
                     left -= part
                     break
-        if left:
-            if policy == "backorder":
-                backordered.append({"sku": sku, "quantity": left})
-            else:
-                shortages.append({"sku": sku, "wanted": qty, "available": qty - left})
+        _unmet(sku, qty, left, policy, backordered, shortages)
     if shortages:
         for sku, loc, part in taken:  # all or nothing
             await _give_back(conn, sku, loc, part)
         return ReserveResult(ok=False, shortages=shortages)
-    now = utcnow()
-    rows = [{"order_id": order.id, "sku": sku, "location": loc, "quantity": part, "status": "held",
-             "created_at": now, "updated_at": now} for sku, loc, part in taken]
-    rows += [{"order_id": order.id, "sku": b["sku"], "location": "-", "quantity": b["quantity"],
-              "status": "backorder", "created_at": now, "updated_at": now} for b in backordered]
-    if rows:
-        await conn.execute(reservations.insert(), rows)
-    for sku, loc, part in taken:
-        await _move(conn, sku, loc, "reserve", reserved=part, reason=None, actor=actor, order_id=order.id)
+    held, moved = _reservation_rows(order.id, taken, backordered, actor=actor, now=utcnow())
+    await _INSERT_RESERVATIONS.run(conn, held)
+    await _INSERT_MOVEMENTS.run(conn, moved)
     for sku in sorted({t[0] for t in taken}):
         if changed is not None:
             changed.add(sku)  # evaluated once per SKU when the caller's batch ends
         else:
             await stock_changed(conn, sku, notices)
     return ReserveResult(ok=True, backordered=backordered)
+
+
+class StockRaced(RuntimeError):
+    """Stock read for a batch changed before it was taken (a writer outside the batch's locks)."""
+
+
+async def reserve_orders(conn: Any, orders: list[Order], locations: list[str], *, policy: str, actor: str,
+                         changed: set[str]) -> list[ReserveResult]:
+    """:func:`reserve_order` for many orders, one after another as the list has them, in a few
+    statements: the levels are read once and allocated in memory, and what each (SKU, location)
+    gives is taken in one conditional update. Call it with the rows locked (``lock_levels``; on
+    SQLite the write transaction holds the database): if a level changed anyway, :class:`StockRaced`
+    is raised and nothing should be kept (the caller rolls back and reserves order by order)."""
+    ids = [o.id for o in orders]
+    statuses: dict[str, set[str]] = {}
+    for r in await conn.execute(_RESERVATION_STATUSES, {"b_ids": ids}):
+        statuses.setdefault(r.order_id, set()).add(r.status)
+    released = [oid for oid, st in statuses.items() if "released" in st and not st & {"held", "backorder"}]
+    if released:
+        await conn.execute(_DROP_RELEASED, {"b_ids": released})
+    skus = sorted({sku for o in orders for sku in _wanted(o)})
+    free: dict[tuple[str, str], int] = {}
+    if skus:
+        for r in await conn.execute(_LEVELS, {"b_skus": skus, "b_locations": list(locations)}):
+            free[(r.sku, r.location)] = r.on_hand - r.reserved
+    out: list[ReserveResult] = []
+    takes: dict[tuple[str, str], int] = {}
+    held_rows: list[dict[str, Any]] = []
+    moved_rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for o in orders:
+        if statuses.get(o.id, set()) & {"held", "backorder"}:
+            out.append(ReserveResult(ok=True, already=True))
+            continue
+        taken: list[tuple[str, str, int]] = []
+        shortages, backordered = [], []
+        for sku, qty in sorted(_wanted(o).items()):
+            left = qty
+            for loc in locations:
+                part = min(left, free.get((sku, loc), 0))
+                if part > 0:
+                    taken.append((sku, loc, part))
+                    left -= part
+            _unmet(sku, qty, left, policy, backordered, shortages)
+        if shortages:
+            out.append(ReserveResult(ok=False, shortages=shortages))
+            continue
+        for sku, loc, part in taken:
+            free[(sku, loc)] -= part
+            takes[(sku, loc)] = takes.get((sku, loc), 0) + part
+            changed.add(sku)
+        held, moved = _reservation_rows(o.id, taken, backordered, actor=actor, now=now)
+        held_rows += held
+        moved_rows += moved
+        out.append(ReserveResult(ok=True, backordered=backordered))
+    wanted = [{"b_sku": sku, "b_location": loc, "b_quantity": q, "b_at": now} for (sku, loc), q in sorted(takes.items())]
+    if await _TAKE.run(conn, wanted) != len(wanted):
+        raise StockRaced(f"stock of {len(wanted)} SKU-locations changed while a batch reserved it")
+    await _INSERT_RESERVATIONS.run(conn, held_rows)
+    await _INSERT_MOVEMENTS.run(conn, moved_rows)
+    return out
+
+
+def _unmet(sku: str, qty: int, left: int, policy: str, backordered: list[dict[str, Any]],
+           shortages: list[dict[str, Any]]) -> None:
+    """What a line could not get (``left`` of ``qty``): backordered, or a shortage that fails the order."""
+    if left and policy == "backorder":
+        backordered.append({"sku": sku, "quantity": left})
+    elif left:
+        shortages.append({"sku": sku, "wanted": qty, "available": qty - left})
+
+
+def _reservation_rows(oid: str, taken: list[tuple[str, str, int]], backordered: list[dict[str, Any]], *,
+                      actor: str, now: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """An order's reservation rows (held and backordered) and its stock movements."""
+    held = [{"order_id": oid, "sku": sku, "location": loc, "quantity": part, "status": "held",
+             "created_at": now, "updated_at": now} for sku, loc, part in taken]
+    held += [{"order_id": oid, "sku": b["sku"], "location": "-", "quantity": b["quantity"],
+              "status": "backorder", "created_at": now, "updated_at": now} for b in backordered]
+    moved = [{"sku": sku, "location": loc, "kind": "reserve", "on_hand_delta": 0, "reserved_delta": part,
+              "reason": None, "actor": actor, "order_id": oid, "at": now} for sku, loc, part in taken]
+    return held, moved
+
+
+_RESERVATION_STATUSES = sa.select(reservations.c.order_id, reservations.c.status).distinct().where(
+    reservations.c.order_id.in_(sa.bindparam("b_ids", expanding=True)))
+_DROP_RELEASED = reservations.delete().where(reservations.c.order_id.in_(sa.bindparam("b_ids", expanding=True)),
+                                             reservations.c.status == "released")
+_LEVELS = sa.select(inventory.c.sku, inventory.c.location, inventory.c.on_hand, inventory.c.reserved).where(
+    inventory.c.sku.in_(sa.bindparam("b_skus", expanding=True)),
+    inventory.c.location.in_(sa.bindparam("b_locations", expanding=True)))
+_TAKE = BulkStatement(inventory.update().where(
+    inventory.c.sku == sa.bindparam("b_sku"), inventory.c.location == sa.bindparam("b_location"),
+    inventory.c.on_hand - inventory.c.reserved >= sa.bindparam("b_quantity")).values(
+    reserved=inventory.c.reserved + sa.bindparam("b_quantity"), updated_at=sa.bindparam("b_at")))
+_INSERT_RESERVATIONS = bulk_insert(reservations, "order_id", "sku", "location", "quantity", "status", "created_at",
+                                   "updated_at")
+_INSERT_MOVEMENTS = bulk_insert(stock_movements, "sku", "location", "kind", "on_hand_delta", "reserved_delta",
+                                "reason", "actor", "order_id", "at")
 
 
 async def _close(conn: Any, oid: str, *, to: str, actor: str, notices: list[Notice]) -> int:

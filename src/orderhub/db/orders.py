@@ -14,9 +14,10 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from orderhub.errors import IllegalTransition
 from orderhub.lifecycle import TERMINAL, OrderStatus, can_move, check_move
 from orderhub.models import Order
-from orderhub.db.bulk import bulk_insert
+from orderhub.db.bulk import BulkStatement, bulk_insert
 from orderhub.db.common import as_utc, utcnow
 from orderhub.notices import Notice, OrderStateChanged
 from orderhub.db import stock_follows
@@ -268,13 +269,65 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
     await conn.execute(_UPDATE_ORDER, values)
     await conn.execute(_INSERT_EVENT, _event(oid, "transition", actor, at=now, src=src.value, dst=to.value,
                                              reason=reason, data=data))
-    await stock_follows.after_move(conn, oid, src, to, actor=actor, notices=notices)  # the one stock rule
-    if notices is not None:
-        o = order or Order.model_validate(row.data)
-        o.status = to
-        notices.append(OrderStateChanged(order=o, from_status=src.value, to_status=to.value, actor=actor,
-                                         reason=reason))
+    await _after_move(conn, oid, src, to, actor=actor, reason=reason, notices=notices,
+                      order=order if order is not None or notices is None else Order.model_validate(row.data))
     return src
+
+
+async def _after_move(conn: Any, oid: str, src: OrderStatus, to: OrderStatus, *, actor: str, reason: str | None,
+                      notices: list[Notice] | None, order: Order | None) -> None:
+    """What follows every move: the one stock rule, and the notice for hooks."""
+    await stock_follows.after_move(conn, oid, src, to, actor=actor, notices=notices)
+    if notices is not None and order is not None:
+        order.status = to
+        notices.append(OrderStateChanged(order=order, from_status=src.value, to_status=to.value, actor=actor,
+                                         reason=reason))
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One order's move in :func:`transition_many`."""
+
+    order: Order
+    to: OrderStatus
+    reason: str | None = None
+
+
+_STATUSES = sa.select(orders.c.id, orders.c.status).where(orders.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+_MOVE_ORDERS = BulkStatement(orders.update().where(orders.c.id == sa.bindparam("b_id"))
+                             .values(status=sa.bindparam("b_status"), modified_at=sa.bindparam("b_at")))
+
+
+async def transition_many(conn: Any, moves: list[Move], *, actor: str,
+                          notices: list[Notice]) -> dict[str, IllegalTransition]:
+    """:func:`transition` for a chain step's moves at once: one read, one update and one event
+    insert for all (a move into a terminal state goes alone). The moves the lifecycle refuses are
+    returned by order id, not made; the others are, with their events, stock rule and notices."""
+    if not moves:
+        return {}
+    current = {r.id: OrderStatus(r.status) for r in await conn.execute(
+        _STATUSES, {"b_ids": [m.order.id for m in moves]})}
+    refused: dict[str, IllegalTransition] = {}
+    ok: list[tuple[Move, OrderStatus]] = []
+    for m in moves:
+        oid = m.order.id
+        src = current[oid]
+        try:
+            check_move(src, m.to, order_id=oid)
+        except IllegalTransition as exc:
+            refused[oid] = exc
+            continue
+        if m.to in TERMINAL:  # it also leaves the chain's pending list
+            await transition(conn, oid, m.to, actor=actor, reason=m.reason, notices=notices, order=m.order)
+        else:
+            ok.append((m, src))
+    now = utcnow()
+    await _MOVE_ORDERS.run(conn, [{"b_id": m.order.id, "b_status": m.to.value, "b_at": now} for m, _ in ok])
+    await _INSERT_EVENTS.run(conn, [_event(m.order.id, "transition", actor, at=now, src=src.value, dst=m.to.value,
+                                           reason=m.reason) for m, src in ok])
+    for m, src in ok:
+        await _after_move(conn, m.order.id, src, m.to, actor=actor, reason=m.reason, notices=notices, order=m.order)
+    return refused
 
 
 async def add_event(conn: Any, oid: str, kind: str, actor: str, *, reason: str | None = None, data: Any = None) -> None:

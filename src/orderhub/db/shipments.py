@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from orderhub.db.bulk import bulk_insert
 from orderhub.db.common import as_utc, insert_ignoring_conflicts, utcnow
 from orderhub.db.schema import carrier_performance, carrier_usage, catalog, shipments
 
@@ -43,6 +44,12 @@ async def by_number(conn: Any, number: str, carrier: str | None = None) -> dict[
     return _row(r) if r else None
 
 
+async def for_orders(conn: Any, order_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The shipments of these orders that exist, by order id."""
+    rows = (await conn.execute(_BY_IDS, {"b_ids": [shipment_id(o) for o in order_ids]})).mappings()
+    return {r["order_id"]: _row(r) for r in rows}
+
+
 async def save_plan(conn: Any, *, order_id: str, store: str, carrier: str, service: str, plan: dict[str, Any],
                     choice: dict[str, Any], route: str, promised_at: datetime | None) -> str:
     """Record (or re-record) the chosen carrier of an order not shipped yet."""
@@ -55,6 +62,28 @@ async def save_plan(conn: Any, *, order_id: str, store: str, carrier: str, servi
     if res.rowcount == 0 and await get(conn, sid) is None:
         await conn.execute(shipments.insert().values(id=sid, order_id=order_id, events=[], created_at=now, **values))
     return sid
+
+
+async def save_plans(conn: Any, plans: list[dict[str, Any]]) -> None:
+    """:func:`save_plan` for many orders (each a dict of its arguments): the new shipments in one
+    insert, a shipment planned before re-recorded alone."""
+    existing = set((await conn.execute(_IDS, {"b_ids": [shipment_id(p["order_id"]) for p in plans]})).scalars())
+    now = utcnow()
+    rows = []
+    for p in plans:
+        sid = shipment_id(p["order_id"])
+        if sid in existing:
+            await save_plan(conn, **p)
+        else:
+            rows.append({**p, "id": sid, "state": "planned", "status": "pending", "events": [], "created_at": now,
+                         "updated_at": now})
+    await _INSERT_PLANNED.run(conn, rows)
+
+
+_BY_IDS = sa.select(shipments).where(shipments.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+_IDS = sa.select(shipments.c.id).where(shipments.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+_INSERT_PLANNED = bulk_insert(shipments, "id", "order_id", "store", "carrier", "service", "state", "status", "plan",
+                              "choice", "events", "route", "promised_at", "created_at", "updated_at")
 
 
 async def record_label(conn: Any, sid: str, *, tracking_number: str, tracking_url: str | None,
@@ -111,14 +140,14 @@ async def usage(conn: Any, day: str) -> dict[str, int]:
     return {r.carrier: r.shipments for r in rows}
 
 
-async def take_capacity(conn: Any, carrier: str, day: str, capacity: int | None) -> bool:
-    """Count one shipment against the carrier's day; False when the day is full."""
+async def take_capacity(conn: Any, carrier: str, day: str, capacity: int | None, count: int = 1) -> bool:
+    """Count ``count`` shipments against the carrier's day, all or none; False when they do not fit."""
     await conn.execute(insert_ignoring_conflicts(conn, carrier_usage, "carrier", "day")
                        .values(carrier=carrier, day=day, shipments=0))
     q = carrier_usage.update().where(carrier_usage.c.carrier == carrier, carrier_usage.c.day == day)
     if capacity is not None:
-        q = q.where(carrier_usage.c.shipments < capacity)
-    res = await conn.execute(q.values(shipments=carrier_usage.c.shipments + 1))
+        q = q.where(carrier_usage.c.shipments + count <= capacity)
+    res = await conn.execute(q.values(shipments=carrier_usage.c.shipments + count))
     return res.rowcount == 1
 
 

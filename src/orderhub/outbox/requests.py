@@ -15,6 +15,8 @@ class PushRequest:
     payload: dict[str, Any]
     key: str
     target: str
+    #: The order it is for, when a step deciding for a whole batch queued it (``Step.run_batch``).
+    order_id: str | None = None
 
 
 class Outbox:

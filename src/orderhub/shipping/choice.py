@@ -7,6 +7,7 @@ with its reason — as one document that is stored with the shipment."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,17 +31,39 @@ def ship_request(order: Order, plan: Plan, ship_from: Address) -> ShipmentReques
                            recipient_email=order.customer.email, recipient_phone=order.customer.phone or to.phone)
 
 
-async def choose(hub: Any, conn: Any, order: Order, *, now: datetime) -> dict[str, Any]:
-    """Plan, filter, quote and score; returns the choice document (``chosen`` may be None)."""
+@dataclass
+class ChoiceFacts:
+    """What a choice reads from the database, read once for a batch of orders: their SKUs'
+    catalog rows, each carrier's shipments today, and the carriers' on-time record. A batch
+    counts its own choices into ``used`` (:meth:`count`) so that a later order sees them."""
+
+    catalog: dict[str, dict[str, Any]]
+    used: dict[str, int]
+    stats: dict[tuple[str, str], tuple[int, int]]
+
+    @classmethod
+    async def load(cls, conn: Any, orders: list[Order], *, now: datetime) -> ChoiceFacts:
+        skus = sorted({li.sku for o in orders for li in o.line_items if li.sku})
+        return cls(await ship_db.catalog_rows(conn, skus), await ship_db.usage(conn, now.date().isoformat()),
+                   await ship_db.performance(conn))
+
+    def count(self, carrier: str) -> None:
+        self.used[carrier] = self.used.get(carrier, 0) + 1
+
+
+async def choose(hub: Any, conn: Any, order: Order, *, now: datetime,
+                 facts: ChoiceFacts | None = None) -> dict[str, Any]:
+    """Plan, filter, quote and score; returns the choice document (``chosen`` may be None).
+    ``facts``: what was read for the order's batch (read for this order alone if not given)."""
+    if facts is None:
+        facts = await ChoiceFacts.load(conn, [order], now=now)
     sc = hub.store_config(order.store)
     cfg = sc.shipping
     names = cfg.carriers or [n for n, c in hub.config.carriers.items() if c.enabled]
-    catalog = await ship_db.catalog_rows(conn, [li.sku for li in order.line_items if li.sku])
-    plan = plan_shipment(order, catalog, cfg, now=now)
+    plan = plan_shipment(order, facts.catalog, cfg, now=now)
     ship_from = Address(**cfg.ship_from.model_dump())
     req = ship_request(order, plan, ship_from)
-    used = await ship_db.usage(conn, now.date().isoformat())
-    stats = await ship_db.performance(conn)
+    used, stats = facts.used, facts.stats
     candidates: list[Candidate] = []
     asks: list[tuple[str, Carrier, list[Service]]] = []
     for name in names:
