@@ -24,7 +24,7 @@ from orderhub.db.common import utcnow
 from orderhub.db.inventory import stock_changed
 from orderhub.notices import Notice
 from orderhub.db.pushes import queue_push
-from orderhub.db.review import approvals, hold
+from orderhub.db.review import Hold, approvals, hold_many
 from orderhub.db.schema import orders, step_runs
 from orderhub.errors import ConfigError, OrderhubError, family_of
 from orderhub.lifecycle import TERMINAL, OrderStatus
@@ -178,6 +178,7 @@ class _Pass:
         self.sc = hub.store_config(store)
         self.timings: list[dict[str, Any]] = []
         self.stock: set[str] = set()
+        self.holds: list[Hold] = []
 
     def _ctx(self, link: Any) -> StepContext:
         return StepContext(store=self.store, store_config=self.sc, conn=self.conn, step_name=link.entry.step,
@@ -201,7 +202,9 @@ class _Pass:
                     moves.append((d.run, d.result))
                 else:
                     d.run.at += 1
+        await self._write_holds()
         await self._move(link, moves)
+        await self._write_holds()  # the moves the lifecycle refused
 
     async def _alone(self, link: Any, runs: list[_Run]) -> list[_Decided]:
         out = []
@@ -305,7 +308,7 @@ class _Pass:
             r.state = "retry"
             return False
         if outcome == "error_held":
-            await self._hold(link, r, [Reason(code, f"step {step} failed: {message}")], cause="error")
+            self._hold(link, r, [Reason(code, f"step {step} failed: {message}")], cause="error")
             return False
         if outcome == "error_skipped":
             r.at += 1
@@ -314,15 +317,20 @@ class _Pass:
         for p in d.ctx.pushes:
             await self._queue(link, p, order.id)
         if d.result.outcome == "hold":
-            await self._hold(link, r, list(d.result.reasons))
+            self._hold(link, r, list(d.result.reasons))
             return False
         return True
 
-    async def _hold(self, link: Any, r: _Run, reasons: list[Reason], cause: str = "step") -> None:
-        await hold(self.conn, r.order, step=link.entry.step, step_index=link.index,
-                   reasons=[x.as_dict() for x in reasons], notices=self.result.notices, cause=cause)
+    def _hold(self, link: Any, r: _Run, reasons: list[Reason], cause: str = "step") -> None:
+        """Hold the order: queued, and written with the step's other holds (:meth:`_write_holds`)."""
+        self.holds.append(Hold(r.order, link.entry.step, link.index, [x.as_dict() for x in reasons], cause))
         self.result.held += 1
         r.state = "held"
+
+    async def _write_holds(self) -> None:
+        holds, self.holds = self.holds, []
+        if holds:
+            await hold_many(self.conn, holds, self.result.notices)
 
     async def _move(self, link: Any, moves: list[tuple[_Run, StepResult]]) -> None:
         """The moves the step's results ask for, written together; one the lifecycle refuses (a
@@ -333,7 +341,7 @@ class _Pass:
         for r, res in moves:
             exc = refused.get(r.order.id)
             if exc is not None:
-                await self._hold(link, r, [Reason(exc.code, f"step {link.entry.step}: {exc.message}")],
+                self._hold(link, r, [Reason(exc.code, f"step {link.entry.step}: {exc.message}")],
                                  cause="lifecycle")
             else:
                 r.order.status = res.to  # type: ignore[assignment]

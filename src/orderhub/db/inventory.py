@@ -365,6 +365,15 @@ async def consume_order(conn: Any, oid: str, *, actor: str, notices: list[Notice
     return await _close(conn, oid, to="consumed", actor=actor, notices=notices)
 
 
+async def with_open_reservations(conn: Any, oids: list[str]) -> set[str]:
+    """Of these orders, those with reservations held or backordered (what closing one changes)."""
+    return set((await conn.execute(_OPEN_RESERVATIONS, {"b_ids": oids})).scalars())
+
+
+_OPEN_RESERVATIONS = sa.select(reservations.c.order_id).distinct().where(
+    reservations.c.order_id.in_(sa.bindparam("b_ids", expanding=True)), reservations.c.status.in_(("held", "backorder")))
+
+
 async def reservations_of(conn: Any, oid: str) -> list[dict[str, Any]]:
     q = sa.select(reservations).where(reservations.c.order_id == oid).order_by(reservations.c.sku)
     return [dict(r) for r in (await conn.execute(q)).mappings()]

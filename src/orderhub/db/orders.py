@@ -275,9 +275,10 @@ async def transition(conn: Any, oid: str, to: OrderStatus | str, *, actor: str, 
 
 
 async def _after_move(conn: Any, oid: str, src: OrderStatus, to: OrderStatus, *, actor: str, reason: str | None,
-                      notices: list[Notice] | None, order: Order | None) -> None:
-    """What follows every move: the one stock rule, and the notice for hooks."""
-    await stock_follows.after_move(conn, oid, src, to, actor=actor, notices=notices)
+                      notices: list[Notice] | None, order: Order | None, stock: bool = True) -> None:
+    """What follows every move: the one stock rule (unless the caller applied it), and the notice for hooks."""
+    if stock:
+        await stock_follows.after_move(conn, oid, src, to, actor=actor, notices=notices)
     if notices is not None and order is not None:
         order.status = to
         notices.append(OrderStateChanged(order=order, from_status=src.value, to_status=to.value, actor=actor,
@@ -291,6 +292,7 @@ class Move:
     order: Order
     to: OrderStatus
     reason: str | None = None
+    data: Any = None  #: the event's data
 
 
 _STATUSES = sa.select(orders.c.id, orders.c.status).where(orders.c.id.in_(sa.bindparam("b_ids", expanding=True)))
@@ -318,15 +320,20 @@ async def transition_many(conn: Any, moves: list[Move], *, actor: str,
             refused[oid] = exc
             continue
         if m.to in TERMINAL:  # it also leaves the chain's pending list
-            await transition(conn, oid, m.to, actor=actor, reason=m.reason, notices=notices, order=m.order)
+            await transition(conn, oid, m.to, actor=actor, reason=m.reason, notices=notices, order=m.order,
+                             data=m.data)
         else:
             ok.append((m, src))
     now = utcnow()
     await _MOVE_ORDERS.run(conn, [{"b_id": m.order.id, "b_status": m.to.value, "b_at": now} for m, _ in ok])
     await _INSERT_EVENTS.run(conn, [_event(m.order.id, "transition", actor, at=now, src=src.value, dst=m.to.value,
-                                           reason=m.reason) for m, src in ok])
+                                           reason=m.reason, data=m.data) for m, src in ok])
+    holding = await stock_follows.holding_any(conn, [m.order.id for m, src in ok if stock_follows.moves_stock(src, m.to)])
     for m, src in ok:
-        await _after_move(conn, m.order.id, src, m.to, actor=actor, reason=m.reason, notices=notices, order=m.order)
+        if m.order.id in holding:
+            await stock_follows.after_move(conn, m.order.id, src, m.to, actor=actor, notices=notices)
+        await _after_move(conn, m.order.id, src, m.to, actor=actor, reason=m.reason, notices=notices, order=m.order,
+                          stock=False)
     return refused
 
 

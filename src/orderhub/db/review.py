@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,8 @@ from orderhub.lifecycle import OrderStatus
 from orderhub.models import Order
 from orderhub.db.common import as_utc, utcnow
 from orderhub.notices import Notice, OrderHeld
-from orderhub.db.orders import OrderFilter, add_event, transition
+from orderhub.db.bulk import BulkStatement, bulk_insert
+from orderhub.db.orders import Move, OrderFilter, add_event, transition, transition_many
 from orderhub.db.pushes import queue_push
 from orderhub.db.schema import orders, reviews
 
@@ -22,24 +24,54 @@ from orderhub.db.schema import orders, reviews
 CAUSES = ("step", "error", "lifecycle")
 
 
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """One order to put on hold (:func:`hold_many`)."""
+
+    order: Order
+    step: str
+    step_index: int
+    reasons: list[dict[str, str]]
+    cause: str = "step"
+    actor: str | None = None
+
+
 async def hold(conn: Any, order: Order, *, step: str, step_index: int, reasons: list[dict[str, str]],
-               notices: list[Notice], actor: str | None = None, cause: str = "step") -> int:
+               notices: list[Notice], actor: str | None = None, cause: str = "step") -> None:
     """Put an order on hold with its reasons; it waits in the review queue."""
-    oid = order.id
-    src = OrderStatus(order.status)
-    summary = "; ".join(f"{r['code']}: {r['message']}" for r in reasons)
-    if src is not OrderStatus.ON_HOLD:
-        await transition(conn, oid, OrderStatus.ON_HOLD, actor=actor or f"step:{step}", reason=summary,
-                         notices=notices, order=order, data={"reasons": reasons})
-    await conn.execute(orders.update().where(orders.c.id == oid).values(
-        chain_pending=False, chain_step=step_index, chain_approved=None))
-    res = await conn.execute(reviews.insert().values(
-        order_id=oid, store=order.store, step=step, step_index=step_index, cause=cause,
-        resume_status=src.value if src is not OrderStatus.ON_HOLD else OrderStatus.RECEIVED.value,
-        reasons=reasons, reason_codes=" " + " ".join(r["code"] for r in reasons) + " ", created_at=utcnow()))
-    order.status = OrderStatus.ON_HOLD
-    notices.append(OrderHeld(order=order, step=step, reasons=reasons))
-    return res.inserted_primary_key[0]
+    await hold_many(conn, [Hold(order, step, step_index, reasons, cause, actor)], notices)
+
+
+async def hold_many(conn: Any, holds: list[Hold], notices: list[Notice]) -> None:
+    """:func:`hold` for many orders (a chain step's holds): the moves, the chain's bookkeeping and
+    the reviews written a statement each for all. A move the lifecycle refuses raises, as one alone would."""
+    now = utcnow()
+    was = {id(h): OrderStatus(h.order.status) for h in holds}
+    by_actor: dict[str, list[Move]] = {}
+    for h in holds:
+        if was[id(h)] is not OrderStatus.ON_HOLD:
+            summary = "; ".join(f"{r['code']}: {r['message']}" for r in h.reasons)
+            by_actor.setdefault(h.actor or f"step:{h.step}", []).append(
+                Move(h.order, OrderStatus.ON_HOLD, summary, data={"reasons": h.reasons}))
+    for actor, moves in by_actor.items():
+        refused = await transition_many(conn, moves, actor=actor, notices=notices)
+        if refused:
+            raise next(iter(refused.values()))
+    await _LEAVE_FOR_REVIEW.run(conn, [{"b_id": h.order.id, "b_step": h.step_index} for h in holds])
+    await _INSERT_REVIEWS.run(conn, [{
+        "order_id": h.order.id, "store": h.order.store, "step": h.step, "step_index": h.step_index, "cause": h.cause,
+        "resume_status": src.value if (src := was[id(h)]) is not OrderStatus.ON_HOLD else OrderStatus.RECEIVED.value,
+        "reasons": h.reasons, "reason_codes": " " + " ".join(r["code"] for r in h.reasons) + " ", "created_at": now}
+        for h in holds])
+    for h in holds:
+        h.order.status = OrderStatus.ON_HOLD
+        notices.append(OrderHeld(order=h.order, step=h.step, reasons=h.reasons))
+
+
+_LEAVE_FOR_REVIEW = BulkStatement(orders.update().where(orders.c.id == sa.bindparam("b_id")).values(
+    chain_pending=sa.false(), chain_step=sa.bindparam("b_step"), chain_approved=sa.null()))
+_INSERT_REVIEWS = bulk_insert(reviews, "order_id", "store", "step", "step_index", "cause", "resume_status", "reasons",
+                              "reason_codes", "created_at")
 
 
 async def open_review_of(conn: Any, oid: str) -> dict[str, Any] | None:

@@ -31,6 +31,17 @@ async def after_move(conn: Any, oid: str, src: OrderStatus, to: OrderStatus, *, 
         await inventory.release_order(conn, oid, actor=actor, notices=sink)
 
 
+def moves_stock(src: OrderStatus, to: OrderStatus) -> bool:
+    """Whether :func:`after_move` may consume or release anything for this move."""
+    return to is OrderStatus.SHIPPED or releases(src, to)
+
+
+async def holding_any(conn: Any, oids: list[str]) -> set[str]:
+    """Of these orders, those with reservations :func:`after_move` would consume or release: a
+    batch of moves asks once, and only those go through it (an order held at ``validate`` has none)."""
+    return await inventory.with_open_reservations(conn, oids) if oids else set()
+
+
 async def release(conn: Any, oid: str, *, actor: str, notices: list[Notice]) -> None:
     """Release what the order holds (a held order re-checked from the start)."""
     await inventory.release_order(conn, oid, actor=actor, notices=notices)
