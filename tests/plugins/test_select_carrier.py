@@ -143,3 +143,20 @@ async def test_capacity_left_today_is_a_filter(hub_for, tmp_path):
     choice = await decide(hub, order(9, items=[item()]))
     assert rejected(choice, "local") == ["no capacity left today (0/0)"]
     assert choice["chosen"]["carrier"] != "local"
+
+
+def test_a_candidate_on_record_has_every_field_and_the_rate_in_json():
+    """The choice document stores each candidate: every field, built field by field (no deep copy)."""
+    from dataclasses import fields
+
+    from orderhub.models import Rate
+    from orderhub.shipping.selection import Candidate
+
+    parts = {"price": 0.5}
+    c = Candidate("local", "std", "Standard", rate=Rate(carrier="local", service="std", price=Decimal("6.50"),
+                                                       currency="EUR", transit_days=2),
+                  score=0.9, parts=parts, arrives=NOW)
+    d = c.as_dict()
+    assert set(d) == {f.name for f in fields(Candidate)}
+    assert d["rate"]["price"] == "6.50" and d["arrives"] == NOW.isoformat() and d["parts"] == parts
+    assert d["parts"] is not parts  # the document does not share the candidate's dict
