@@ -80,7 +80,7 @@ def sandbox(*args: str) -> Iterator[tuple[Path, str]]:
 
 
 @contextmanager
-def fast_shop(orders: int) -> Iterator[tuple[Path, str, Any]]:
+def fast_shop(orders: int, page_size: int = 250) -> Iterator[tuple[Path, str, Any]]:
     """``bench/fastserver.py`` in its own process: one Shopify shop's REST pages pre-rendered as
     bytes. Yields (work dir with orderhub.toml and secrets/, base URL, a function returning the
     server's CPU seconds so far)."""
@@ -91,7 +91,8 @@ def fast_shop(orders: int) -> Iterator[tuple[Path, str, Any]]:
     work = Path(tempfile.mkdtemp(prefix="orderhub-bench-fast-"))
     port, token = free_port(), "shpat_bench"
     proc = subprocess.Popen([PY, str(Path(__file__).with_name("fastserver.py")), "--orders", str(orders),
-                             "--port", str(port), "--token", token], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--port", str(port), "--token", token, "--page-size", str(page_size)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
 
     def cpu() -> float:

@@ -1,6 +1,6 @@
-"""Rate-limit efficiency: how close orderhub's pull gets to what Shopify's limits allow (issues #7, #15).
+"""Rate-limit efficiency: how close orderhub's pull gets to what Shopify's limits allow (issues #7, #15, #16).
 
-    python bench/rate_limit.py [--stores 4 12] [--orders 600] [--page-size 10] [--api rest graphql]
+    python bench/rate_limit.py [--stores 4 12 48] [--orders 600] [--page-size 10] [--api rest graphql]
 
 S sandbox Shopify shops, each with Shopify's REST bucket (40 requests, leaking 2 a second) and M
 orders read 10 a page, so most requests of a store must wait for the bucket. For each store the
@@ -181,7 +181,7 @@ def run_graphql(n_stores: int, orders: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--stores", type=int, nargs="+", default=[4, 12])
+    ap.add_argument("--stores", type=int, nargs="+", default=[4, 12, 48])
     ap.add_argument("--orders", type=int, default=1000)
     ap.add_argument("--page-size", type=int, default=10)
     ap.add_argument("--api", nargs="+", choices=("rest", "graphql"), default=["rest", "graphql"])
