@@ -18,15 +18,9 @@ class SelectCarrier(Step):
         return await self.run(order, ctx)
 
     async def run(self, order: Order, ctx: StepContext) -> StepResult:
-        data = ctx.data
-        assert order.id is not None
-        existing = await data.shipment_of(order.id) if order.shipping_address else None
-        result, plan = await self._decide(order, ctx, existing, None)
-        if plan is not None:
-            cc = (ctx.hub or self.hub).config.carriers[plan["carrier"]]
-            if not await data.take_carrier_capacity(plan["carrier"], plan["day"], cc.capacity_per_day):
-                raise TransientError(f"carrier {plan['carrier']} filled its day while choosing", store=order.store)
-            await data.plan_shipment(**_shipment(plan))
+        result = (await self.run_batch([order], ctx))[0]  # one path takes capacity and plans the shipment
+        if isinstance(result, Exception):
+            raise result
         return result
 
     async def run_batch(self, orders: list[Order], ctx: StepContext) -> list[StepResult | Exception]:
@@ -51,7 +45,7 @@ class SelectCarrier(Step):
         for (carrier, day), n in sorted(Counter((p["carrier"], p["day"]) for p in plans).items()):
             if not await data.take_carrier_capacity(carrier, day, hub.config.carriers[carrier].capacity_per_day, n):
                 # Another worker took capacity since it was read: choose order by order instead.
-                raise TransientError(f"carrier {carrier} filled its day while a batch was choosing")
+                raise TransientError(f"carrier {carrier} filled its day while choosing", store=self.store)
         await data.plan_shipments([_shipment(p) for p in plans])
         return out
 

@@ -253,9 +253,8 @@ class _Pass:
             by_order.setdefault(p.order_id, []).append(p)
         out = []
         for n, (r, res) in enumerate(zip(runs, results, strict=True)):
-            own = StepContext(store=self.store, store_config=self.sc, conn=self.conn, step_name=link.entry.step,
-                              pushes=by_order.pop(r.order.id, []), notices=ctx.notices if n == 0 else [],
-                              stock_changed=self.stock)
+            own = self._ctx(link)
+            own.pushes, own.notices = by_order.pop(r.order.id, []), ctx.notices if n == 0 else []
             if isinstance(res, Exception):
                 out.append(_Decided(r, None, res, own, started, share))
             else:
@@ -335,14 +334,13 @@ class _Pass:
     async def _move(self, link: Any, moves: list[tuple[_Run, StepResult]]) -> None:
         """The moves the step's results ask for, written together; one the lifecycle refuses (a
         chain in the wrong order) is said on the order, which is held."""
-        refused = await order_store.transition_many(
-            self.conn, [order_store.Move(r.order, res.to, res.note) for r, res in moves if res.to is not None],
-            actor=f"step:{link.entry.step}", notices=self.result.notices)
-        for r, res in moves:
+        wanted = [order_store.Move(r.order, res.to, res.note) for r, res in moves if res.to is not None]
+        refused = await order_store.transition_many(self.conn, wanted, actor=f"step:{link.entry.step}",
+                                                    notices=self.result.notices)
+        for (r, _), move in zip(moves, wanted, strict=True):
             exc = refused.get(r.order.id)
             if exc is not None:
-                self._hold(link, r, [Reason(exc.code, f"step {link.entry.step}: {exc.message}")],
-                                 cause="lifecycle")
+                self._hold(link, r, [Reason(exc.code, f"step {link.entry.step}: {exc.message}")], cause="lifecycle")
             else:
-                r.order.status = res.to  # type: ignore[assignment]
+                r.order.status = move.to
                 r.at += 1
