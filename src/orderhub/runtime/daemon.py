@@ -23,7 +23,6 @@ from orderhub.db import stores as stores_db
 from orderhub.db import workers as workers_db
 from orderhub.logging import get_logger
 from orderhub.runtime.process import Runtime
-from orderhub.runtime.workflows import RESULT_POLL_SEC
 from orderhub.web.app import create_app
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ class Daemon:
     # -- work -----------------------------------------------------------------------------
 
     async def _await(self, store: str, handle: Any, kind: str) -> dict[str, Any]:
-        result = await handle.get_result(polling_interval_sec=RESULT_POLL_SEC)
+        result = await self.runtime.results.result(handle)
         self.results[store].append(result)
         if kind == "sync":
             self.hub.metrics.syncs.labels(store, result.get("result", "?")).inc()

@@ -21,6 +21,7 @@ from orderhub.intake.ingest import pull_page
 from orderhub.intake.prefetch import PagePrefetcher
 from orderhub.logging import get_logger
 from orderhub.runtime import workflows
+from orderhub.runtime.results import ResultWaiter
 from orderhub.runtime.workflows import (
     RESULT_POLL_SEC,
     STORE_QUEUE,
@@ -75,6 +76,8 @@ class Runtime:
         self.schedules = schedules
         self.queue: Any = None
         self.read_ahead = PagePrefetcher(pull_page)
+        #: every queued workflow this process awaits, with one status read per interval
+        self.results = ResultWaiter(RESULT_POLL_SEC)
 
     async def start(self) -> None:
         if workflows.attached() is not None:
@@ -133,6 +136,7 @@ class Runtime:
 
     async def stop(self) -> None:
         self.read_ahead.drop()
+        self.results.stop()
         DBOS.destroy(workflow_completion_timeout_sec=0)
         workflows.detach()
         await self.hub.aclose()
@@ -193,7 +197,7 @@ class Runtime:
             handles[store] = await self.enqueue_sync(store)
 
         async def wait(store: str, handle: Any) -> None:
-            results[store] = await handle.get_result(polling_interval_sec=RESULT_POLL_SEC)
+            results[store] = await self.results.result(handle)
             if on_done:
                 on_done(store, results[store])
 

@@ -104,7 +104,8 @@ async def ingest_next_page(store: str) -> dict[str, Any]:
             return await run_chain(conn, hub, store, batch)
 
         chain.merge(await _chain_transaction(store, run))
-    _collect_now_and_then()
+    if result.inserted or result.updated or result.unchanged or result.quarantined:
+        _collect_now_and_then()
     return {**result.summary(), "chain": chain.summary()}
 
 
@@ -120,7 +121,8 @@ async def chain_next_batch(store: str, after: str) -> dict[str, Any]:
         return result
 
     result = await _chain_transaction(store, run)
-    _collect_now_and_then()
+    if result.processed:
+        _collect_now_and_then()
     return {**result.summary(), "last": last}
 
 
@@ -292,7 +294,8 @@ async def set_store_state(store: str, *, result: str, error: str | None, paused:
 # -- the runtime ----------------------------------------------------------------------------
 
 
-#: Units of work (pages, chain batches) between two full collections.
+#: Units of work (pages, chain batches that held orders; an empty one leaves next to nothing) between two
+#: full collections.
 COLLECT_EVERY = 25
 _units_of_work = itertools.count(1)
 
