@@ -79,11 +79,30 @@ def sandbox(*args: str) -> Iterator[tuple[Path, str]]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+@dataclass
+class FastServer:
+    """``bench/fastserver.py`` running: each store's base URL, and what the server reports."""
+
+    base: str
+    stores: dict[str, str]  # store name -> its base URL
+
+    def stats(self, since: int = 0) -> dict[str, Any]:
+        """The server's CPU seconds so far, and the count of order requests, the time of the
+        ``since``-th and of the last."""
+        import httpx
+
+        return httpx.get(f"{self.base}/_cpu", params={"since": since}, timeout=10).json()
+
+    def cpu(self) -> float:
+        return self.stats()["cpu_seconds"]
+
+
 @contextmanager
-def fast_shop(orders: int, page_size: int = 250) -> Iterator[tuple[Path, str, Any]]:
-    """``bench/fastserver.py`` in its own process: one Shopify shop's REST pages pre-rendered as
-    bytes. Yields (work dir with orderhub.toml and secrets/, base URL, a function returning the
-    server's CPU seconds so far)."""
+def fast_shops(orders: int, shops: int = 1, page_size: int = 250, latency: float = 0.0,
+               **store_options: Any) -> Iterator[tuple[Path, FastServer]]:
+    """``bench/fastserver.py`` in its own process: ``shops`` Shopify shops (shop1, shop2, …) whose
+    REST pages are pre-rendered as bytes; ``latency`` seconds of round trip. Yields (work dir with
+    orderhub.toml, its stores set with ``store_options``, and secrets/, the server)."""
     import httpx
 
     from orderhub.cli.sandbox_cmd import sandbox_config_toml
@@ -91,34 +110,41 @@ def fast_shop(orders: int, page_size: int = 250) -> Iterator[tuple[Path, str, An
     work = Path(tempfile.mkdtemp(prefix="orderhub-bench-fast-"))
     port, token = free_port(), "shpat_bench"
     proc = subprocess.Popen([PY, str(Path(__file__).with_name("fastserver.py")), "--orders", str(orders),
-                             "--port", str(port), "--token", token, "--page-size", str(page_size)],
+                             "--port", str(port), "--token", token, "--page-size", str(page_size),
+                             "--latency", str(latency)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-
-    def cpu() -> float:
-        return httpx.get(f"{base}/_cpu", timeout=10).json()["cpu_seconds"]
-
+    server = FastServer(base, {f"shop{k}": f"{base}/s{k}" for k in range(1, shops + 1)})
     try:
         for _ in range(1200):
             if proc.poll() is not None:
                 raise SystemExit(f"fast server failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
             try:
-                cpu()
+                server.cpu()
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
         (work / "secrets").mkdir()
-        (work / "secrets" / "shop1.access_token").write_text(token)
-        (work / "secrets" / "shop1.webhook_secret").write_text("bench-webhook-secret")
-        store = {"connector": "shopify", "base_url": base, "api_version": "2025-01",
-                 "credentials": {"access_token": f"file:{work / 'secrets' / 'shop1.access_token'}",
-                                 "webhook_secret": f"file:{work / 'secrets' / 'shop1.webhook_secret'}"}}
-        (work / "orderhub.toml").write_text(sandbox_config_toml({"shop1": store}))
-        yield work, base, cpu
+        (work / "secrets" / "access_token").write_text(token)
+        (work / "secrets" / "webhook_secret").write_text("bench-webhook-secret")
+        stores = {name: {"connector": "shopify", "base_url": url, "api_version": "2025-01", **store_options,
+                         "credentials": {"access_token": f"file:{work / 'secrets' / 'access_token'}",
+                                         "webhook_secret": f"file:{work / 'secrets' / 'webhook_secret'}"}}
+                  for name, url in server.stores.items()}
+        (work / "orderhub.toml").write_text(sandbox_config_toml(stores))
+        yield work, server
     finally:
         proc.terminate()
         proc.wait(10)
         shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def fast_shop(orders: int, page_size: int = 250) -> Iterator[tuple[Path, str, Any]]:
+    """One shop of :func:`fast_shops`: yields (work dir, the shop's base URL, a function returning
+    the server's CPU seconds so far)."""
+    with fast_shops(orders, 1, page_size) as (work, server):
+        yield work, server.stores["shop1"], server.cpu
 
 
 def run_dir(work: Path, name: str, db_url: str | None = None, *, replace: dict[str, str] | None = None,

@@ -59,7 +59,7 @@ def main() -> None:
         return
 
     with fast_shop(args.orders) as (work, base_url, server_cpu):
-        token = (work / "secrets" / "shop1.access_token").read_text()
+        token = (work / "secrets" / "access_token").read_text()
         floor_cmd = [PY, __file__, "--floor-only", base_url, token]
         run_timed(floor_cmd + [str(work / "warm.db")])  # warm the server's and the OS's caches
         rows = []

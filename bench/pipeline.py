@@ -66,7 +66,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     with fast_shop(args.orders) as (work, base_url, server_cpu):
-        token = (work / "secrets" / "shop1.access_token").read_text()
+        token = (work / "secrets" / "access_token").read_text()
         floor_cmd = [PY, str(Path(__file__).with_name("ingest.py")), "--floor-only", base_url, token]
         run_timed(floor_cmd + [str(work / "warm.db")])
         rows = []

@@ -65,7 +65,7 @@ def main() -> None:
         raise SystemExit("dlt is not installed: pip install 'dlt[sqlalchemy]' (or pip install -e '.[bench]')")
 
     with fast_shop(args.orders) as (work, base_url, server_cpu):
-        token = (work / "secrets" / "shop1.access_token").read_text()
+        token = (work / "secrets" / "access_token").read_text()
         run_timed(sync_cmd(run_dir(work, "warm") / "orderhub.toml"))  # warm the server's and the OS's caches
         rows = []
         for run in range(args.runs):
