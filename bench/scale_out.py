@@ -2,8 +2,9 @@
 
     python bench/scale_out.py [--stores 8] [--orders 1500] [--pg postgresql://postgres@127.0.0.1:5432/test]
 
-The sandbox (its own process) serves S Shopify shops with ~50 ms of latency per request, so the
-work is a realistic mix of waiting on marketplaces and CPU. `orderhub run` workers share one
+``bench/fastserver.py`` (its own process) serves S Shopify shops, pages of 50 orders pre-rendered
+as bytes, each answer held 50 ms (a sleep, not CPU), so the work is a realistic mix of waiting on
+marketplaces and CPU while the server stays far from a bottleneck (its share of a core is printed). `orderhub run` workers share one
 PostgreSQL database (created fresh for each run); each works up to two stores at a time, and a
 store is only ever worked by one of them. A run ends when every order is stored and through its
 chain; orders/s is counted from the first orders through the chain (the workers' start-up, the
@@ -26,7 +27,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import PY, result, run_dir, sandbox  # noqa: E402
+from common import PY, FastServer, fast_shops, result, run_dir  # noqa: E402
 
 TARGET = 1.6
 DB = "orderhub_bench_scale"
@@ -78,8 +79,9 @@ def postgres_pids() -> list[int]:
     return out
 
 
-def run(work: Path, name: str, workers: int, admin_url: str, total: int) -> tuple[float, float, float]:
-    """Wall seconds, and the CPU seconds the workers and PostgreSQL used over it."""
+def run(work: Path, server: FastServer, name: str, workers: int, admin_url: str,
+        total: int) -> tuple[float, float, float, float]:
+    """Wall seconds, the CPU seconds the workers and PostgreSQL used over it, and the server's share of a core."""
     url = fresh_database(admin_url)
     d = run_dir(work, name, url, replace={
         'executor_id = "sandbox-worker"': 'max_concurrent_stores = 2\nheartbeat_interval = "1s"',
@@ -97,9 +99,10 @@ def run(work: Path, name: str, workers: int, admin_url: str, total: int) -> tupl
             if t0 is None and n_done:
                 t0, first = time.perf_counter(), n_done  # from the first orders through: workers have started
                 pg0 = {pid: cpu_of([pid]) for pid in postgres_pids()}
-                w0 = cpu_of([p.pid for p in procs])
+                w0, s0 = cpu_of([p.pid for p in procs]), server.cpu()
             time.sleep(0.1)
         scale = total / (total - first)
+        share = (server.cpu() - s0) / (time.perf_counter() - t0)
         wall = (time.perf_counter() - t0) * scale
         # A backend that exited meanwhile is not counted (the workers' pools keep theirs open).
         pg = sum(cpu_of([pid]) - pg0.get(pid, 0.0) for pid in postgres_pids()) * scale
@@ -109,7 +112,7 @@ def run(work: Path, name: str, workers: int, admin_url: str, total: int) -> tupl
             p.send_signal(signal.SIGTERM)
         for p in procs:
             p.wait(60)
-    return wall, worker_cpu, pg
+    return wall, worker_cpu, pg, share
 
 
 def main() -> None:
@@ -120,25 +123,25 @@ def main() -> None:
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
     args = ap.parse_args()
     total = args.stores * args.orders
-    with sandbox("--shops", str(args.stores), "--woo", "0", "--orders", str(args.orders), "--malformed", "0",
-                 "--latency", "0.05", "--bucket", "1000000", "--leak", "1000000") as (work, _):
+    with fast_shops(args.orders, args.stores, page_size=50, latency=0.05) as (work, server):
         rows = []
         for r in range(args.runs):
-            one = run(work, f"one{r}", 1, args.pg, total)
-            two = run(work, f"two{r}", 2, args.pg, total)
+            one = run(work, server, f"one{r}", 1, args.pg, total)
+            two = run(work, server, f"two{r}", 2, args.pg, total)
             # orders per CPU-second of workers and PostgreSQL: two workers ÷ one (1.0: no coordination cost)
             efficiency = (total / (two[1] + two[2])) / (total / (one[1] + one[2]))
             rows.append((one, two, efficiency))
             print(f"run {r + 1}: 1 worker {total / one[0]:6.0f} orders/s ({one[0]:5.1f} s, CPU-s/1k orders: workers "
                   f"{one[1] / total * 1000:.2f} + PostgreSQL {one[2] / total * 1000:.2f}) | 2 workers "
                   f"{total / two[0]:6.0f} orders/s ({two[0]:5.1f} s, workers {two[1] / total * 1000:.2f} + PostgreSQL "
-                  f"{two[2] / total * 1000:.2f}) | ratio {one[0] / two[0]:.2f}, scaling efficiency {efficiency:.2f}",
+                  f"{two[2] / total * 1000:.2f}) | ratio {one[0] / two[0]:.2f}, scaling efficiency {efficiency:.2f} | server "
+                  f"{one[3]:.0%} and {two[3]:.0%} of a core",
                   flush=True)
     best = sorted(rows, key=lambda x: x[0][0] / x[1][0])[len(rows) // 2]
     print(f"\n{'workers':>8}{'orders/s':>10}{'wall s':>8}{'CPU-s/1k workers':>18}{'CPU-s/1k PostgreSQL':>21}")
-    for n, (wall, wcpu, pg) in ((1, best[0]), (2, best[1])):
+    for n, (wall, wcpu, pg, _) in ((1, best[0]), (2, best[1])):
         print(f"{n:>8}{total / wall:>10.0f}{wall:>8.1f}{wcpu / total * 1000:>18.2f}{pg / total * 1000:>21.2f}")
-    print(f"{args.stores} stores x {args.orders} orders on PostgreSQL, 50 ms per sandbox request, 2 stores at a time "
+    print(f"{args.stores} stores x {args.orders} orders on PostgreSQL, 50 ms per request to the fast server, 2 stores at a time "
           f"per worker; walls and CPU from the first orders through the chain to the last. On two cores two workers "
           f"saturate the machine, so the raw ratio cannot show coordination costs; the scaling efficiency (orders "
           f"per CPU-second of workers and PostgreSQL, 2 workers ÷ 1; target >= 0.9) can: median "
