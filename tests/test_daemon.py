@@ -105,3 +105,29 @@ def test_daemon_syncs_takes_webhooks_guards_the_admin_api_and_stops_on_sigterm(t
         assert proc.returncode == 0, err[-2000:]
         summary = {r["store"]: r for r in json.loads(out)}
         assert summary["shop1"]["syncs"] >= 1 and summary["woo1"]["last_result"] == "complete"
+
+
+async def test_polls_run_once_a_slot_on_a_fixed_rate_and_how_late_they_start_is_measured(tmp_path):
+    """A store is polled at start, then once per ``poll_interval`` slot at an offset fixed by its
+    name (so every worker names the same poll with the same workflow id). The next poll is due a
+    slot after the last, not an interval after the sync ended, and how late each poll started is
+    the ``orderhub_poll_lag_seconds`` histogram an operator watches with many stores."""
+    from orderhub.runtime.daemon import Daemon
+    from tests.helpers import make_hub
+
+    stores = {}
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        stores[name] = {"connector": "files", "path": str(tmp_path / name), "poll_interval": "1s", "chain": []}
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], stores=stores)
+    hub.config.server.port = 0
+    daemon = Daemon(hub, run_for=4.6)
+    results = await daemon.run()
+    for name in stores:
+        starts = [r["started_at"] for r in results[name]]
+        assert 4 <= len(starts) <= 6, starts
+        gaps = [b - a for a, b in zip(starts[1:], starts[2:])]  # slot to slot, after the first poll
+        assert all(0.6 < g < 1.4 for g in gaps), gaps
+    lag = hub.metrics.registry.get_sample_value("orderhub_poll_lag_seconds_count")
+    assert lag == sum(len(r) for r in results.values())
+    assert hub.metrics.registry.get_sample_value("orderhub_poll_lag_seconds_bucket", {"le": "1.0"}) == lag

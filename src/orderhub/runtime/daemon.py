@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import random
 import signal
 import time
+import zlib
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -69,25 +71,44 @@ class Daemon:
         return result
 
     async def _store_loop(self, store: str) -> None:
+        """Poll ``store`` once per slot of ``poll_interval`` seconds: the first poll at start, then at
+        a fixed offset into each slot (spread by store name, the same on every worker, so a slot's
+        workflow id names one poll across workers). A sync that overran its interval is followed at
+        once, not an interval later. How late each poll started is ``orderhub_poll_lag_seconds``."""
         interval = self.hub.config.stores[store].poll_interval
-        await asyncio.sleep(random.uniform(0, min(interval, 2.0)))  # spread the first polls
+        offset = zlib.crc32(store.encode()) % 1000 / 1000 * interval
+        slot = math.floor((time.time() - offset) / interval)
+        due = time.time() + random.uniform(0, min(interval, 2.0))  # spread the first polls
         while not self.stopping.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), max(0.0, due - time.time()))
+            if self.stopping.is_set():
+                return
             try:
                 async with self.hub.engine.connect() as conn:
                     paused = store in await stores_db.paused_stores(conn)
                 if not paused:
-                    slot = int(time.time() // interval)  # the same id on every worker: one run per slot
                     handle = await self.runtime.enqueue_sync(store, slot=slot)
                     task = asyncio.create_task(self._await(store, handle, "sync"))
                     self._inflight.add(task)
                     task.add_done_callback(self._inflight.discard)
-                    await asyncio.shield(task)
+                    result = await asyncio.shield(task)
+                    self._observe_lag(store, due, result.get("started_at"))
             except asyncio.CancelledError:
                 raise
             except Exception:  # a bug must not stop the other stores, nor this store's next poll
                 log.exception("store_loop_error", store=store)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), interval * random.uniform(0.9, 1.1))
+            slot = max(slot + 1, math.floor((time.time() - offset) / interval))
+            due = slot * interval + offset
+
+    def _observe_lag(self, store: str, due: float, started_at: float | None) -> None:
+        if started_at is None or started_at < due - 1.0:  # an older sync's, or a poll another worker ran in this slot
+            return
+        lag = max(0.0, started_at - due)
+        self.hub.metrics.poll_lag.observe(lag)
+        if lag > self.hub.config.stores[store].poll_interval:
+            log.warning("poll_late", store=store, lag_s=round(lag, 1),
+                        hint="more stores than max_concurrent_stores can poll in an interval, or a slow store")
 
     def kick(self, store: str) -> None:
         """Run the chain and pushes of ``store`` soon (after a webhook or a review decision)."""

@@ -104,7 +104,7 @@ async def ingest_next_page(store: str) -> dict[str, Any]:
             return await run_chain(conn, hub, store, batch)
 
         chain.merge(await _chain_transaction(store, run))
-    if result.inserted or result.updated or result.unchanged or result.quarantined:
+    if result.inserted or result.updated or result.quarantined:  # a poll that re-read what it had leaves little
         _collect_now_and_then()
     return {**result.summary(), "chain": chain.summary()}
 
@@ -182,7 +182,7 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
     page's chain leaves pending (a step asked to retry later) waits for the next sync."""
     totals: dict[str, Any] = {"store": store, "pages": 0}
     chain: dict[str, Any] = {}
-    await mark_working(store)
+    totals["started_at"] = await mark_working(store)
     result = "complete"
     error: str | None = None
     try:
@@ -276,9 +276,12 @@ async def run_plugin_job(name: str, scheduled_at: datetime) -> None:
 
 
 @DBOS.step(name="orderhub.mark_working")
-async def mark_working(store: str) -> None:
+async def mark_working(store: str) -> float:
+    """Say which worker works ``store``; the time it started (epoch seconds), kept as the step's
+    output so a resumed sync reports when it first started."""
     async with _rt().hub.engine.begin() as conn:
         await stores_db.set_state(conn, store, worker=_rt().hub.config.runtime.executor_id, working_since=utcnow())
+    return time.time()
 
 
 @DBOS.step(name="orderhub.set_store_state")

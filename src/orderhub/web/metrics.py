@@ -45,6 +45,9 @@ class Metrics:
         self.tracking = Counter("orderhub_tracking", "Shipments tracked, by carrier and result (checked, failed, "
                                 "delayed)", ["carrier", "result"], registry=r)
         self.syncs = Counter("orderhub_syncs", "Store syncs by result", ["store", "result"], registry=r)
+        self.poll_lag = Histogram("orderhub_poll_lag_seconds", "How late a scheduled poll of a store started (waiting "
+                                  "for a free slot, or behind its previous sync)", registry=r,
+                                  buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900))
         self.db_conflicts = Counter("orderhub_db_conflicts", "Chain batches rolled back by a deadlock or "
                                     "serialization failure and run again", ["store"], registry=r)
         self.queue_depth = Gauge("orderhub_queue_depth", "Work waiting, per store and queue", ["store", "queue"],
