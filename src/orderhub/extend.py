@@ -9,7 +9,8 @@ does with nothing else. What is here keeps its name and meaning across minor rel
 Groups: the models and the lifecycle; errors; the ``Connector``, ``Carrier`` and ``Step`` bases with
 their request and result types; the HTTP adapter and its pacers; mapping helpers (money, units,
 tracking tables); configuration helpers; the data API for steps (``StepData``, also ``ctx.data``);
-logging.
+the core's tables to read (``core_tables``: reports, exports); a plugin command's options and
+plumbing (``ConfigOpt``, ``JsonOpt``, ``run_command``, ``emit_rows``); logging.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from orderhub.config import parse_duration
 from orderhub.secrets import resolve_secret
 from orderhub.intake.connector import Connector, Page, RawRecord, WebhookDelivery
 from orderhub.chain.data import ReserveResult, StepData, as_utc, plugin_metadata
+from orderhub.readmodel import core_tables
+from orderhub.cli.kit import ConfigOpt, JsonOpt, emit_rows, run_command
 from orderhub.errors import (
     CapabilityNotSupported,
     ConfigError,
@@ -78,6 +81,7 @@ __all__ = [
     "ChannelRisk",
     "ChoiceFacts",
     "ConfigError",
+    "ConfigOpt",
     "Connector",
     "CostBucket",
     "Customer",
@@ -88,6 +92,7 @@ __all__ = [
     "Hub",
     "IllegalTransition",
     "InventoryLevel",
+    "JsonOpt",
     "Label",
     "LeakyBucket",
     "Limiter",
@@ -138,7 +143,9 @@ __all__ = [
     "base64_hmac",
     "choose",
     "cm",
+    "core_tables",
     "decimal_json",
+    "emit_rows",
     "expires_in",
     "get_logger",
     "hookimpl",
@@ -152,6 +159,7 @@ __all__ = [
     "parse_settings",
     "plugin_metadata",
     "resolve_secret",
+    "run_command",
     "ship_request",
     "street",
     "tls_context",

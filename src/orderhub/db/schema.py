@@ -42,6 +42,7 @@ orders = sa.Table(
     sa.UniqueConstraint("store", "external_id"),
     sa.Index(None, "store", "status"),
     sa.Index(None, "store", "chain_pending", "id"),  # the chain reads pending orders in id order
+    sa.Index(None, "modified_at"),  # projections (plugins' facts) read what changed since their last pass
 )
 
 order_versions = sa.Table(
@@ -97,6 +98,7 @@ quarantine = sa.Table(
     sa.Column("resolved_by", sa.String(128)),
     sa.UniqueConstraint("store", "payload_hash"),
     sa.Index(None, "status", "store"),
+    sa.Index(None, "store", "external_id"),
 )
 
 reviews = sa.Table(
@@ -134,6 +136,7 @@ step_runs = sa.Table(
     sa.Column("outcome", sa.String(16), nullable=False),
     sa.Column("error_code", sa.String(64)),
     sa.Index(None, "store", "step"),
+    sa.Index(None, "order_id"),
 )
 
 pushes = sa.Table(
