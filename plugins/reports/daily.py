@@ -1,0 +1,74 @@
+"""The daemon's report jobs: the facts refreshed every minute, so a report never waits on a
+large catch-up, and the daily report — the last seven days by day, yesterday last — written to a
+folder or sent by e-mail, once a day across all workers (a DBOS scheduled workflow)."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from orderhub.extend import TransientError, get_logger, resolve_secret
+
+from . import facts
+from .model import Params
+from .page import page
+from .periods import zone
+from .service import make, settings
+from .settings import Settings
+
+log = get_logger()
+
+
+async def refresh_job(hub: Any, scheduled_at: datetime) -> None:
+    async with hub.engine.begin() as conn:
+        written = await facts.refresh(conn)
+    if written:
+        log.info("report_facts_refreshed", orders=written)
+
+
+async def daily_job(hub: Any, scheduled_at: datetime) -> None:
+    s = settings(hub)
+    if not s.daily or not s.to:
+        return
+    day = scheduled_at.astimezone(zone(s.tz)).date() - timedelta(days=1)
+    reports = [await make(hub, name, Params(day - timedelta(days=6), day, "day", s.tz)) for name in s.daily]
+    html = page(reports, f"orderhub daily report, {day.isoformat()}")
+    if s.to.startswith("file:"):
+        path = write(Path(s.to.removeprefix("file:")), day.isoformat(), html)
+        log.info("daily_report_written", path=str(path), reports=s.daily)
+    else:
+        await asyncio.to_thread(send, s, f"orderhub daily report, {day.isoformat()}", html)
+        log.info("daily_report_sent", to=s.to, reports=s.daily)
+
+
+def write(folder: Path, day: str, html: str) -> Path:
+    """``report-DAY.html`` in ``folder``, written whole or not at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"report-{day}.html"
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def send(s: Settings, subject: str, html: str) -> None:
+    smtp = s.smtp
+    assert smtp is not None and s.to  # the settings refuse an address without smtp
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = smtp.sender, s.to, subject
+    msg.set_content("The report is in the HTML part of this message.")
+    msg.add_alternative(html, subtype="html")
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
+            if smtp.starttls:
+                client.starttls()
+            if smtp.username and smtp.password:
+                client.login(resolve_secret(smtp.username, key="plugins.reports.smtp.username").get_secret_value(),
+                             resolve_secret(smtp.password, key="plugins.reports.smtp.password").get_secret_value())
+            client.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise TransientError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from None
