@@ -16,6 +16,7 @@ columns keep their names and meaning across minor releases; ``orders.data`` is t
     shipments         carrier, service, status, promised_at, shipped_at, delivered_at, plan
     inventory         on_hand and reserved per SKU and location; catalog: the SKUs
     stock_movements   every change of stock: kind, deltas, actor, order_id, at
+    store_skus        which store sells which SKU
 """
 
 from types import SimpleNamespace
@@ -30,8 +31,9 @@ from orderhub.db.schema import (
     shipments,
     step_runs,
     stock_movements,
+    store_skus,
 )
 
 core_tables = SimpleNamespace(catalog=catalog, inventory=inventory, order_events=order_events, orders=orders,
                               quarantine=quarantine, reviews=reviews, shipments=shipments, step_runs=step_runs,
-                              stock_movements=stock_movements)
+                              stock_movements=stock_movements, store_skus=store_skus)

@@ -30,7 +30,8 @@ def _read(path: Path) -> str:
 
 @catalog.command("import")
 def catalog_import(file: Path, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
-    """Import SKUs from CSV (sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point)."""
+    """Import SKUs from CSV (sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point;
+    optional low_stock_threshold, unit_cost and cost_currency)."""
     from orderhub.ops import actions as operations
     from orderhub.ops.stock_csv import parse_catalog
 
@@ -57,7 +58,8 @@ def catalog_list(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
         async with hub.engine.connect() as conn:
             return await inv.list_catalog(conn)
     emit(run_with_hub(config, go), ["sku", "title", "weight_g", "length_mm", "width_mm", "height_mm", "fragile",
-                                    "hazmat", "reorder_point", "low_stock_threshold"], as_json=as_json, title="catalog")
+                                    "hazmat", "reorder_point", "low_stock_threshold", "unit_cost", "cost_currency"],
+         as_json=as_json, title="catalog")
 
 
 @inventory.command("list")

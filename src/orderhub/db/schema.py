@@ -202,6 +202,9 @@ catalog = sa.Table(
     sa.Column("reorder_point", sa.Integer),
     # Below or at this many available units a SKU is low; defaults to the reorder point.
     sa.Column("low_stock_threshold", sa.Integer),
+    # What a unit costs (a decimal string in cost_currency): stock valued at cost.
+    sa.Column("unit_cost", sa.String(32)),
+    sa.Column("cost_currency", sa.String(3)),
     sa.Column("updated_at", TS, nullable=False),
 )
 

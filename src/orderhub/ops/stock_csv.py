@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 CATALOG_REQUIRED = ("sku", "title", "weight_g", "length_mm", "width_mm", "height_mm", "fragile", "hazmat",
@@ -48,6 +49,30 @@ def _flag(row: dict[str, str], col: str, where: str) -> bool:
     raise ValueError(f"{where}: {col}: {raw!r} is not true/false")
 
 
+def _cost(row: dict[str, str], where: str) -> tuple[str | None, str | None]:
+    """The optional ``unit_cost`` (a decimal ≥ 0) and its ``cost_currency`` (ISO 4217), both or neither."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from orderhub.models import Currency
+
+    raw, cur = (row.get("unit_cost") or "").strip(), (row.get("cost_currency") or "").strip()
+    if not raw and not cur:
+        return None, None
+    if not raw or not cur:
+        raise ValueError(f"{where}: {'unit_cost' if not raw else 'cost_currency'}: is required with "
+                         f"{'cost_currency' if not raw else 'unit_cost'}")
+    try:
+        cost = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"{where}: unit_cost: {raw!r} is not a decimal amount") from None
+    if not cost.is_finite() or cost < 0:
+        raise ValueError(f"{where}: unit_cost: {raw!r} is not an amount of 0 or more")
+    try:
+        return str(cost), TypeAdapter(Currency).validate_python(cur)
+    except ValidationError:
+        raise ValueError(f"{where}: cost_currency: {cur!r} is not an ISO 4217 currency") from None
+
+
 def parse_catalog(text: str, name: str = "catalog.csv") -> Parsed:
     out = Parsed()
     reader, out.errors = _reader(text, CATALOG_REQUIRED, name)
@@ -74,6 +99,7 @@ def parse_catalog(text: str, name: str = "catalog.csv") -> Parsed:
                 "fragile": _flag(row, "fragile", where), "hazmat": _flag(row, "hazmat", where),
                 "reorder_point": _int(row, "reorder_point", where, optional=True),
                 "low_stock_threshold": _int(row, "low_stock_threshold", where, optional=True),
+                **dict(zip(("unit_cost", "cost_currency"), _cost(row, where))),
             })
             seen.add(sku)
         except ValueError as exc:
