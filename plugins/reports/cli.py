@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from orderhub.extend import ConfigOpt, JsonOpt, emit_rows, run_command
+from orderhub import ConfigOpt, JsonOpt  # light: ``orderhub --help`` builds this command
 
 
 def register(cli: Any) -> None:
@@ -33,7 +33,7 @@ def register(cli: Any) -> None:
         html: Annotated[Path | None, typer.Option(help="Write one self-contained HTML page here.")] = None,
     ) -> None:
         """A report from what orderhub recorded: sales, process. Money per currency, never summed across currencies."""
-        from orderhub.extend import ConfigError
+        from orderhub.extend import ConfigError, emit_rows, run_command
 
         from . import charts, page, service
 

@@ -8,6 +8,11 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers
     from orderhub.extend import *  # noqa: F403
 
 
+#: Exports a plugin's command needs while ``orderhub --help`` builds the command line: taken from
+#: their own light module, not through :mod:`orderhub.extend`, which imports everything.
+_COMMAND_KIT = frozenset({"ConfigOpt", "JsonOpt", "emit_rows", "run_command"})
+
+
 def __getattr__(name: str) -> object:
     """The package's exports come from :mod:`orderhub.extend` (the one list of the public API), on
     first use: ``orderhub --help`` and ``orderhub version`` need none of it, and importing it up
@@ -16,7 +21,7 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'orderhub' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module("orderhub.extend"), name)
+    value = getattr(importlib.import_module("orderhub.cli.kit" if name in _COMMAND_KIT else "orderhub.extend"), name)
     globals()[name] = value
     return value
 
@@ -27,6 +32,7 @@ __all__ = [
     "Address",
     "CapabilityNotSupported",
     "ConfigError",
+    "ConfigOpt",
     "Connector",
     "Customer",
     "DeliveryWindow",
@@ -35,6 +41,7 @@ __all__ = [
     "Feedback",
     "IllegalTransition",
     "InventoryLevel",
+    "JsonOpt",
     "LineItem",
     "Order",
     "OrderStatus",
@@ -61,5 +68,7 @@ __all__ = [
     "TrackingStatus",
     "TransientError",
     "WebhookDelivery",
+    "emit_rows",
     "hookimpl",
+    "run_command",
 ]

@@ -1,9 +1,14 @@
-"""What a plugin's command shares with the built-in ones (exported by :mod:`orderhub.extend`): the
+"""What a plugin's command shares with the built-in ones (exported by :mod:`orderhub.extend`, and by
+``orderhub`` itself without importing the rest, so ``orderhub --help`` stays light): the
 ``--config`` and ``--json`` options, opening the hub with typed errors as exit codes, and the
 table / tab-separated / JSON output.
 
+    from orderhub import ConfigOpt, JsonOpt
+
     @cli.command("notes")
     def notes(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+        from orderhub.extend import emit_rows, run_command
+
         rows = run_command(config, count_notes)          # async def count_notes(hub) -> list[dict]
         emit_rows(rows, ["store", "notes"], as_json=as_json, title="notes")
 """
