@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +32,7 @@ from orderhub.extend import core_tables
 from .model import Chart, Params, Report, Table
 from .settings import Settings
 from .periods import in_period, periods, periods_cte, window, zone
-from .stats import percentiles, rounded, seconds_between
+from .stats import duration_text, percentiles, rounded, seconds_between, share
 
 o, ev, sr = core_tables.orders, core_tables.order_events, core_tables.step_runs
 STAGES = ("received", "validated", "reserved", "ready_to_ship", "shipped", "delivered")
@@ -41,24 +41,6 @@ RERUN = ("retry", "error_held", "error_skipped")
 OPEN = ("received", "validated", "reserved", "ready_to_ship", "on_hold", "exception")
 AGES = (("<1h", timedelta(hours=1)), ("1-4h", timedelta(hours=4)), ("4-24h", timedelta(hours=24)),
         ("1-3d", timedelta(days=3)), (">3d", None))
-
-
-def _share(part: int, whole: int) -> str:
-    return str((Decimal(part) / whole).quantize(Decimal("0.0001"), ROUND_HALF_EVEN)) if whole else ""
-
-
-def duration_text(seconds: float | None) -> str:
-    """4h 05m, 2d 03h, 42s: for people; the JSON keeps the seconds too."""
-    if seconds is None:
-        return ""
-    s = int(round(seconds))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m {s % 60:02d}s"
-    if s < 86400:
-        return f"{s // 3600}h {s % 3600 // 60:02d}m"
-    return f"{s // 86400}d {s % 86400 // 3600:02d}h"
 
 
 class _Scope:
@@ -188,7 +170,7 @@ async def _sla(conn: Any, scope: _Scope, dialect: str, settings: Settings) -> Ta
             .select_from(o.outerjoin(shipped, shipped.c.order_id == o.c.id))
             .where(*scope.orders(), o.c.store == store, o.c.status != "cancelled"))).one()
         rows.append({"store": store, "ship_within_s": limit, "due": n_due, "breached": n_breached,
-                     "breach_rate": _share(n_breached, n_due)})
+                     "breach_rate": share(n_breached, n_due)})
     return Table("sla", "Shipping SLA (orders due: shipped, or older than the limit)",
                  ["store", "ship_within_s", "due", "breached", "breach_rate"], rows)
 
@@ -206,14 +188,14 @@ async def _first_pass(conn: Any, scope: _Scope) -> Table:
     return Table("first_pass", "First-pass yield (of the orders that left received)",
                  ["orders", "processed", "held", "quarantined", "rerun", "first_pass", "yield"],
                  [{"orders": n, "processed": done, "held": h, "quarantined": qu, "rerun": re, "first_pass": clean,
-                   "yield": _share(clean, done)}])
+                   "yield": share(clean, done)}])
 
 
 def _pareto(name: str, title: str, key: str, counts: dict[str, int]) -> Table:
     total, running, rows = sum(counts.values()), 0, []
     for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         running += n
-        rows.append({key: k, "count": n, "share": _share(n, total), "cumulative": _share(running, total)})
+        rows.append({key: k, "count": n, "share": share(n, total), "cumulative": share(running, total)})
     return Table(name, title, [key, "count", "share", "cumulative"], rows)
 
 

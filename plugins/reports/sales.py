@@ -14,7 +14,6 @@ channel's customer id — ordered earlier), and cancellation and refund rates.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 from . import money
 from .model import Chart, Params, Report, Table
 from .periods import in_period, periods, periods_cte, window, zone
+from .stats import share
 from .tables import line_facts, order_facts
 
 f = order_facts
@@ -45,10 +45,6 @@ def _sum(column: Any) -> Any:
 
 def _kept() -> Any:
     return sa.func.count().filter(f.c.cancelled == sa.false())
-
-
-def _rate(part: int, whole: int) -> str:
-    return str((Decimal(part) / whole).quantize(Decimal("0.0001"), ROUND_HALF_EVEN)) if whole else ""
 
 
 async def sales(conn: Any, params: Params, settings: Any = None) -> Report:
@@ -149,5 +145,5 @@ async def _rates(conn: Any, cte: Any, scope: list[Any]) -> Table:
         .group_by(cte.c.period).order_by(cte.c.period))
     return Table("rates", "Cancellation and refund rates (refund rate: of the orders not cancelled)",
                  ["period", "orders", "cancelled", "cancellation_rate", "refunded", "refund_rate"],
-                 [{"period": p, "orders": n, "cancelled": c, "cancellation_rate": _rate(c, n), "refunded": r,
-                   "refund_rate": _rate(r, kept)} for p, n, c, kept, r in result])
+                 [{"period": p, "orders": n, "cancelled": c, "cancellation_rate": share(c, n), "refunded": r,
+                   "refund_rate": share(r, kept)} for p, n, c, kept, r in result])

@@ -15,10 +15,13 @@ from .settings import Settings
 
 
 def _reports() -> dict[str, Callable[..., Awaitable[Report]]]:
+    from .carriers import carriers
+    from .operators import operators
     from .process import process
     from .sales import sales
+    from .stock import stock
 
-    return {"sales": sales, "process": process}
+    return {"sales": sales, "process": process, "operators": operators, "carriers": carriers, "stock": stock}
 
 
 def names() -> list[str]:

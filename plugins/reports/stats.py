@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,4 +42,26 @@ def seconds_between(dialect: str, start: Any, end: Any) -> Any:
 
 
 def rounded(value: Any, digits: int = 0) -> Any:
-    return sa.func.round(value, digits) if digits else sa.cast(sa.func.round(value), sa.BigInteger)
+    """``value`` rounded to ``digits`` places in SQL (PostgreSQL rounds to places only as numeric)."""
+    if digits:
+        return sa.func.round(sa.cast(value, sa.Numeric), sa.literal_column(str(int(digits))))
+    return sa.cast(sa.func.round(value), sa.BigInteger)
+
+
+def share(part: int, whole: int) -> str:
+    """``part ÷ whole`` as a decimal string of four places, half-even ("" when whole is 0)."""
+    return str((Decimal(part) / whole).quantize(Decimal("0.0001"), ROUND_HALF_EVEN)) if whole else ""
+
+
+def duration_text(seconds: float | None) -> str:
+    """4h 05m, 2d 03h, 42s: for people; the JSON keeps the seconds too."""
+    if seconds is None:
+        return ""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    if s < 86400:
+        return f"{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{s // 86400}d {s % 86400 // 3600:02d}h"
