@@ -294,6 +294,27 @@ def test_hook_register_migrations(tmp_path, db_url):
     assert {"things_0001", "validate_0001"} <= heads
 
 
+def test_hook_demo_finished(tmp_path):
+    """What each plugin shows at the end of ``orderhub demo``: its lines (returned, or awaited) under
+    the summary, and its files beside the demo's data; the built-in reports plugin shows sales and
+    the process and writes report.html."""
+    from orderhub.cli.sync_cmd import _plugins_on_the_demo
+
+    class Shows:
+        @hookimpl
+        def demo_finished(self, hub, folder):
+            async def lines():
+                (folder / "notes.txt").write_text("seen")
+                return ["notes: 0 notes written"]
+            return lines()
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Shows())
+    hub.migrate()
+    lines = _plugins_on_the_demo(hub, tmp_path)
+    assert "notes: 0 notes written" in lines and (tmp_path / "notes.txt").read_text() == "seen"
+    assert any(line.startswith("sales, ") for line in lines) and (tmp_path / "report.html").exists()
+
+
 async def test_hook_register_routes(tmp_path, monkeypatch):
     """A plugin's admin route: served by the worker, behind the admin token like every /api/ route."""
     import httpx

@@ -56,3 +56,10 @@ def register_schedules(register):
     register("reports_refresh", "* * * * *", refresh_job)
     if _daily:
         register("reports_daily", _daily["at"], daily_job)
+
+
+@hookimpl
+def demo_finished(hub, folder):
+    from .demo import demo_lines
+
+    return demo_lines(hub, folder)

@@ -71,7 +71,7 @@ def _lines(ax: Any, spec: Chart, rows: list[dict[str, Any]]) -> None:
     for key in (sorted(series) if spec.series else columns):
         points = sorted(series.get(key, []))
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, label=key)
-    if len(series) > 1 or spec.series:
+    if series and (len(series) > 1 or spec.series):
         ax.legend(title=spec.series)
     if all(p[1] >= 0 for points in series.values() for p in points):
         ax.set_ylim(bottom=0)

@@ -94,6 +94,13 @@ def register_commands(cli: Any) -> None:
     """Add sub-commands to the ``orderhub`` typer app: ``cli.command()(fn)`` or ``cli.add_typer(...)``."""
 
 
+@hookspec
+def demo_finished(hub: Any, folder: Any) -> Any:
+    """``orderhub demo`` has synced the sandbox into ``folder`` (a ``Path``): show what the plugin
+    makes of it. Return the lines to print under the demo's summary (or an awaitable of them), and
+    write any file beside its data (a report page, an export)."""
+
+
 # -- notifications --------------------------------------------------------------------------
 
 

@@ -168,6 +168,11 @@ def test_demo_is_the_main_job(tmp_path, cli):
     quarantined = sum(r["n"] for r in out["summary"]["quarantine"])
     assert total + quarantined == 4 * 120
     assert (tmp_path / "demo" / "orderhub.db").exists()
+    # the reports plugin's part (issue #17): a sales and process summary, every report in one page
+    assert any(line.startswith("sales, ") and "orders" in line for line in out["plugins"]), out["plugins"]
+    assert any(line.startswith("process: first-pass yield 0.") for line in out["plugins"]), out["plugins"]
+    page = (tmp_path / "demo" / "report.html").read_text()
+    assert page.count("<svg") == 5 and "Sales by period and currency" in page
 
     # the operator's first moves on what the chain held: approve one and reject one of every hold
     # reason, let the chain go on, and the stored state is still sound (issue #13's "done when")
@@ -205,6 +210,7 @@ def test_the_demo_says_how_far_it_got_and_where_the_daemon_listened(tmp_path, cl
     assert res.returncode == 0, res.stderr[-2000:]
     assert re.search(r"the daemon listened on http://127\.0\.0\.1:\d+ ", res.stdout), res.stdout
     assert "on_hold, by reason" in res.stdout and "held (review)" not in res.stdout
+    assert "sales, " in res.stdout and "report.html" in res.stdout
     assert re.search(r"orderhub run: syncing 4 stores: \d+ orders stored, \d+ held for review", res.stderr) or \
         "orders stored" not in res.stderr  # a progress line every 5 s: a fast demo may finish before the first
 

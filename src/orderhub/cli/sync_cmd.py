@@ -206,6 +206,29 @@ def _claim_demo_folder(folder: Path, *, force: bool) -> None:
     (folder / DEMO_MARKER).write_text("written by `orderhub demo`; `orderhub demo --force` deletes this folder\n")
 
 
+def _plugins_on_the_demo(hub: Hub, folder: Path) -> list[str]:
+    """What each plugin shows of the demo's data (``demo_finished``); one that fails is logged and skipped."""
+    import inspect
+
+    from orderhub.logging import get_logger
+
+    async def go() -> list[str]:
+        lines: list[str] = []
+        try:
+            for result in hub.plugins.hook.demo_finished(hub=hub, folder=folder):
+                try:
+                    lines += list(await result if inspect.isawaitable(result) else result or [])
+                except Exception:
+                    get_logger().exception("demo_plugin_failed")
+        except Exception:
+            get_logger().exception("demo_plugin_failed")
+        finally:
+            await hub.aclose()
+        return lines
+
+    return asyncio.run(go())
+
+
 def demo(
     folder: Annotated[Path, typer.Option(help="Where the demo writes its config, files and database.")] = Path("demo"),
     orders: Annotated[int, typer.Option(help="Orders per store.")] = 1000,
@@ -246,11 +269,15 @@ def demo(
             await hub2.aclose()
 
     data = asyncio.run(collect())
+    shown = _plugins_on_the_demo(open_hub(folder / "orderhub.toml"), folder)
     if as_json:
-        print_json({"sync": [_flatten(r) for r in results.values()], "summary": data, "sandbox": traffic})
+        print_json({"sync": [_flatten(r) for r in results.values()], "summary": data, "sandbox": traffic,
+                    "plugins": shown})
         return
     emit_sync([_flatten(r) for r in results.values()])
     print_summary(data)
+    for line in shown:
+        console.print(line, highlight=False)
     console.print("sandbox traffic: " + "; ".join(f"{n}: {t['requests']} requests, statuses {t['statuses']}"
                                                    for n, t in traffic.items()))
     cfg = f"{folder}/orderhub.toml"
