@@ -43,7 +43,8 @@ def _order_rows(changed: Any) -> Any:
         minor_sql(_text("totals", "shipping"), scale), minor_sql(_text("totals", "tax"), scale),
         minor_sql(_text("totals", "refunded"), scale),
         _text("shipping_address", "country"), _text("shipping_address", "region"),
-        sa.func.coalesce(email, sa.func.nullif(_text("customer", "external_id"), "")), orders.c.modified_at,
+        sa.func.coalesce(email, sa.func.nullif(_text("customer", "external_id"), "")), sa.null(),
+        orders.c.modified_at,
     ).where(changed)
 
 
@@ -66,8 +67,9 @@ def _line_rows(dialect: str, changed: Any) -> Any:
             return items.c.value.op("->>")(name)
     quantity = sa.cast(field("quantity"), sa.Integer)
     revenue = minor_sql(field("unit_price"), scale) * quantity - minor_sql(field("discount"), scale)
-    return sa.select(orders.c.id, line, field("sku"), field("title"), quantity, revenue).select_from(
-        orders.join(items, sa.true())).where(changed)
+    return sa.select(orders.c.id, line, field("sku"), field("title"), quantity, revenue, orders.c.store,
+                     orders.c.channel, _text("currency"), orders.c.created_at, orders.c.status == "cancelled",
+                     ).select_from(orders.join(items, sa.true())).where(changed)
 
 
 async def refresh(conn: Any) -> int:
@@ -92,10 +94,18 @@ async def refresh(conn: Any) -> int:
     written = await conn.execute(order_facts.insert().from_select(
         [c.name for c in order_facts.c], _order_rows(changed)))
     await conn.execute(line_facts.insert().from_select(
-        ["order_id", "line", "sku", "title", "quantity", "revenue"], _line_rows(conn.dialect.name, changed)))
+        ["order_id", "line", "sku", "title", "quantity", "revenue", "store", "channel", "currency", "created_at",
+         "cancelled"], _line_rows(conn.dialect.name, changed)))
     units = (sa.select(sa.func.coalesce(sa.func.sum(line_facts.c.quantity), 0))
              .where(line_facts.c.order_id == order_facts.c.order_id).scalar_subquery())
     await conn.execute(order_facts.update().where(order_facts.c.order_id.in_(ids)).values(units=units))
+    # A customer's first order: of every order of theirs, so an older one arriving late moves it.
+    touched = sa.select(order_facts.c.customer).where(order_facts.c.order_id.in_(ids),
+                                                      order_facts.c.customer.is_not(None))
+    other = order_facts.alias("other")
+    first = sa.select(sa.func.min(other.c.created_at)).where(other.c.customer == order_facts.c.customer) \
+        .scalar_subquery()
+    await conn.execute(order_facts.update().where(order_facts.c.customer.in_(touched)).values(customer_first_at=first))
     await conn.execute(refresh_state.update().where(refresh_state.c.name == STATE).values(modified_at=newest))
     return written.rowcount
 

@@ -5,8 +5,9 @@
 - ``stages``: time from an order first reaching one state to first reaching the next (received →
   validated → reserved → ready_to_ship → shipped → delivered), median and p90, exact to the
   second, for orders created in the period that reached both;
-- ``throughput`` (the main table): per period, orders created, first ready to ship and first
-  shipped in it, and ready-to-ship orders per hour;
+- ``throughput`` (the main table): per period, orders created, and moves to ready to ship and to
+  shipped made in it (an order held and released counts each time it moves), and moves to ready
+  to ship per hour;
 - ``sla``: per store with ``ship_within`` (``[plugins.reports] ship_within = "24h"``, or per
   store under ``[plugins.reports.stores.NAME]``): orders created in the period, not cancelled,
   that are due (shipped, or older than the limit) and those shipped late or not yet shipped past it;
@@ -31,7 +32,7 @@ from orderhub.extend import core_tables
 
 from .model import Chart, Params, Report, Table
 from .settings import Settings
-from .periods import in_period, periods, periods_cte, window, zone
+from .periods import Fold, periods, window, zone
 from .stats import duration_text, percentiles, rounded, seconds_between, share
 
 o, ev, sr = core_tables.orders, core_tables.order_events, core_tables.step_runs
@@ -73,33 +74,30 @@ async def process(conn: Any, params: Params, settings: Settings | None = None) -
 
 
 async def _throughput(conn: Any, scope: _Scope) -> Table:
-    cte = periods_cte(periods(scope.p.first, scope.p.last, scope.p.by, zone(scope.p.tz)))
-    created = dict((await conn.execute(
-        sa.select(cte.c.period, sa.func.count()).select_from(cte.join(o, in_period(o.c.created_at, cte)))
-        .where(*scope.where()).group_by(cte.c.period))).all())
-    firsts = (sa.select(ev.c.order_id, ev.c.to_status, sa.func.min(ev.c.at).label("at"))
-              .select_from(ev.join(o, o.c.id == ev.c.order_id))
-              .where(ev.c.to_status.in_(("ready_to_ship", "shipped")), *scope.where())
-              .group_by(ev.c.order_id, ev.c.to_status).subquery("firsts"))
-    reached: dict[tuple[str, str], int] = {(p, s): n for p, s, n in await conn.execute(
-        sa.select(cte.c.period, firsts.c.to_status, sa.func.count())
-        .select_from(cte.join(firsts, in_period(firsts.c.at, cte))).group_by(cte.c.period, firsts.c.to_status))}
+    spans = periods(scope.p.first, scope.p.last, scope.p.by, zone(scope.p.tz))
+    fold, dialect = Fold(spans), conn.dialect.name
+    counts: dict[str, list[int]] = {p.label: [0, 0, 0] for p in spans}
+    slot = fold.sql(o.c.created_at, dialect)
+    for at, n in await conn.execute(sa.select(slot, sa.func.count()).where(*scope.orders()).group_by(slot)):
+        if (period := fold(at)) is not None:
+            counts[period][0] += n
+    moved = (ev.c.to_status == "ready_to_ship", ev.c.to_status == "shipped")
+    slot = fold.sql(ev.c.at, dialect)
+    source: Any = ev.join(o, o.c.id == ev.c.order_id) if scope.where() else ev
+    for at, ready, shipped in await conn.execute(
+            sa.select(slot, sa.func.count().filter(moved[0]), sa.func.count().filter(moved[1])).select_from(source)
+            .where(ev.c.at >= scope.start, ev.c.at < scope.end, sa.or_(*moved), *scope.where()).group_by(slot)):
+        if (period := fold(at)) is not None:
+            counts[period][1] += ready
+            counts[period][2] += shipped
     rows = []
-    for row in (await conn.execute(sa.select(cte.c.period, cte.c.p_start, cte.c.p_end).order_by(cte.c.period))):
-        period, start, end = row
-        hours = (_aware(end) - _aware(start)).total_seconds() / 3600
-        ready = reached.get((period, "ready_to_ship"), 0)
-        rows.append({"period": period, "created": created.get(period, 0), "ready_to_ship": ready,
-                     "shipped": reached.get((period, "shipped"), 0),
+    for p in spans:
+        created, ready, shipped = counts[p.label]
+        hours = (p.end - p.start).total_seconds() / 3600
+        rows.append({"period": p.label, "created": created, "ready_to_ship": ready, "shipped": shipped,
                      "ready_per_hour": str(Decimal(ready / hours).quantize(Decimal("0.01")))})
-    return Table("throughput", "Throughput per period (orders created, and first ready or shipped, in it)", ["period", "created", "ready_to_ship", "shipped",
-                                                         "ready_per_hour"], rows)
-
-
-def _aware(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return Table("throughput", "Throughput per period (orders created; moves to ready to ship and to shipped)",
+                 ["period", "created", "ready_to_ship", "shipped", "ready_per_hour"], rows)
 
 
 async def _steps(conn: Any, scope: _Scope) -> Table:
@@ -128,26 +126,34 @@ async def _steps(conn: Any, scope: _Scope) -> Table:
                  ["step", "runs", "p50_ms", "p95_ms", "p99_ms", *OUTCOMES], rows)
 
 
+PAIRS = (*zip(STAGES, STAGES[1:]), ("received", "ready_to_ship"), ("received", "delivered"))
+
+
 def _first_reached(scope: _Scope) -> Any:
-    """Per order created in the period: when it first reached each state."""
+    """Per order created in the period: when it first reached each state (read once, for every pair)."""
     return (sa.select(ev.c.order_id, *(sa.func.min(ev.c.at).filter(ev.c.to_status == s).label(s) for s in STAGES))
             .select_from(ev.join(o, o.c.id == ev.c.order_id)).where(*scope.orders(), ev.c.to_status.in_(STAGES))
-            .group_by(ev.c.order_id).subquery("reached"))
+            .group_by(ev.c.order_id).cte("reached").prefix_with("MATERIALIZED"))
 
 
 async def _stages(conn: Any, scope: _Scope, dialect: str) -> Table:
     reached = _first_reached(scope)
-    rows = []
-    for a, b in [*zip(STAGES, STAGES[1:]), ("received", "ready_to_ship"), ("received", "delivered")]:
+    parts = []
+    for i, (a, b) in enumerate(PAIRS):
         secs = rounded(seconds_between(dialect, reached.c[a], reached.c[b]))
-        pairs = [(float(v), n) for v, n in await conn.execute(
-            sa.select(secs, sa.func.count()).where(reached.c[a].is_not(None), reached.c[b].is_not(None))
-            .group_by(secs))]
+        parts.append(sa.select(sa.literal_column(str(i)).label("pair"), secs.label("secs"), sa.func.count())
+                     .where(reached.c[a].is_not(None), reached.c[b].is_not(None)).group_by(secs))
+    spread: dict[int, list[tuple[float, int]]] = {}
+    for pair, v, n in await conn.execute(sa.union_all(*parts)):
+        spread.setdefault(int(pair), []).append((float(v), n))
+    rows = []
+    for i, (a, b) in enumerate(PAIRS):
+        pairs = spread.get(i, [])
         p50, p90 = percentiles(pairs, (0.5, 0.9))
         rows.append({"from": a, "to": b, "orders": sum(n for _, n in pairs), "median_s": p50, "p90_s": p90,
                      "median": duration_text(p50), "p90": duration_text(p90)})
-    return Table("stages", "Time between states, first reached (orders created in the period)", ["from", "to", "orders", "median", "p90",
-                                                                   "median_s", "p90_s"], rows)
+    return Table("stages", "Time between states, first reached (orders created in the period)",
+                 ["from", "to", "orders", "median", "p90", "median_s", "p90_s"], rows)
 
 
 async def _sla(conn: Any, scope: _Scope, dialect: str, settings: Settings) -> Table:

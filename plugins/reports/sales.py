@@ -7,9 +7,10 @@ can check them):
   ``shipping``, ``tax`` and ``refunds`` (refunded amounts): of the same orders;
 - ``net``: gross − refunds; ``aov``: gross ÷ non-cancelled orders, half-even to the minor unit.
 
-Sections: top SKUs (units, revenue), by channel, by store, by ship-to country and region, new and
-returning customers (an order is a returning customer's if the same customer — e-mail, else the
-channel's customer id — ordered earlier), and cancellation and refund rates.
+Sections: top SKUs (units, revenue), by channel, by store, by ship-to country and region, and per
+period new customers (orders that were the customer's first, in any store — the customer is the
+e-mail, else the channel's customer id), returning orders (the same customer ordered earlier),
+orders naming no customer, and cancellation and refund rates.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 
 from . import money
 from .model import Chart, Params, Report, Table
-from .periods import in_period, periods, periods_cte, window, zone
+from .periods import Fold, periods, window, zone
 from .stats import share
 from .tables import line_facts, order_facts
 
@@ -47,29 +48,49 @@ def _kept() -> Any:
     return sa.func.count().filter(f.c.cancelled == sa.false())
 
 
+def _add(into: list[int], figures: Any) -> None:
+    for i, v in enumerate(figures):
+        into[i] += v
+
+
+#: What the main query adds up per quarter hour and currency, in this order.
+FIGURES = ("orders", "cancelled", "kept", "units", *MONEY, "new_customers", "returning_orders", "unknown_orders",
+           "refunded")
+
+
 async def sales(conn: Any, params: Params, settings: Any = None) -> Report:
+    """Three queries over the period's facts: per quarter hour and currency (folded into periods),
+    per channel, store and ship-to place, and per SKU."""
     spans = periods(params.first, params.last, params.by, zone(params.tz))
-    cte = periods_cte(spans)
-    scope = _scope(params)
-    main = await conn.execute(
-        sa.select(cte.c.period, f.c.currency, sa.func.count(), sa.func.count().filter(f.c.cancelled == sa.true()),
-                  _kept(), _sum(f.c.units), *(_sum(getattr(f.c, m)) for m in MONEY))
-        .select_from(cte.join(f, in_period(f.c.created_at, cte))).where(*scope)
-        .group_by(cte.c.period, f.c.currency).order_by(cte.c.period, f.c.currency))
-    rows = []
-    for period, currency, n, cancelled, kept, units, *amounts in main:
-        m = dict(zip(MONEY, amounts))
-        rows.append({"period": period, "currency": currency, "orders": n, "cancelled": cancelled, "units": units,
-                     **{k: money.text(v, currency) for k, v in m.items()},
-                     "net": money.text(m["gross"] - m["refunds"], currency),
-                     "aov": money.ratio(m["gross"], kept, currency)})
+    fold, scope = Fold(spans), _scope(params)
+    slot = fold.sql(f.c.created_at, conn.dialect.name)
+    cancelled, kept = f.c.cancelled == sa.true(), f.c.cancelled == sa.false()
+    sums: dict[tuple[str, str], list[int]] = {}
+    result = await conn.execute(
+        sa.select(slot, f.c.currency, sa.func.count(), sa.func.count().filter(cancelled), _kept(), _sum(f.c.units),
+                  *(_sum(getattr(f.c, m)) for m in MONEY),
+                  sa.func.count().filter(f.c.created_at <= f.c.customer_first_at),
+                  sa.func.count().filter(f.c.created_at > f.c.customer_first_at),
+                  sa.func.count().filter(f.c.customer.is_(None)),
+                  sa.func.count().filter(kept, f.c.refunds > 0))
+        .where(*scope).group_by(slot, f.c.currency))
+    for at, currency, *figures in result:
+        if (period := fold(at)) is not None:
+            _add(sums.setdefault((period, currency), [0] * len(FIGURES)), figures)
+    rows, per_period = [], {p.label: [0] * len(FIGURES) for p in spans}
+    for (period, currency), figures in sorted(sums.items()):
+        x = dict(zip(FIGURES, figures))
+        _add(per_period[period], figures)
+        rows.append({"period": period, "currency": currency, "orders": x["orders"], "cancelled": x["cancelled"],
+                     "units": x["units"], **{k: money.text(x[k], currency) for k in MONEY},
+                     "net": money.text(x["gross"] - x["refunds"], currency),
+                     "aov": money.ratio(x["gross"], x["kept"], currency)})
     rows = _every_period(rows, [p.label for p in spans])
     tables = [Table("rows", "Sales by period and currency",
                     ["period", "currency", "orders", "cancelled", "units", *MONEY, "net", "aov"], rows),
-              await _top_skus(conn, scope), await _by(conn, scope, "channel"), await _by(conn, scope, "store"),
-              await _by(conn, scope, "country", "region"), await _customers(conn, params, cte, scope),
-              await _rates(conn, cte, scope)]
-    chart = Chart("lines", "rows", "period", "net", "Net sales per " + params.by, "net sales (each in its currency)", series="currency")
+              await _top_skus(conn, params), *await _places(conn, scope), _per_period(per_period)]
+    chart = Chart("lines", "rows", "period", "net", "Net sales per " + params.by, "net sales (each in its currency)",
+                  series="currency")
     return Report("sales", "Sales", params, tables, chart)
 
 
@@ -83,67 +104,60 @@ def _every_period(rows: list[dict[str, Any]], labels: list[str]) -> list[dict[st
                                  "aov": ""} for p in labels for c in currencies]
 
 
-async def _top_skus(conn: Any, scope: list[Any]) -> Table:
+async def _top_skus(conn: Any, params: Params) -> Table:
     ln = line_facts
+    start, end = window(params.first, params.last, zone(params.tz))
+    where = [ln.c.created_at >= start, ln.c.created_at < end, ln.c.cancelled == sa.false()]
+    if params.store:
+        where.append(ln.c.store == params.store)
+    if params.channel:
+        where.append(ln.c.channel == params.channel)
     units = sa.func.sum(ln.c.quantity)
     result = await conn.execute(
-        sa.select(ln.c.sku, sa.func.max(ln.c.title), f.c.currency, units, sa.func.sum(ln.c.revenue))
-        .select_from(ln.join(f, f.c.order_id == ln.c.order_id))
-        .where(*scope, f.c.cancelled == sa.false())
-        .group_by(ln.c.sku, f.c.currency).order_by(units.desc(), ln.c.sku).limit(TOP))
+        sa.select(ln.c.sku, sa.func.max(ln.c.title), ln.c.currency, units, sa.func.sum(ln.c.revenue))
+        .where(*where).group_by(ln.c.sku, ln.c.currency).order_by(units.desc(), ln.c.sku).limit(TOP))
     return Table("top_skus", f"Top {TOP} SKUs by units", ["sku", "title", "currency", "units", "revenue"],
                  [{"sku": sku, "title": title, "currency": cur, "units": u, "revenue": money.text(r, cur)}
                   for sku, title, cur, u, r in result])
 
 
-async def _by(conn: Any, scope: list[Any], *keys: str) -> Table:
-    cols = [getattr(f.c, k) for k in keys]
-    result = await conn.execute(
-        sa.select(*cols, f.c.currency, sa.func.count(), _kept(), _sum(f.c.units), _sum(f.c.gross), _sum(f.c.refunds))
-        .where(*scope).group_by(*cols, f.c.currency).order_by(_sum(f.c.gross).desc(), *cols, f.c.currency))
+PLACES = (("channel",), ("store",), ("country", "region"))
+
+
+async def _places(conn: Any, scope: list[Any]) -> list[Table]:
+    """By channel, by store and by ship-to country and region: one query, added up three ways."""
+    keys = (f.c.channel, f.c.store, f.c.country, f.c.region, f.c.currency)
+    totals: dict[tuple[Any, ...], dict[tuple[Any, ...], list[int]]] = {k: {} for k in PLACES}
+    for channel, store, country, region, cur, *figures in await conn.execute(
+            sa.select(*keys, sa.func.count(), _kept(), _sum(f.c.units), _sum(f.c.gross), _sum(f.c.refunds))
+            .where(*scope).group_by(*keys)):
+        named = {"channel": channel, "store": store, "country": country, "region": region}
+        for place in PLACES:
+            _add(totals[place].setdefault((*(named[k] for k in place), cur), [0] * 5), figures)
+    tables = []
+    for place in PLACES:
+        rows = []
+        for (*ks, cur), (n, kept, units, gross, refunds) in totals[place].items():
+            rows.append({**dict(zip(place, ks)), "currency": cur, "orders": n, "units": units,
+                         "gross": money.text(gross, cur), "net": money.text(gross - refunds, cur),
+                         "aov": money.ratio(gross, kept, cur), "_gross": gross})
+        rows.sort(key=lambda r: (-r.pop("_gross"), *(str(r[k]) for k in place), r["currency"]))
+        tables.append(Table("by_" + "_".join(place), "By " + " and ".join(place),
+                            [*place, "currency", "orders", "units", "gross", "net", "aov"], rows))
+    return tables
+
+
+def _per_period(per_period: dict[str, list[int]]) -> Table:
+    """Per period (every currency): new customers' orders, returning ones, those naming no
+    customer, cancellations and refunds, with their rates."""
     rows = []
-    for *ks, cur, n, kept, units, gross, refunds in result:
-        rows.append({**dict(zip(keys, ks)), "currency": cur, "orders": n, "units": units,
-                     "gross": money.text(gross, cur), "net": money.text(gross - refunds, cur),
-                     "aov": money.ratio(gross, kept, cur)})
-    name = "by_" + "_".join(keys)
-    return Table(name, "By " + " and ".join(keys), [*keys, "currency", "orders", "units", "gross", "net", "aov"], rows)
-
-
-async def _customers(conn: Any, params: Params, cte: Any, scope: list[Any]) -> Table:
-    """Per period: orders (and customers) that were a customer's first, that came back, or that
-    name no customer. "First" looks at every order in the store and channel asked for, also
-    before ``--from``."""
-    where = [f.c.customer.is_not(None)]
-    if params.store:
-        where.append(f.c.store == params.store)
-    if params.channel:
-        where.append(f.c.channel == params.channel)
-    first = (sa.select(f.c.customer.label("customer"), sa.func.min(f.c.created_at).label("first_at"))
-             .where(*where).group_by(f.c.customer).subquery("first"))
-    new = sa.and_(first.c.first_at.is_not(None), f.c.created_at <= first.c.first_at)
-    back = f.c.created_at > first.c.first_at
-    result = await conn.execute(
-        sa.select(cte.c.period, sa.func.count().filter(new), sa.func.count().filter(back),
-                  sa.func.count().filter(f.c.customer.is_(None)),
-                  sa.func.count(sa.distinct(f.c.customer)).filter(new),
-                  sa.func.count(sa.distinct(f.c.customer)).filter(back))
-        .select_from(cte.join(f, in_period(f.c.created_at, cte)).outerjoin(first, first.c.customer == f.c.customer))
-        .where(*scope).group_by(cte.c.period).order_by(cte.c.period))
-    return Table("customers", "New and returning customers",
-                 ["period", "new_orders", "returning_orders", "unknown_orders", "new_customers", "returning_customers"],
-                 [dict(zip(["period", "new_orders", "returning_orders", "unknown_orders", "new_customers",
-                            "returning_customers"], r)) for r in result])
-
-
-async def _rates(conn: Any, cte: Any, scope: list[Any]) -> Table:
-    refunded = sa.and_(f.c.cancelled == sa.false(), f.c.refunds > 0)
-    result = await conn.execute(
-        sa.select(cte.c.period, sa.func.count(), sa.func.count().filter(f.c.cancelled == sa.true()), _kept(),
-                  sa.func.count().filter(refunded))
-        .select_from(cte.join(f, in_period(f.c.created_at, cte))).where(*scope)
-        .group_by(cte.c.period).order_by(cte.c.period))
-    return Table("rates", "Cancellation and refund rates (refund rate: of the orders not cancelled)",
-                 ["period", "orders", "cancelled", "cancellation_rate", "refunded", "refund_rate"],
-                 [{"period": p, "orders": n, "cancelled": c, "cancellation_rate": share(c, n), "refunded": r,
-                   "refund_rate": share(r, kept)} for p, n, c, kept, r in result])
+    for period, figures in per_period.items():
+        x = dict(zip(FIGURES, figures))
+        rows.append({"period": period, "new_customers": x["new_customers"], "returning_orders": x["returning_orders"],
+                     "unknown_orders": x["unknown_orders"], "orders": x["orders"], "cancelled": x["cancelled"],
+                     "cancellation_rate": share(x["cancelled"], x["orders"]), "refunded": x["refunded"],
+                     "refund_rate": share(x["refunded"], x["kept"])})
+    return Table("customers", "Customers, cancellations and refunds per period (a new customer's order is their "
+                              "first in any store; refund rate: of the orders not cancelled)",
+                 ["period", "new_customers", "returning_orders", "unknown_orders", "orders", "cancelled",
+                  "cancellation_rate", "refunded", "refund_rate"], rows)

@@ -34,6 +34,8 @@ order_facts = sa.Table(
     sa.Column("region", sa.String(128)),
     # lower-cased e-mail, else the channel's customer id: who ordered, to tell new from returning
     sa.Column("customer", sa.String(320)),
+    # when that customer first ordered, in any store: the order is a new customer's if it is this
+    sa.Column("customer_first_at", TS),
     sa.Column("modified_at", TS, nullable=False),
     sa.Index(None, "created_at"),
     sa.Index(None, "customer", "created_at"),
@@ -49,7 +51,13 @@ line_facts = sa.Table(
     sa.Column("quantity", sa.Integer, nullable=False),
     # unit price × quantity − the line's discount, in minor units of the order's currency
     sa.Column("revenue", sa.BigInteger, nullable=False),
-    sa.Index(None, "sku"),
+    # the order's, so lines are counted without joining their orders
+    sa.Column("store", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("cancelled", sa.Boolean, nullable=False),
+    sa.Index(None, "created_at"),
 )
 
 #: How far the projection has read: the newest ``orders.modified_at`` it has seen.

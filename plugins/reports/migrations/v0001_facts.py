@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("country", sa.String(2)),
         sa.Column("region", sa.String(128)),
         sa.Column("customer", sa.String(320)),
+        sa.Column("customer_first_at", TS),
         sa.Column("modified_at", TS, nullable=False),
         sa.PrimaryKeyConstraint("order_id", name="pk_reports_order_facts"))
     op.create_index("ix_reports_order_facts_created_at", "reports_order_facts", ["created_at"])
@@ -46,8 +47,13 @@ def upgrade() -> None:
         sa.Column("title", sa.Text()),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("revenue", sa.BigInteger(), nullable=False),
+        sa.Column("store", sa.String(64), nullable=False),
+        sa.Column("channel", sa.String(64), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("cancelled", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("order_id", "line", name="pk_reports_line_facts"))
-    op.create_index("ix_reports_line_facts_sku", "reports_line_facts", ["sku"])
+    op.create_index("ix_reports_line_facts_created_at", "reports_line_facts", ["created_at"])
     op.create_table(
         "reports_refresh_state",
         sa.Column("name", sa.String(32), nullable=False),
@@ -58,7 +64,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("reports_refresh_state")
-    op.drop_index("ix_reports_line_facts_sku", table_name="reports_line_facts")
+    op.drop_index("ix_reports_line_facts_created_at", table_name="reports_line_facts")
     op.drop_table("reports_line_facts")
     op.drop_index("ix_reports_order_facts_customer_created_at", table_name="reports_order_facts")
     op.drop_index("ix_reports_order_facts_created_at", table_name="reports_order_facts")

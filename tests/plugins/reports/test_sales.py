@@ -119,9 +119,20 @@ def test_sales_by_day_matches_an_independent_decimal_computation(tmp_path, db_ur
     # every order of the window counted once in the sections too
     in_window = [o for o in orders if "2026-11-01" <= datetime.fromisoformat(o["created_at"]).astimezone(TZ)
                  .date().isoformat() <= "2026-11-04"]
-    assert sum(r["orders"] for r in report["rates"]) == len(in_window)
-    assert sum(r["new_orders"] + r["returning_orders"] + r["unknown_orders"] for r in report["customers"]) \
+    assert sum(r["orders"] for r in report["customers"]) == len(in_window)
+    assert sum(r["new_customers"] + r["returning_orders"] + r["unknown_orders"] for r in report["customers"]) \
         == len(in_window)
+    # an order no order of the same customer precedes (in any store, at any time) is a new customer's
+    firsts: dict[str, datetime] = {}
+    for o in orders:
+        if "email" in o["customer"]:
+            at = datetime.fromisoformat(o["created_at"])
+            firsts[o["customer"]["email"]] = min(at, firsts.get(o["customer"]["email"], at))
+    assert sum(r["new_customers"] for r in report["customers"]) == sum(
+        1 for o in in_window if "email" in o["customer"]
+        and firsts[o["customer"]["email"]] == datetime.fromisoformat(o["created_at"]))
+    assert sum(r["cancelled"] for r in report["customers"]) == \
+        sum(1 for o in in_window if o["channel_status"] == "cancelled")
     by_currency = defaultdict(Decimal)
     for r in report["by_channel"]:
         by_currency[r["currency"]] += Decimal(r["gross"])
