@@ -51,11 +51,12 @@ def figure(report: Report) -> Any:
     rows = report.table(spec.table).rows
     if spec.kind == "lines":
         _lines(ax, spec, rows)
+        ax.set_ylabel(spec.y_label)
+        ax.grid(True, axis="y", alpha=0.3)
     else:
         _bars(ax, spec, rows)
+        ax.grid(True, axis="x", alpha=0.3)
     ax.set_title(spec.title)
-    ax.set_ylabel(spec.y_label)
-    ax.grid(True, axis="y", alpha=0.3)
     if not rows:
         ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes, color="grey")
     return fig
@@ -75,6 +76,9 @@ def _lines(ax: Any, spec: Chart, rows: list[dict[str, Any]]) -> None:
         ax.legend(title=spec.series)
     if all(p[1] >= 0 for points in series.values() for p in points):
         ax.set_ylim(bottom=0)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))  # 11,155,176, not 1.1 ×1e7
     ax.figure.autofmt_xdate()
 
 
@@ -84,8 +88,10 @@ def _bars(ax: Any, spec: Chart, rows: list[dict[str, Any]]) -> None:
         labels = [f"{lab} ({r.get(spec.series)})" for lab, r in zip(labels, rows)]
     column = spec.y if isinstance(spec.y, str) else spec.y[0]
     ax.barh(labels[::-1], [_number(r[column]) for r in rows][::-1])
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(spec.y_label)
-    ax.set_ylabel("")
 
 
 def save(report: Report, path: Path) -> None:
