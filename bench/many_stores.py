@@ -22,7 +22,6 @@ interval (target ≤ 0.1: a poll starts within a tenth of its interval).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import signal
