@@ -40,18 +40,18 @@ def _non_blank_png(path, width=800, height=450) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", REPORTS)
-def test_each_report_renders_in_every_format(name, synced, cli):
+def test_each_report_renders_in_every_format(name, synced, orderhub):
     tmp, cfg = synced
     base = ["report", name, "--from", "2026-10-25", "--to", "2026-11-10", "-c", str(cfg)]
     png, svg, html = tmp / f"{name}.png", tmp / f"{name}.svg", tmp / f"{name}.html"
-    out = cli(*base, "--json", "--chart", str(svg))
+    out = orderhub(*base, "--json", "--chart", str(svg))
     assert out.returncode == 0, out.stderr
     as_json = json.loads(out.stdout)
     assert as_json["report"] == name and isinstance(as_json["rows"], list)
     assert as_json["params"] == {"from": "2026-10-25", "to": "2026-11-10", "by": "day", "tz": "UTC",
                                  "store": None, "channel": None}
     assert ET.parse(svg).getroot().tag.endswith("svg")
-    csv_out = cli(*base, "--csv", "--chart", str(png), "--html", str(html))
+    csv_out = orderhub(*base, "--csv", "--chart", str(png), "--html", str(html))
     assert csv_out.returncode == 0, csv_out.stderr
     assert len(csv_out.stdout.splitlines()) == len(as_json["rows"]) + 1
     _non_blank_png(png)
@@ -61,10 +61,10 @@ def test_each_report_renders_in_every_format(name, synced, cli):
 
 
 @pytest.mark.slow
-def test_a_terminal_gets_every_table_and_wrong_arguments_are_refused_naming_the_option(synced, cli):
+def test_a_terminal_gets_every_table_and_wrong_arguments_are_refused_naming_the_option(synced, orderhub):
     _, cfg = synced
-    shown = cli("report", "process", "--from", "2026-10-25", "--to", "2026-11-10", "-c", str(cfg),
-                env={"COLUMNS": "250", "FORCE_COLOR": "1"})
+    shown = orderhub("report", "process", "--from", "2026-10-25", "--to", "2026-11-10", "-c", str(cfg),
+                     env={"COLUMNS": "250", "FORCE_COLOR": "1"})
     assert shown.returncode == 0, shown.stderr
     for title in ("Throughput per period", "Chain steps", "First-pass yield", "Backlog now"):
         assert title in shown.stdout, shown.stdout[:2000]
@@ -74,6 +74,6 @@ def test_a_terminal_gets_every_table_and_wrong_arguments_are_refused_naming_the_
                         (["report", "sales", "--from", "2026-11-10", "--to", "2026-11-01"], "is before --from"),
                         (["report", "sales", "--store", "nope"], "nope"),
                         (["report", "sales", "--chart", "x.gif"], "--chart must end in .png or .svg")):
-        out = cli(*args, "-c", str(cfg))
+        out = orderhub(*args, "-c", str(cfg))
         assert out.returncode == 2, (args, out.stdout, out.stderr)
         assert words in out.stderr, (args, out.stderr)

@@ -99,7 +99,7 @@ def expected(orders: list[dict], first: str, last: str) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_sales_by_day_matches_an_independent_decimal_computation(tmp_path, db_url, cli):
+def test_sales_by_day_matches_an_independent_decimal_computation(tmp_path, db_url, cli, orderhub):
     orders = generate(600)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -111,7 +111,7 @@ def test_sales_by_day_matches_an_independent_decimal_computation(tmp_path, db_ur
     assert synced.returncode == 0, synced.stderr
     args = ["report", "sales", "--by", "day", "--tz", "America/New_York", "--from", "2026-11-01",
             "--to", "2026-11-04", "-c", str(cfg)]
-    out = cli(*args, "--json")
+    out = orderhub(*args, "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["report"] == "sales"
@@ -140,7 +140,7 @@ def test_sales_by_day_matches_an_independent_decimal_computation(tmp_path, db_ur
         assert by_currency[cur] == sum((Decimal(r["gross"]) for r in report["rows"] if r["currency"] == cur),
                                        Decimal(0))
     # the same figures as CSV
-    csv_out = cli(*args, "--csv")
+    csv_out = orderhub(*args, "--csv")
     assert csv_out.returncode == 0, csv_out.stderr
     lines = csv_out.stdout.splitlines()
     assert lines[0].split(",") == list(report["rows"][0])

@@ -22,7 +22,7 @@ def test_the_catalog_takes_a_unit_cost_with_its_currency_or_says_which_is_wrong(
                          "catalog.csv row 6: cost_currency: 'XYZ' is not an ISO 4217 currency"]
 
 
-def test_stock_value_cover_stockouts_and_low_crossings(tmp_path, cli, sqlite_url):
+def test_stock_value_cover_stockouts_and_low_crossings(tmp_path, cli, orderhub, sqlite_url):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     now = datetime.now(UTC)
@@ -38,7 +38,7 @@ def test_stock_value_cover_stockouts_and_low_crossings(tmp_path, cli, sqlite_url
     (tmp_path / "catalog.csv").write_text(
         "sku,title,weight_g,length_mm,width_mm,height_mm,fragile,hazmat,reorder_point,low_stock_threshold,"
         "unit_cost,cost_currency\nMUG,Mug,,,,,no,no,10,5,2.50,EUR\nCAP,Cap,,,,,no,no,,,,\n")
-    assert cli("catalog", "import", str(tmp_path / "catalog.csv"), "-c", str(cfg)).returncode == 0
+    assert orderhub("catalog", "import", str(tmp_path / "catalog.csv"), "-c", str(cfg)).returncode == 0
     assert cli("sync", "--once", "-c", str(cfg)).returncode == 0
     steps = [("set", "MUG", "8", "main"), ("adjust", "MUG", "-4", "main"),  # 8 → 4: low (≤ 5)
              ("adjust", "MUG", "-4", "main"),  # → 0: a stock-out (already low)
@@ -49,10 +49,10 @@ def test_stock_value_cover_stockouts_and_low_crossings(tmp_path, cli, sqlite_url
         args = ["inventory", kind, sku, qty, "--location", loc, "-c", str(cfg)]
         if kind == "adjust":
             args += ["--reason", "test"]
-        res = cli(*args)
+        res = orderhub(*args)
         assert res.returncode == 0, (args, res.stderr)
     today = now.date().isoformat()
-    out = cli("report", "stock", "--from", today, "--to", today, "--json", "-c", str(cfg))
+    out = orderhub("report", "stock", "--from", today, "--to", today, "--json", "-c", str(cfg))
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     rows = {(r["sku"], r["location"]): r for r in report["rows"]}
