@@ -107,6 +107,30 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(scope="session")
+def orderhub():
+    """The ``orderhub`` command line in this process, with the plugins' commands: an interpreter
+    start per command was most of many CLI tests' time (about 2.5 s a command on a loaded
+    machine). Only for commands that do not start the durable engine: ``sync``, ``run`` and
+    ``demo`` go through ``cli`` (a subprocess; DBOS is one per process)."""
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    from orderhub.cli.app import app
+    from orderhub.plugin_manager import PluginManager
+
+    if not any(c.name == "report" for c in app.registered_commands):
+        PluginManager().hook.register_commands(cli=app)
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float | None = None) -> SimpleNamespace:
+        assert args and args[0] not in ("sync", "run", "demo", "sandbox"), "the durable engine needs its own process"
+        result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})}, catch_exceptions=False)
+        return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+    return run
+
+
 FIXTURE = Path(__file__).parent / "fixtures" / "canonical_order.json"
 
 

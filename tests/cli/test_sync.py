@@ -46,13 +46,13 @@ def sync(cli, cfg):
     return json.loads(res.stdout)[0]
 
 
-def test_thousand_orders_ten_malformed_then_rerun_then_edit(tmp_path, cli, db_url):
+def test_thousand_orders_ten_malformed_then_rerun_then_edit(tmp_path, cli, orderhub, db_url):
     cfg, broken = setup(tmp_path, db_url, 1000, 10)
     first = sync(cli, cfg)
     assert (first["inserted"], first["quarantined"], first["result"]) == (990, 10, "complete")
     assert first["completed"] + first["held"] == 990 and first["held"] == 20  # every 50th order is tagged vip
 
-    q = json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout)
+    q = json.loads(orderhub("quarantine", "list", "--json", "-c", str(cfg)).stdout)
     assert sorted(r["location"] for r in q) == sorted(f"order-{ext}.json" for ext in broken)
     fields = {r["location"]: r["error"] for r in q}
     named = [e for e in fields.values() if any(f in e for f in ("currency", "unit_price", "not valid JSON"))]
@@ -69,75 +69,75 @@ def test_thousand_orders_ten_malformed_then_rerun_then_edit(tmp_path, cli, db_ur
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000_000))
     third = sync(cli, cfg)
     assert (third["inserted"], third["updated"]) == (0, 1)
-    shown = json.loads(cli("orders", "show", "shop:J1003", "--json", "-c", str(cfg)).stdout)
+    shown = json.loads(orderhub("orders", "show", "shop:J1003", "--json", "-c", str(cfg)).stdout)
     assert [v["version"] for v in shown["versions"]] == [1, 2]
     assert [e["kind"] for e in shown["events"]].count("updated") == 1
 
 
-def test_review_and_quarantine_from_the_cli(tmp_path, cli, sqlite_url):
+def test_review_and_quarantine_from_the_cli(tmp_path, cli, orderhub, sqlite_url):
     cfg, broken = setup(tmp_path, sqlite_url, 60, 1)
     sync(cli, cfg)
-    held = json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)
+    held = json.loads(orderhub("review", "list", "--json", "-c", str(cfg)).stdout)
     assert [r["codes"] for r in held] == [["tag_requires_review"]] * 2
     first, second = held[0]["order_id"], held[1]["order_id"]
 
-    ok = cli("review", "approve", first, "--operator", "maria", "--reason", "known customer", "-c", str(cfg))
+    ok = orderhub("review", "approve", first, "--operator", "maria", "--reason", "known customer", "-c", str(cfg))
     assert ok.returncode == 0, ok.stderr
-    no = cli("review", "reject", second, "--operator", "maria", "--reason", "fraud", "-c", str(cfg))
+    no = orderhub("review", "reject", second, "--operator", "maria", "--reason", "fraud", "-c", str(cfg))
     assert no.returncode == 0, no.stderr
-    again = cli("review", "reject", second, "--operator", "maria", "-c", str(cfg))
+    again = orderhub("review", "reject", second, "--operator", "maria", "-c", str(cfg))
     assert again.returncode == 1 and "no open review" in again.stderr
 
     after = sync(cli, cfg)
     assert after["completed"] == 1 and after["pushed"] == 1  # the approved order finished, the cancellation went out
     outbox = list((tmp_path / "outbox").iterdir())
     assert [f.name for f in outbox] == [f"{second}_cancel.json"]
-    shown = json.loads(cli("orders", "show", second, "--json", "-c", str(cfg)).stdout)
+    shown = json.loads(orderhub("orders", "show", second, "--json", "-c", str(cfg)).stdout)
     assert shown["order"]["status"] == "cancelled"
     assert [p["status"] for p in shown["pushes"]] == ["delivered"]
     reject_event = [e for e in shown["events"] if e["to_status"] == "cancelled"][0]
     assert (reject_event["actor"], reject_event["reason"]) == ("operator:maria", "fraud")
 
-    (qrow,) = json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout)
-    assert cli("quarantine", "replay", str(qrow["id"]), "-c", str(cfg)).returncode == 1  # still broken
-    dropped = cli("quarantine", "drop", str(qrow["id"]), "--operator", "maria", "--reason", "test data", "-c", str(cfg))
+    (qrow,) = json.loads(orderhub("quarantine", "list", "--json", "-c", str(cfg)).stdout)
+    assert orderhub("quarantine", "replay", str(qrow["id"]), "-c", str(cfg)).returncode == 1  # still broken
+    dropped = orderhub("quarantine", "drop", str(qrow["id"]), "--operator", "maria", "--reason", "test data", "-c", str(cfg))
     assert dropped.returncode == 0
-    assert json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []
+    assert json.loads(orderhub("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []
 
 
-def test_check_init_schema_and_plugins(tmp_path, cli):
-    assert cli("init", str(tmp_path / "orderhub.toml")).returncode == 0
-    ok = cli("check", "-c", str(tmp_path / "orderhub.toml"))
+def test_check_init_schema_and_plugins(tmp_path, cli, orderhub):
+    assert orderhub("init", str(tmp_path / "orderhub.toml")).returncode == 0
+    ok = orderhub("check", "-c", str(tmp_path / "orderhub.toml"))
     assert ok.returncode == 0 and "config OK" in ok.stdout
     bad = tmp_path / "bad.toml"
     bad.write_text('[stores.s]\nconnector = "files"\npath = "x"\npoll_interval = "often"\n')
-    res = cli("check", "-c", str(bad))
+    res = orderhub("check", "-c", str(bad))
     assert res.returncode == 2 and "stores.s.poll_interval" in res.stderr
     bad.write_text('[stores.s]\nconnector = "nope"\n')
-    res = cli("check", "-c", str(bad))
+    res = orderhub("check", "-c", str(bad))
     assert res.returncode == 2 and "stores.s.connector: unknown connector 'nope'" in res.stderr
-    schema = json.loads(cli("schema", "order").stdout)
+    schema = json.loads(orderhub("schema", "order").stdout)
     assert schema["title"] == "Order"
-    plugins = json.loads(cli("plugins", "--json").stdout)
+    plugins = json.loads(orderhub("plugins", "--json").stdout)
     assert {"files", "forward", "hold_rules"} <= {p["name"] for p in plugins["plugins"]}
     assert plugins["connectors"] == ["files"] or "files" in plugins["connectors"]
     usage = cli("sync", "-c", str(tmp_path / "orderhub.toml"))
     assert usage.returncode == 2
 
 
-def test_pause_resume_and_retry_dead_pushes(tmp_path, cli, sqlite_url):
+def test_pause_resume_and_retry_dead_pushes(tmp_path, cli, orderhub, sqlite_url):
     cfg, _ = setup(tmp_path, sqlite_url, 3, 0)
     cfg.write_text(cfg.read_text().replace('outbox = "outbox"\n', ""))  # cancellations cannot be written yet
     sync(cli, cfg)
-    assert cli("stores", "pause", "shop", "--reason", "maintenance", "-c", str(cfg)).returncode == 0
+    assert orderhub("stores", "pause", "shop", "--reason", "maintenance", "-c", str(cfg)).returncode == 0
     paused = cli("sync", "--once", "--json", "-c", str(cfg))
     assert paused.returncode == 1 and json.loads(paused.stdout)[0]["result"] == "paused"
-    listed = json.loads(cli("stores", "list", "--json", "-c", str(cfg)).stdout)
+    listed = json.loads(orderhub("stores", "list", "--json", "-c", str(cfg)).stdout)
     assert (listed[0]["paused"], listed[0]["paused_reason"]) == (True, "maintenance")
-    assert cli("stores", "resume", "shop", "-c", str(cfg)).returncode == 0
-    assert cli("stores", "pause", "nope", "-c", str(cfg)).returncode == 2
+    assert orderhub("stores", "resume", "shop", "-c", str(cfg)).returncode == 0
+    assert orderhub("stores", "pause", "nope", "-c", str(cfg)).returncode == 2
 
-    orders = json.loads(cli("orders", "list", "--json", "-c", str(cfg)).stdout)
+    orders = json.loads(orderhub("orders", "list", "--json", "-c", str(cfg)).stdout)
     # hold and reject one order by hand: its cancellation push has nowhere to go and goes dead
     async def hold_one():
         hub = Hub(load_config(cfg))
@@ -146,12 +146,12 @@ def test_pause_resume_and_retry_dead_pushes(tmp_path, cli, sqlite_url):
             await review.hold(conn, o, step="manual", step_index=0, reasons=[{"code": "x", "message": "x"}], notices=[])
         await hub.aclose()
     asyncio.run(hold_one())
-    assert cli("review", "reject", orders[0]["id"], "--operator", "maria", "-c", str(cfg)).returncode == 0
+    assert orderhub("review", "reject", orders[0]["id"], "--operator", "maria", "-c", str(cfg)).returncode == 0
     sync(cli, cfg)
-    dead = json.loads(cli("pushes", "list", "--status", "dead", "--json", "-c", str(cfg)).stdout)
+    dead = json.loads(orderhub("pushes", "list", "--status", "dead", "--json", "-c", str(cfg)).stdout)
     assert [d["kind"] for d in dead] == ["cancel"] and "outbox" in dead[0]["last_error"]
     cfg.write_text(cfg.read_text().replace('path = "inbox"\n', 'path = "inbox"\noutbox = "outbox"\n'))
-    assert cli("pushes", "retry", "--all-dead", "-c", str(cfg)).returncode == 0
+    assert orderhub("pushes", "retry", "--all-dead", "-c", str(cfg)).returncode == 0
     assert sync(cli, cfg)["pushed"] == 1
     assert (tmp_path / "outbox" / f"{orders[0]['id']}_cancel.json").exists()
 
@@ -215,16 +215,16 @@ def test_the_demo_says_how_far_it_got_and_where_the_daemon_listened(tmp_path, cl
         "orders stored" not in res.stderr  # a progress line every 5 s: a fast demo may finish before the first
 
 
-def test_status_shows_state_lag_and_waiting_work(tmp_path, cli, sqlite_url):
+def test_status_shows_state_lag_and_waiting_work(tmp_path, cli, orderhub, sqlite_url):
     cfg, _ = setup(tmp_path, sqlite_url, 20, 0)
     sync(cli, cfg)
-    (row,) = json.loads(cli("status", "--json", "-c", str(cfg)).stdout)
+    (row,) = json.loads(orderhub("status", "--json", "-c", str(cfg)).stdout)
     assert (row["store"], row["state"], row["worker"], row["orders"], row["chain_waiting"]) == (
         "shop", "complete", None, 20, 0)
     assert row["cursor_lag_s"] >= 0
 
 
-def test_an_order_validate_held_is_approved_from_the_cli_and_reserved(tmp_path, cli, sqlite_url):
+def test_an_order_validate_held_is_approved_from_the_cli_and_reserved(tmp_path, cli, orderhub, sqlite_url):
     """The first-hour report: a files store with ``validate`` and ``reserve``, one order with an
     invalid email; approved from the CLI, the next sync validates and reserves it."""
     write_json_orders(tmp_path / "inbox", 3, malformed=0)
@@ -238,23 +238,23 @@ def test_an_order_validate_held_is_approved_from_the_cli_and_reserved(tmp_path, 
         'chain = [{ step = "validate", require_catalog = false, check_duplicates = false }, "reserve"]\n'
         'reserve_policy = "backorder"'))
     sync(cli, cfg)
-    (held,) = json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)
+    (held,) = json.loads(orderhub("review", "list", "--json", "-c", str(cfg)).stdout)
     assert held["codes"] == ["invalid_email"]
-    ok = cli("review", "approve", held["order_id"], "--operator", "ops1", "--reason", "called", "-c", str(cfg))
+    ok = orderhub("review", "approve", held["order_id"], "--operator", "ops1", "--reason", "called", "-c", str(cfg))
     assert ok.returncode == 0 and "resumes at validate on the store's next sync" in ok.stdout, ok.stdout
     sync(cli, cfg)
-    shown = json.loads(cli("orders", "show", held["order_id"], "--json", "-c", str(cfg)).stdout)
+    shown = json.loads(orderhub("orders", "show", held["order_id"], "--json", "-c", str(cfg)).stdout)
     assert shown["order"]["status"] == "reserved"
-    assert json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout) == []
+    assert json.loads(orderhub("review", "list", "--json", "-c", str(cfg)).stdout) == []
 
 
-def test_check_names_a_config_path_that_is_a_directory_or_not_text(tmp_path, cli):
+def test_check_names_a_config_path_that_is_a_directory_or_not_text(tmp_path, cli, orderhub):
     for path, said in ((tmp_path, "is a directory"), (Path("/bin/ls"), "not a text file")):
-        res = cli("check", "-c", str(path))
+        res = orderhub("check", "-c", str(path))
         assert res.returncode == 2 and said in res.stderr + res.stdout and "Traceback" not in res.stderr, res.stderr
 
 
-def test_list_filters_are_checked_against_what_exists(tmp_path, cli, sqlite_url):
+def test_list_filters_are_checked_against_what_exists(tmp_path, cli, orderhub, sqlite_url):
     cfg, _ = setup(tmp_path, sqlite_url, 3, 0)
     for args, said in ((("orders", "list", "--status", "bogus"), "bogus"),
                        (("orders", "list", "--store", "nope"), "unknown store 'nope'"),
@@ -263,13 +263,13 @@ def test_list_filters_are_checked_against_what_exists(tmp_path, cli, sqlite_url)
                        (("review", "list", "--limit", "0"), "limit")):
         res = cli(*args, "-c", str(cfg))
         assert res.returncode == 2 and said in res.stderr + res.stdout and "Traceback" not in res.stderr, (args, res)
-    assert cli("orders", "list", "--status", "received", "--store", "shop", "-c", str(cfg)).returncode == 0
+    assert orderhub("orders", "list", "--status", "received", "--store", "shop", "-c", str(cfg)).returncode == 0
 
 
-def test_a_corrected_file_closes_its_quarantine_entry(tmp_path, cli, sqlite_url):
+def test_a_corrected_file_closes_its_quarantine_entry(tmp_path, cli, orderhub, sqlite_url):
     cfg, broken = setup(tmp_path, sqlite_url, 5, 1)
     sync(cli, cfg)
-    (qrow,) = json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout)
+    (qrow,) = json.loads(orderhub("quarantine", "list", "--json", "-c", str(cfg)).stdout)
     good = next(p for p in (tmp_path / "inbox").iterdir() if p.name != qrow["location"])
     doc = orjson.loads(good.read_bytes())
     doc["external_id"] = qrow["external_id"] or broken[0]
@@ -279,7 +279,7 @@ def test_a_corrected_file_closes_its_quarantine_entry(tmp_path, cli, sqlite_url)
     st = fixed.stat()
     os.utime(fixed, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000_000))
     assert sync(cli, cfg)["inserted"] == 1
-    assert json.loads(cli("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []
+    assert json.loads(orderhub("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []
 
 
 def test_the_daemon_says_the_port_it_listens_on(tmp_path, cli, sqlite_url):
@@ -309,7 +309,7 @@ def test_the_demo_never_deletes_a_folder_it_did_not_write(tmp_path, cli):
     assert (earlier / "orderhub.db").read_text() == "decisions"
 
 
-def test_a_push_the_config_stops_pauses_the_store_and_keeps_the_push(tmp_path, cli, sqlite_url, monkeypatch):
+def test_a_push_the_config_stops_pauses_the_store_and_keeps_the_push(tmp_path, cli, orderhub, sqlite_url, monkeypatch):
     """The first-hour report: with a ``forward`` token's variable unset every push went dead while
     the sync said ``complete``. Now ``sync`` refuses to start naming the variable; and a config
     error met while delivering (here: the step that queued the pushes was taken out of the chain)
@@ -347,29 +347,29 @@ def test_a_push_the_config_stops_pauses_the_store_and_keeps_the_push(tmp_path, c
 
         monkeypatch.setenv("ERP_TOKEN_FIRST_HOUR", "s3cret")
         res = cli("sync", "--once", "--json", "-c", str(cfg))  # the receiver answers 503 twice: pushes wait
-        assert [p["status"] for p in json.loads(cli("pushes", "list", "--json", "-c", str(cfg)).stdout)] == [
+        assert [p["status"] for p in json.loads(orderhub("pushes", "list", "--json", "-c", str(cfg)).stdout)] == [
             "pending", "pending"], res.stdout + res.stderr
 
         cfg.write_text(with_forward.replace(f"chain = [{forward}]", "chain = []"))
         res = cli("sync", "--once", "--json", "-c", str(cfg))
         (row,) = json.loads(res.stdout)
         assert row["result"] == "paused" and "step not in the chain" in row["error"], row
-        waiting = json.loads(cli("pushes", "list", "--json", "-c", str(cfg)).stdout)
+        waiting = json.loads(orderhub("pushes", "list", "--json", "-c", str(cfg)).stdout)
         assert [p["status"] for p in waiting] == ["pending", "pending"], waiting
-        (state,) = json.loads(cli("stores", "list", "--json", "-c", str(cfg)).stdout)
+        (state,) = json.loads(orderhub("stores", "list", "--json", "-c", str(cfg)).stdout)
         assert state["paused"], state
 
         cfg.write_text(with_forward)
-        assert cli("stores", "resume", "shop", "-c", str(cfg)).returncode == 0
+        assert orderhub("stores", "resume", "shop", "-c", str(cfg)).returncode == 0
         assert sync(cli, cfg)["result"] == "complete"
-        assert [p["status"] for p in json.loads(cli("pushes", "list", "--json", "-c", str(cfg)).stdout)] == [
+        assert [p["status"] for p in json.loads(orderhub("pushes", "list", "--json", "-c", str(cfg)).stdout)] == [
             "delivered", "delivered"]
         assert got[-2:] == ["Bearer s3cret", "Bearer s3cret"]
     finally:
         server.shutdown()
 
 
-def test_review_lists_page_filter_and_decide_in_bulk_by_reason_code(tmp_path, cli, sqlite_url):
+def test_review_lists_page_filter_and_decide_in_bulk_by_reason_code(tmp_path, cli, orderhub, sqlite_url):
     """The first-hour report: ``review list`` showed 100 of 946 with no hint that more existed, and
     there was no bulk decision, no ``--offset``, no search by date or customer."""
     write_json_orders(tmp_path / "inbox", 150, malformed=0)
@@ -384,46 +384,46 @@ def test_review_lists_page_filter_and_decide_in_bulk_by_reason_code(tmp_path, cl
         'chain = [{ step = "validate", require_catalog = false, check_duplicates = false },'
         ' { step = "hold_rules", review_tags = ["vip"] }]\nreserve_policy = "backorder"'))
     sync(cli, cfg)
-    held = json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)
+    held = json.loads(orderhub("review", "list", "--json", "-c", str(cfg)).stdout)
     codes = sorted(c for r in held for c in r["codes"])
     assert codes == ["invalid_email", "invalid_email", "tag_requires_review", "tag_requires_review",
                      "tag_requires_review"], codes
 
-    page = cli("review", "list", "--limit", "2", "-c", str(cfg))
+    page = orderhub("review", "list", "--limit", "2", "-c", str(cfg))
     assert page.returncode == 0 and "showing 1–2 of 5; next: --offset 2" in page.stderr, page.stderr
     assert len(page.stdout.splitlines()) == 3  # redirected: a header line and one line per row, never squeezed
-    last = cli("review", "list", "--limit", "2", "--offset", "4", "-c", str(cfg))
+    last = orderhub("review", "list", "--limit", "2", "--offset", "4", "-c", str(cfg))
     assert "showing 5–5 of 5" in last.stderr and len(last.stdout.splitlines()) == 2
 
     email = held[0]["order_id"]
-    text = cli("orders", "show", email, "-c", str(cfg)).stdout
+    text = orderhub("orders", "show", email, "-c", str(cfg)).stdout
     assert "##" not in text and "ship to" in text and "total " in text and "version\treceived_at" in text, text
-    shown = json.loads(cli("orders", "show", email, "--json", "-c", str(cfg)).stdout)["order"]["customer"]["email"]
-    by_customer = json.loads(cli("review", "list", "--customer", shown.upper()[:12], "--json", "-c", str(cfg)).stdout)
+    shown = json.loads(orderhub("orders", "show", email, "--json", "-c", str(cfg)).stdout)["order"]["customer"]["email"]
+    by_customer = json.loads(orderhub("review", "list", "--customer", shown.upper()[:12], "--json", "-c", str(cfg)).stdout)
     assert email in [r["order_id"] for r in by_customer]
-    assert json.loads(cli("orders", "list", "--since", "2100-01-01", "--json", "-c", str(cfg)).stdout) == []
-    assert len(json.loads(cli("orders", "list", "--until", "2100-01-01", "--limit", "500", "--json",
+    assert json.loads(orderhub("orders", "list", "--since", "2100-01-01", "--json", "-c", str(cfg)).stdout) == []
+    assert len(json.loads(orderhub("orders", "list", "--until", "2100-01-01", "--limit", "500", "--json",
                               "-c", str(cfg)).stdout)) == 150
-    backwards = cli("orders", "list", "--since", "2026-02-01", "--until", "2026-01-01", "-c", str(cfg))
+    backwards = orderhub("orders", "list", "--since", "2026-02-01", "--until", "2026-01-01", "-c", str(cfg))
     assert backwards.returncode == 2 and "is not before --until" in backwards.stderr
 
-    typo = cli("review", "list", "--reason", "invalid_emial", "-c", str(cfg))
+    typo = orderhub("review", "list", "--reason", "invalid_emial", "-c", str(cfg))
     assert "no held order has reason code 'invalid_emial'; held for: tag_requires_review (3), invalid_email (2)" in \
         typo.stderr, typo.stderr
-    dry = cli("review", "approve", "--code", "invalid_email", "--operator", "ops1", "-c", str(cfg))
+    dry = orderhub("review", "approve", "--code", "invalid_email", "--operator", "ops1", "-c", str(cfg))
     assert dry.returncode == 0 and "2 order(s) held for invalid_email would be approved" in dry.stdout, dry.stdout
-    assert len(json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout)) == 5  # nothing decided yet
-    done = cli("review", "approve", "--code", "invalid_email", "--operator", "ops1", "--reason", "typos", "--yes",
+    assert len(json.loads(orderhub("review", "list", "--json", "-c", str(cfg)).stdout)) == 5  # nothing decided yet
+    done = orderhub("review", "approve", "--code", "invalid_email", "--operator", "ops1", "--reason", "typos", "--yes",
                "--json", "-c", str(cfg))
     out = json.loads(done.stdout)
     assert len(out["decided"]) == 2 and out["skipped"] == [], out
-    both = cli("review", "approve", held[0]["order_id"], "--code", "x", "--operator", "o", "-c", str(cfg))
+    both = orderhub("review", "approve", held[0]["order_id"], "--code", "x", "--operator", "o", "-c", str(cfg))
     assert both.returncode == 2 and "not both" in both.stderr
-    rejected = json.loads(cli("review", "reject", "--code", "tag_requires_review", "--store", "shop", "--operator",
+    rejected = json.loads(orderhub("review", "reject", "--code", "tag_requires_review", "--store", "shop", "--operator",
                               "ops1", "--yes", "--json", "-c", str(cfg)).stdout)
     assert len(rejected["decided"]) == 3
-    again = cli("review", "reject", rejected["decided"][0]["order_id"], "--operator", "ops1", "-c", str(cfg))
+    again = orderhub("review", "reject", rejected["decided"][0]["order_id"], "--operator", "ops1", "-c", str(cfg))
     assert again.returncode == 1 and "no open review" in again.stderr
     sync(cli, cfg)
-    assert json.loads(cli("review", "list", "--json", "-c", str(cfg)).stdout) == []
-    assert cli("doctor", "-c", str(cfg)).returncode == 0
+    assert json.loads(orderhub("review", "list", "--json", "-c", str(cfg)).stdout) == []
+    assert orderhub("doctor", "-c", str(cfg)).returncode == 0
