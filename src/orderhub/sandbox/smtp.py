@@ -42,10 +42,14 @@ class _Handler(socketserver.StreamRequestHandler):
                         break
                     data += chunk[1:] if chunk.startswith(b"..") else chunk
                 msg = message_from_bytes(bytes(data), policy=policy.default)
+                plain = msg.get_body(preferencelist=("plain",))  # a multipart message: its text part
+                html = msg.get_body(preferencelist=("html",))
                 with self.server.lock:
                     self.server.messages.append({"from": sender, "to": rcpts, "subject": str(msg["Subject"]),
                                                  "message_id": str(msg["Message-ID"]),
-                                                 "key": str(msg["X-Orderhub-Key"]), "body": msg.get_content()})
+                                                 "key": str(msg["X-Orderhub-Key"]),
+                                                 "body": plain.get_content() if plain is not None else "",
+                                                 "html": html.get_content() if html is not None else None})
                 self.reply("250 OK: queued")
             elif verb == "RSET":
                 sender, rcpts = None, []

@@ -82,3 +82,23 @@ def _config(reports: dict):
     from orderhub.config import parse_config
 
     return parse_config({"plugins": {"reports": reports}})
+
+
+async def test_the_daily_report_is_mailed_as_html(tmp_path, monkeypatch):
+    """With an address in ``to``, the daily page goes out by SMTP as the HTML part of one message
+    (here to the sandbox's SMTP sink), a plain-text part saying where it is."""
+    from orderhub.sandbox.smtp import SmtpSink
+
+    sink = SmtpSink()
+    port = sink.start()
+    try:
+        hub = _hub(tmp_path, monkeypatch, {"daily": ["sales"], "to": "ops@example.com",
+                                           "smtp": {"host": "127.0.0.1", "port": port, "sender": "hub@example.com"}})
+        await _ingest(hub)
+        await daily.daily_job(hub, datetime(2026, 11, 4, 6, 0, tzinfo=UTC))
+        await hub.aclose()
+    finally:
+        sink.stop()
+    (mail,) = sink.messages
+    assert mail["to"] == ["ops@example.com"] and mail["subject"] == "orderhub daily report, 2026-11-03"
+    assert "HTML part" in mail["body"] and "<svg" in mail["html"] and "Sales by period and currency" in mail["html"]
