@@ -89,17 +89,22 @@ class Daemon:
                     paused = store in await stores_db.paused_stores(conn)
                 if not paused:
                     handle = await self.runtime.enqueue_sync(store, slot=slot)
-                    task = asyncio.create_task(self._await(store, handle, "sync"))
+                    task = asyncio.create_task(self._poll(store, handle, due))
                     self._inflight.add(task)
                     task.add_done_callback(self._inflight.discard)
-                    result = await asyncio.shield(task)
-                    self._observe_lag(store, due, result.get("started_at"))
+                    await asyncio.shield(task)
             except asyncio.CancelledError:
                 raise
             except Exception:  # a bug must not stop the other stores, nor this store's next poll
                 log.exception("store_loop_error", store=store)
             slot = max(slot + 1, math.floor((time.time() - offset) / interval))
             due = slot * interval + offset
+
+    async def _poll(self, store: str, handle: Any, due: float) -> dict[str, Any]:
+        """A poll's result, and how late it started: also for one that ends while the daemon stops."""
+        result = await self._await(store, handle, "sync")
+        self._observe_lag(store, due, result.get("started_at"))
+        return result
 
     def _observe_lag(self, store: str, due: float, started_at: float | None) -> None:
         if started_at is None or started_at < due - 1.0:  # an older sync's, or a poll another worker ran in this slot
