@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import asyncio
-import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 from string import Template
@@ -11,25 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orderhub.extend import (
     RecordError,
-    TransientError,
+    SmtpSettings,
     get_logger,
     parse_settings,
     resolve_secret,
+    send_mail,
 )
 
 log = get_logger()
 TARGET = "plugin:notify"
-
-
-class Smtp(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    host: str
-    port: int = 25
-    sender: str
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 10.0
 
 
 class Hook(BaseModel):
@@ -74,7 +62,7 @@ class StoreSettings(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     milestones: list[str] = Field(default_factory=lambda: ["shipped", "out_for_delivery", "delivered", "exception"])
-    smtp: Smtp | None = None
+    smtp: SmtpSettings | None = None
     webhook: Hook | None = None
     alerts_webhook: Hook | None = None
     templates: dict[str, Text] = Field(default_factory=dict)
@@ -157,22 +145,7 @@ async def _send_email(payload: dict[str, Any], key: str) -> dict[str, Any]:
     msg["Message-ID"] = make_msgid(idstring=key.replace(":", "."), domain="orderhub")
     msg["X-Orderhub-Key"] = key
     msg.set_content(payload["body"])
-
-    def send() -> None:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
-            if smtp.starttls:
-                client.starttls()
-            if smtp.username and smtp.password:
-                client.login(resolve_secret(smtp.username, key="plugins.notify.smtp.username").get_secret_value(),
-                             resolve_secret(smtp.password, key="plugins.notify.smtp.password").get_secret_value())
-            client.send_message(msg)
-
-    try:
-        await asyncio.to_thread(send)
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise RecordError(f"SMTP refused {payload['to']}: {exc.recipients}", code="recipient_refused") from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise TransientError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from None
+    await send_mail(smtp, msg, key="plugins.notify.smtp")
     log.info("customer_notified", channel="email", milestone=payload.get("milestone"), key=key)
     return {"channel": "email", "message_id": msg["Message-ID"]}
 

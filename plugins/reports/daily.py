@@ -4,14 +4,12 @@ folder or sent by e-mail, once a day across all workers (a DBOS scheduled workfl
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from orderhub.extend import TransientError, get_logger, resolve_secret
+from orderhub.extend import get_logger, send_mail
 
 from . import facts
 from .model import Params
@@ -41,7 +39,7 @@ async def daily_job(hub: Any, scheduled_at: datetime) -> None:
         path = write(Path(s.to.removeprefix("file:")), day.isoformat(), html)
         log.info("daily_report_written", path=str(path), reports=s.daily)
     else:
-        await asyncio.to_thread(send, s, f"orderhub daily report, {day.isoformat()}", html)
+        await send(s, f"orderhub daily report, {day.isoformat()}", html)
         log.info("daily_report_sent", to=s.to, reports=s.daily)
 
 
@@ -55,20 +53,10 @@ def write(folder: Path, day: str, html: str) -> Path:
     return path
 
 
-def send(s: Settings, subject: str, html: str) -> None:
-    smtp = s.smtp
-    assert smtp is not None and s.to  # the settings refuse an address without smtp
+async def send(s: Settings, subject: str, html: str) -> None:
+    assert s.smtp is not None and s.to  # the settings refuse an address without smtp
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = smtp.sender, s.to, subject
+    msg["To"], msg["Subject"] = s.to, subject
     msg.set_content("The report is in the HTML part of this message.")
     msg.add_alternative(html, subtype="html")
-    try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
-            if smtp.starttls:
-                client.starttls()
-            if smtp.username and smtp.password:
-                client.login(resolve_secret(smtp.username, key="plugins.reports.smtp.username").get_secret_value(),
-                             resolve_secret(smtp.password, key="plugins.reports.smtp.password").get_secret_value())
-            client.send_message(msg)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise TransientError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from None
+    await send_mail(s.smtp, msg, key="plugins.reports.smtp")

@@ -18,18 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from orderhub.extend import parse_duration
+from orderhub.extend import SmtpSettings, parse_duration
 
 
-class Smtp(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    host: str
-    port: int = 25
-    sender: str
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 30.0
+class Smtp(SmtpSettings):
+    timeout: float = 30.0  # a page of reports, not a one-line notice
 
 
 class StoreSettings(BaseModel):

@@ -22,6 +22,7 @@ from orderhub.shipping.units import cm, inches, kg, lb, street
 from orderhub.shipping.choice import ChoiceFacts, choose, ship_request
 from orderhub.config import parse_duration
 from orderhub.secrets import resolve_secret
+from orderhub.mail import SmtpSettings, send_mail
 from orderhub.intake.connector import Connector, Page, RawRecord, WebhookDelivery
 from orderhub.chain.data import ReserveResult, StepData, as_utc, plugin_metadata
 from orderhub.readmodel import core_tables
@@ -123,6 +124,7 @@ __all__ = [
     "Shipment",
     "ShipmentRequest",
     "ShippingLine",
+    "SmtpSettings",
     "StatusTable",
     "Step",
     "StepContext",
@@ -160,6 +162,7 @@ __all__ = [
     "plugin_metadata",
     "resolve_secret",
     "run_command",
+    "send_mail",
     "ship_request",
     "street",
     "tls_context",
