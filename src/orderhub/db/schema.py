@@ -68,6 +68,7 @@ order_events = sa.Table(
     sa.Column("reason", sa.Text),
     sa.Column("data", JSON),
     sa.Index(None, "order_id"),
+    sa.Index(None, "at"),  # projections read the moves of a quarter hour, and those since their last pass
 )
 
 cursors = sa.Table(
@@ -137,6 +138,7 @@ step_runs = sa.Table(
     sa.Column("error_code", sa.String(64)),
     sa.Index(None, "store", "step"),
     sa.Index(None, "order_id"),
+    sa.Index(None, "started_at"),  # the same, for step runs
 )
 
 pushes = sa.Table(
