@@ -21,59 +21,42 @@ import sqlalchemy as sa
 
 from . import money
 from .model import Chart, Params, Report, Table
-from .periods import Fold, periods, window, zone
+from .periods import SLOT, Fold, periods, window, zone
+from .rollups import Span
 from .stats import share
-from .tables import line_facts, order_facts
+from .tables import SALES_FIGURES, line_facts, order_facts, place_days, sales_slots, sku_days
 
 f = order_facts
 MONEY = ("gross", "discounts", "shipping", "tax", "refunds")
 TOP = 10
+FIGURES = SALES_FIGURES
 
 
-def _scope(params: Params) -> list[Any]:
-    start, end = window(params.first, params.last, zone(params.tz))
-    out = [f.c.created_at >= start, f.c.created_at < end]
+def _keys(table: sa.Table, params: Params) -> list[Any]:
+    out = []
     if params.store:
-        out.append(f.c.store == params.store)
+        out.append(table.c.store == params.store)
     if params.channel:
-        out.append(f.c.channel == params.channel)
+        out.append(table.c.channel == params.channel)
     return out
-
-
-def _sum(column: Any) -> Any:
-    return sa.func.coalesce(sa.func.sum(column).filter(f.c.cancelled == sa.false()), 0)
-
-
-def _kept() -> Any:
-    return sa.func.count().filter(f.c.cancelled == sa.false())
 
 
 def _add(into: list[int], figures: Any) -> None:
     for i, v in enumerate(figures):
-        into[i] += v
-
-
-#: What the main query adds up per quarter hour and currency, in this order.
-FIGURES = ("orders", "cancelled", "kept", "units", *MONEY, "new_customers", "returning_orders", "unknown_orders",
-           "refunded")
+        into[i] += int(v)  # PostgreSQL sums bigints as numeric
 
 
 async def sales(conn: Any, params: Params, settings: Any = None) -> Report:
-    """Three queries over the period's facts: per quarter hour and currency (folded into periods),
-    per channel, store and ship-to place, and per SKU."""
+    """Three queries over the sums: per quarter hour and currency (folded into periods), per
+    channel, store and ship-to place, and per SKU."""
     spans = periods(params.first, params.last, params.by, zone(params.tz))
-    fold, scope = Fold(spans), _scope(params)
-    slot = fold.sql(f.c.created_at, conn.dialect.name)
-    cancelled, kept = f.c.cancelled == sa.true(), f.c.cancelled == sa.false()
+    fold, span = Fold(spans), Span.of(*window(params.first, params.last, zone(params.tz)))
+    t = sales_slots
+    group = t.c.slot // sa.literal_column(str(fold.size // SLOT))
     sums: dict[tuple[str, str], list[int]] = {}
     result = await conn.execute(
-        sa.select(slot, f.c.currency, sa.func.count(), sa.func.count().filter(cancelled), _kept(), _sum(f.c.units),
-                  *(_sum(getattr(f.c, m)) for m in MONEY),
-                  sa.func.count().filter(f.c.created_at <= f.c.customer_first_at),
-                  sa.func.count().filter(f.c.created_at > f.c.customer_first_at),
-                  sa.func.count().filter(f.c.customer.is_(None)),
-                  sa.func.count().filter(kept, f.c.refunds > 0))
-        .where(*scope).group_by(slot, f.c.currency))
+        sa.select(group, t.c.currency, *(sa.func.sum(t.c[k]) for k in FIGURES))
+        .where(t.c.slot >= span.start, t.c.slot < span.end, *_keys(t, params)).group_by(group, t.c.currency))
     for at, currency, *figures in result:
         if (period := fold(at)) is not None:
             _add(sums.setdefault((period, currency), [0] * len(FIGURES)), figures)
@@ -88,7 +71,7 @@ async def sales(conn: Any, params: Params, settings: Any = None) -> Report:
     rows = _every_period(rows, [p.label for p in spans])
     tables = [Table("rows", "Sales by period and currency",
                     ["period", "currency", "orders", "cancelled", "units", *MONEY, "net", "aov"], rows),
-              await _top_skus(conn, params), *await _places(conn, scope), _per_period(per_period)]
+              await _top_skus(conn, params, span), *await _places(conn, params, span), _per_period(per_period)]
     chart = Chart("lines", "rows", "period", "net", "Net sales per " + params.by, "net sales (each in its currency)",
                   series="currency")
     return Report("sales", "Sales", params, tables, chart)
@@ -104,43 +87,56 @@ def _every_period(rows: list[dict[str, Any]], labels: list[str]) -> list[dict[st
                                  "aov": ""} for p in labels for c in currencies]
 
 
-async def _top_skus(conn: Any, params: Params) -> Table:
-    ln = line_facts
-    start, end = window(params.first, params.last, zone(params.tz))
-    where = [ln.c.created_at >= start, ln.c.created_at < end, ln.c.cancelled == sa.false()]
-    if params.store:
-        where.append(ln.c.store == params.store)
-    if params.channel:
-        where.append(ln.c.channel == params.channel)
-    units = sa.func.sum(ln.c.quantity)
+async def _top_skus(conn: Any, params: Params, span: Span) -> Table:
+    """Per SKU and currency: whole days from the day sums, the quarter hours at either end from the
+    lines themselves."""
+    d, ln = sku_days, line_facts
+    parts = sa.union_all(
+        sa.select(d.c.sku, d.c.title, d.c.currency, d.c.units, d.c.revenue)
+        .where(span.days(d.c.day), *_keys(d, params)),
+        sa.select(sa.func.coalesce(ln.c.sku, "").label("sku"), ln.c.title, ln.c.currency, ln.c.quantity, ln.c.revenue)
+        .where(span.edge_slots(ln.c.slot), ln.c.cancelled == sa.false(), *_keys(ln, params))).subquery("skus")
+    units = sa.func.sum(parts.c.units)
     result = await conn.execute(
-        sa.select(ln.c.sku, sa.func.max(ln.c.title), ln.c.currency, units, sa.func.sum(ln.c.revenue))
-        .where(*where).group_by(ln.c.sku, ln.c.currency).order_by(units.desc(), ln.c.sku).limit(TOP))
+        sa.select(parts.c.sku, sa.func.max(parts.c.title), parts.c.currency, units, sa.func.sum(parts.c.revenue))
+        .group_by(parts.c.sku, parts.c.currency).order_by(units.desc(), parts.c.sku).limit(TOP))
     return Table("top_skus", f"Top {TOP} SKUs by units", ["sku", "title", "currency", "units", "revenue"],
-                 [{"sku": sku, "title": title, "currency": cur, "units": u, "revenue": money.text(r, cur)}
+                 [{"sku": sku or None, "title": title, "currency": cur, "units": int(u), "revenue": money.text(int(r), cur)}
                   for sku, title, cur, u, r in result])
 
 
 PLACES = (("channel",), ("store",), ("country", "region"))
 
 
-async def _places(conn: Any, scope: list[Any]) -> list[Table]:
+async def _places(conn: Any, params: Params, span: Span) -> list[Table]:
     """By channel, by store and by ship-to country and region: one query, added up three ways."""
-    keys = (f.c.channel, f.c.store, f.c.country, f.c.region, f.c.currency)
+    d = place_days
+    kept = f.c.cancelled == sa.false()
+
+    def kept_sum(column: Any) -> Any:
+        return sa.case((kept, column), else_=0)
+    parts = sa.union_all(
+        sa.select(d.c.channel, d.c.store, d.c.country, d.c.region, d.c.currency, d.c.orders, d.c.kept, d.c.units,
+                  d.c.gross, d.c.refunds).where(span.days(d.c.day), *_keys(d, params)),
+        sa.select(f.c.channel, f.c.store, sa.func.coalesce(f.c.country, ""), sa.func.coalesce(f.c.region, ""),
+                  f.c.currency, sa.literal(1), sa.case((kept, 1), else_=0), kept_sum(f.c.units),
+                  kept_sum(f.c.gross), kept_sum(f.c.refunds))
+        .where(span.edge_slots(f.c.slot), *_keys(f, params))).subquery("places")
+    keys = (parts.c.channel, parts.c.store, parts.c.country, parts.c.region, parts.c.currency)
     totals: dict[tuple[Any, ...], dict[tuple[Any, ...], list[int]]] = {k: {} for k in PLACES}
     for channel, store, country, region, cur, *figures in await conn.execute(
-            sa.select(*keys, sa.func.count(), _kept(), _sum(f.c.units), _sum(f.c.gross), _sum(f.c.refunds))
-            .where(*scope).group_by(*keys)):
-        named = {"channel": channel, "store": store, "country": country, "region": region}
+            sa.select(*keys, *(sa.func.sum(parts.c[k]) for k in ("orders", "kept", "units", "gross", "refunds")))
+            .group_by(*keys)):
+        named = {"channel": channel, "store": store, "country": country or None, "region": region or None}
         for place in PLACES:
             _add(totals[place].setdefault((*(named[k] for k in place), cur), [0] * 5), figures)
     tables = []
     for place in PLACES:
         rows = []
-        for (*ks, cur), (n, kept, units, gross, refunds) in totals[place].items():
+        for (*ks, cur), (n, kept_n, units, gross, refunds) in totals[place].items():
             rows.append({**dict(zip(place, ks)), "currency": cur, "orders": n, "units": units,
                          "gross": money.text(gross, cur), "net": money.text(gross - refunds, cur),
-                         "aov": money.ratio(gross, kept, cur), "_gross": gross})
+                         "aov": money.ratio(gross, kept_n, cur), "_gross": gross})
         rows.sort(key=lambda r: (-r.pop("_gross"), *(str(r[k]) for k in place), r["currency"]))
         tables.append(Table("by_" + "_".join(place), "By " + " and ".join(place),
                             [*place, "currency", "orders", "units", "gross", "net", "aov"], rows))

@@ -1,9 +1,11 @@
 """Percentiles from counts the database grouped, and time differences in SQL.
 
-SQLite has no ``percentile_cont``. Both databases can ``GROUP BY`` a value rounded to a
-resolution and count; the percentile is then read off the few thousand (value, count) pairs
-(nearest rank: the smallest value with at least q of the observations at or below it). It is
-exact to the resolution: 0.1 ms for step times, one second for times between states.
+SQLite has no ``percentile_cont``, and neither database can keep a percentile up to date as a
+sum. Both can ``GROUP BY`` a value rounded to three significant digits (:func:`bucket_sql`: 1.23
+ms, 14.6 s, 2,590 s, 173,000 s) and count, and such counts add up across days and stores; the
+percentile is read off the (value, count) pairs (nearest rank: the smallest value with at least q
+of the observations at or below it). It is the exact nearest-rank percentile of the values so
+rounded: within half a unit of the third digit, 0.5 % at worst.
 """
 
 from __future__ import annotations
@@ -32,6 +34,24 @@ def percentiles(pairs: Iterable[tuple[float, int]], qs: Iterable[float]) -> list
                 out.append(value)
                 break
     return out
+
+
+def bucket_sql(value: Any, integer: bool = False) -> Any:
+    """``value`` rounded to three significant digits, in SQL (the same on both databases: rounding
+    as numeric, by powers of ten picked with ``CASE``); ``integer`` for whole seconds."""
+    size = sa.func.abs(value)
+    exact = sa.cast(value, sa.Numeric)
+    whens = []
+    for power in range(-3, 10):  # values below 1e-3 keep three decimals; 1e12 s is 30,000 years
+        limit = 10.0 ** (power + 3)
+        if power < 0:
+            rounded_value: Any = sa.func.round(exact, sa.literal_column(str(-power)))
+        else:
+            unit = sa.literal_column(str(10 ** power))
+            rounded_value = sa.func.round(exact / unit) * unit
+        whens.append((size < limit, rounded_value))
+    out = sa.case(*whens, else_=sa.func.round(exact))
+    return sa.cast(out, sa.BigInteger) if integer else sa.cast(out, sa.Float)
 
 
 def seconds_between(dialect: str, start: Any, end: Any) -> Any:
