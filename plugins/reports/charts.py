@@ -28,10 +28,27 @@ def _pyplot() -> Any:
     from matplotlib import font_manager
     import matplotlib.pyplot as plt
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    plt.rcParams["font.family"] = [f for f in FONTS if f in installed] or ["sans-serif"]
+    plt.rcParams["font.family"] = [f for f in FONTS if f in _installed(font_manager)] or ["sans-serif"]
     plt.rcParams["svg.fonttype"] = "none"  # text stays text in an SVG: searchable, small
     return plt
+
+
+def _installed(font_manager: Any) -> set[str]:
+    """The font families matplotlib knows. Its list is cached in the user's cache folder when it
+    first runs, so a CJK font installed since is not on it: when none of ours is, the system's font
+    folders are read again for new files (a few milliseconds), and those are added."""
+    known = font_manager.fontManager.ttflist
+    names = {f.name for f in known}
+    if names & set(FONTS[1:]):
+        return names
+    seen = {f.fname for f in known}
+    for path in font_manager.findSystemFonts():
+        if path not in seen:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read
+                continue
+    return {f.name for f in font_manager.fontManager.ttflist}
 
 
 def _number(value: Any) -> float:

@@ -77,3 +77,29 @@ def test_a_terminal_gets_every_table_and_wrong_arguments_are_refused_naming_the_
         out = orderhub(*args, "-c", str(cfg))
         assert out.returncode == 2, (args, out.stdout, out.stderr)
         assert words in out.stderr, (args, out.stderr)
+
+
+def test_chinese_text_renders_with_a_cjk_font_installed(tmp_path):
+    """Store names, SKU titles and regions in Chinese (or Japanese, Korean) draw as glyphs, not
+    boxes: a CJK font installed after matplotlib cached its font list is found (`./dev test`
+    installs Debian's fonts-wqy-microhei; under CI a missing font fails the run)."""
+    import os
+    import warnings
+    from datetime import date
+
+    from orderhub_plugins.reports import charts
+    from orderhub_plugins.reports.model import Chart, Params, Report, Table
+
+    plt = charts._pyplot()
+    if not set(plt.rcParams["font.family"]) & set(charts.FONTS[1:]):
+        if os.environ.get("CI"):
+            pytest.fail("no CJK font installed (Debian: fonts-wqy-microhei), required under CI")
+        pytest.skip("no CJK font installed (Debian: fonts-wqy-microhei)")
+    rows = [{"store": "上海旗舰店", "orders": 12}, {"store": "北京店", "orders": 7}]
+    report = Report("stores", "门店", Params(date(2026, 11, 1), date(2026, 11, 1), "day", "UTC"),
+                    [Table("rows", "门店订单", ["store", "orders"], rows)],
+                    Chart("bars", "rows", "store", "orders", "各门店订单数", "订单"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" for a box
+        charts.save(report, tmp_path / "cjk.png")
+    _non_blank_png(tmp_path / "cjk.png")
