@@ -175,10 +175,28 @@ async def test_hook_on_tracking_updated():
 async def test_hook_on_feedback_received():
     rec = Recorder()
     hub = make_hub(UNUSED_DB, [], plugin=rec)
-    fb = Feedback(store="s", channel="files", external_id="r1", kind="complaint", created_at=datetime.now(UTC))
+    fb = Feedback(source="s", store="s", channel="files", external_id="r1", kind="complaint",
+                  created_at=datetime.now(UTC))
     with structlog.testing.capture_logs() as logs:
         await hub.notify([FeedbackReceived(feedback=fb)])  # a failing hook is logged, not raised
     assert [(e["event"], e["hook"]) for e in logs] == [("hook_failed", "on_feedback_received")]
+
+
+async def test_hook_on_feedback_escalated():
+    from orderhub.notices import FeedbackEscalated
+
+    seen = []
+
+    class Pager:
+        @hookimpl
+        def on_feedback_escalated(self, feedback, due_at):
+            seen.append((feedback.external_id, due_at))
+
+    hub = make_hub(UNUSED_DB, [], plugin=Pager())
+    due = datetime.now(UTC)
+    fb = Feedback(source="s", external_id="r9", kind="complaint", created_at=due)
+    await hub.notify([FeedbackEscalated(feedback=fb, due_at=due)])
+    assert seen == [("r9", due)]
 
 
 def test_hook_configure():

@@ -43,6 +43,8 @@ from orderhub.lifecycle import OrderStatus
 from orderhub.logging import get_logger
 from orderhub.intake.mapping import amount, base64_hmac, decimal_json, money, verify_base64_hmac
 from orderhub.models import (
+    FEEDBACK_CATEGORIES,
+    FEEDBACK_PRIORITIES,
     Address,
     ChannelRisk,
     Customer,
@@ -50,6 +52,7 @@ from orderhub.models import (
     Discount,
     FeeLine,
     Feedback,
+    FeedbackKind,
     InventoryLevel,
     LineItem,
     Order,
@@ -74,6 +77,7 @@ from orderhub.shipping.plan import Plan
 from orderhub.chain.steps import Reason, Step, StepContext, StepResult
 from orderhub.shipping.tracking import StatusTable, merge
 from orderhub.validation import parse_settings
+from orderhub.notices import FeedbackEscalated, FeedbackReceived
 
 __all__ = [
     "Address",
@@ -88,8 +92,13 @@ __all__ = [
     "Customer",
     "DeliveryWindow",
     "Discount",
+    "FEEDBACK_CATEGORIES",
+    "FEEDBACK_PRIORITIES",
     "FeeLine",
     "Feedback",
+    "FeedbackEscalated",
+    "FeedbackKind",
+    "FeedbackReceived",
     "Hub",
     "IllegalTransition",
     "InventoryLevel",

@@ -17,6 +17,7 @@ adding arguments, never by renaming them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -149,4 +150,11 @@ def deliver_push(store: str, target: str, kind: str, order: Order | None, payloa
 
 @hookspec
 def on_feedback_received(feedback: Feedback) -> Any:
-    """A review, complaint, return or question was imported and classified."""
+    """A review, complaint, return or question was imported and classified (once per
+    ``(source, external_id)``: a re-import does not fire it again)."""
+
+
+@hookspec
+def on_feedback_escalated(feedback: Feedback, due_at: datetime) -> Any:
+    """A feedback item was not responded to by ``due_at``, the deadline its priority sets: page
+    someone. Fired once per item, by the daemon's minute job."""

@@ -336,17 +336,36 @@ class FeedbackKind(StrEnum):
     QUESTION = "question"
 
 
+FEEDBACK_CATEGORIES = ("delivery_late", "not_received", "damaged", "wrong_item", "missing_item", "quality", "service",
+                       "payment_refund", "praise", "other")
+FEEDBACK_PRIORITIES = ("urgent", "high", "normal", "low")
+
+
 class Feedback(_Model):
-    order_id: str | None = None
-    store: str
-    channel: str
-    external_id: str
+    """A review, complaint, return or question, from any source (a marketplace, the tracking
+    page, a helpdesk export), once classified. ``(source, external_id)`` identifies it: the same
+    item imported twice is one item."""
+
+    source: str = Field(min_length=1, max_length=64)  # a store's name, "tracking_page", "import"
+    external_id: str = Field(min_length=1, max_length=128)
     kind: FeedbackKind
+    store: str | None = None
+    channel: str | None = None
+    order_id: str | None = None
+    order_ref: str | None = Field(default=None, max_length=128)  # the order's number or id, as the source gave it
     rating: int | None = Field(default=None, ge=1, le=5)
-    text: str | None = None
-    category: str | None = None
-    priority: int | None = None
+    text: str | None = Field(default=None, max_length=5000)
+    author: str | None = Field(default=None, max_length=320)  # the e-mail or name the source gives
+    skus: list[str] = Field(default_factory=list)
     created_at: UTCDateTime
+    # filled by classification
+    category: str | None = None
+    sentiment: float | None = Field(default=None, ge=-1, le=1)
+    language: str | None = None
+    priority: str | None = None
+    score: float | None = None
+    cues: list[str] = Field(default_factory=list)  # the urgency cues found: lawyer, chargeback, …
+    id: int | None = None  # orderhub's, once stored
 
 
 def order_json_schema() -> dict[str, Any]:

@@ -66,3 +66,10 @@ class TrackingUpdated(Notice):
 class FeedbackReceived(Notice):
     hook: ClassVar[str] = "on_feedback_received"
     feedback: Any
+
+
+@dataclass(slots=True)
+class FeedbackEscalated(Notice):
+    hook: ClassVar[str] = "on_feedback_escalated"
+    feedback: Any
+    due_at: Any
