@@ -199,6 +199,19 @@ async def test_hook_on_feedback_escalated():
     assert seen == [("r9", due)]
 
 
+def test_hook_order_links():
+    class Pages:
+        @hookimpl
+        def order_links(self, order):
+            return {"order_page": f"https://track.example.com/t/{order.id}"}
+
+    hub = make_hub(UNUSED_DB, [], plugin=Pages())
+
+    class Order:
+        id = "ord_9"
+    assert hub.order_links(Order()) == {"order_page": "https://track.example.com/t/ord_9"}
+
+
 def test_hook_configure():
     from orderhub.config import parse_config
     from orderhub.hub import Hub

@@ -20,7 +20,10 @@ records the milestone (key ``notify:<shipment>:<milestone>:<channel>``: one per 
 sent by :func:`deliver_push` after the commit, with retries. The email's ``Message-ID`` and the
 webhook's ``Idempotency-Key`` carry the key, so a repeat after a crash can be recognised.
 Templates use ``$name`` placeholders: ``order_number``, ``customer_name``, ``store``, ``carrier``,
-``service``, ``tracking_number``, ``tracking_url``, ``status``, ``milestone``, ``promised``.
+``service``, ``tracking_number``, ``tracking_url``, ``status``, ``milestone``, ``promised``,
+``order_page`` (the order's own page where a plugin gives one through the ``order_links`` hook,
+the feedback plugin's signed tracking page; else the carrier's tracking link), and any other link
+such a plugin names.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ class Text(BaseModel):
 DEFAULT_TEMPLATES = {
     "shipped": Text(subject="Your order $order_number has shipped",
                     body="Hello $customer_name,\n\nyour order $order_number is on its way with $carrier "
-                         "($tracking_number).\nTrack it: $tracking_url\n"),
+                         "($tracking_number).\nTrack it: $tracking_url\nYour order, and a word to us: $order_page\n"),
     "out_for_delivery": Text(subject="Your order $order_number is out for delivery",
                              body="Hello $customer_name,\n\n$carrier will deliver your order today.\n"
                                   "Track it: $tracking_url\n"),
@@ -43,13 +43,13 @@ DEFAULT_TEMPLATES = {
                       body="Hello $customer_name,\n\n$carrier delivered your order $order_number.\n"),
     "exception": Text(subject="A problem with the delivery of order $order_number",
                       body="Hello $customer_name,\n\n$carrier reports a problem with your parcel "
-                           "($tracking_number). We are on it.\nTrack it: $tracking_url\n"),
+                           "($tracking_number). We are on it.\nTrack it: $tracking_url\nTell us: $order_page\n"),
     "attempt_fail": Text(subject="We missed you — order $order_number",
                          body="Hello $customer_name,\n\n$carrier tried to deliver your order. "
                               "Track it: $tracking_url\n"),
     "delayed": Text(subject="Order $order_number is running late",
                     body="Order $order_number ($carrier $tracking_number) has made no progress or is past its "
-                         "promised date ($promised).\n"),
+                         "promised date ($promised).\nThe order's page: $order_page\n"),
 }
 
 
@@ -93,11 +93,14 @@ def _wanted(store: str, milestone: str) -> bool:
 
 
 def _values(order: Any, shipment: Any, milestone: str) -> dict[str, str]:
-    return {"order_number": order.number or order.external_id, "customer_name": order.customer.name or "customer",
-            "store": order.store, "carrier": shipment.carrier, "service": shipment.service or "",
-            "tracking_number": shipment.tracking_number or "", "tracking_url": shipment.tracking_url or "",
-            "status": shipment.status.value, "milestone": milestone,
-            "promised": shipment.promised_at.isoformat() if shipment.promised_at else "unknown"}
+    values = {"order_number": order.number or order.external_id, "customer_name": order.customer.name or "customer",
+              "store": order.store, "carrier": shipment.carrier, "service": shipment.service or "",
+              "tracking_number": shipment.tracking_number or "", "tracking_url": shipment.tracking_url or "",
+              "status": shipment.status.value, "milestone": milestone,
+              "promised": shipment.promised_at.isoformat() if shipment.promised_at else "unknown"}
+    links = _hub.order_links(order) if _hub is not None else {}
+    # the order's own page where a plugin gives one (feedback's tracking page), else the carrier's
+    return {**values, **links, "order_page": links.get("order_page") or values["tracking_url"]}
 
 
 def on_shipment_milestone(order, shipment, milestone, outbox):

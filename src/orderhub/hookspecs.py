@@ -141,6 +141,12 @@ def on_shipment_milestone(order: Order, shipment: Shipment, milestone: str, outb
     """
 
 
+@hookspec
+def order_links(order: Order) -> dict[str, str] | None:
+    """Links about ``order`` to put in messages to its customer, by name (the feedback plugin
+    gives ``order_page``: its signed tracking page). No I/O: called while a message is built."""
+
+
 @hookspec(firstresult=True)
 def deliver_push(store: str, target: str, kind: str, order: Order | None, payload: dict[str, Any], key: str) -> Any:
     """Deliver a push queued for ``target`` (``"plugin:<name>"``): return a receipt (or an awaitable

@@ -197,6 +197,13 @@ class Hub:
             self._chains[store] = links
         return self._chains[store]
 
+    def order_links(self, order: Any) -> dict[str, str]:
+        """Every plugin's links about ``order`` for its customer (``order_links`` hook), merged."""
+        links: dict[str, str] = {}
+        for found in self.plugins.hook.order_links(order=order):
+            links.update(found or {})
+        return links
+
     # -- notifications ----------------------------------------------------------------------
 
     async def notify(self, notices: list[Notice]) -> None:
