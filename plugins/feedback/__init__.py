@@ -15,13 +15,29 @@ and an item not responded to in time escalated once (``on_feedback_escalated``).
 from orderhub import hookimpl
 
 
+_links: dict[str, object] = {}  # what order_links needs: the base URL, the key, the days
+
+
 @hookimpl
 def configure(config, hub):
     from orderhub.extend import parse_settings
 
     from .settings import Settings
 
-    parse_settings(Settings, config.plugins.get("feedback", {}), key="plugins.feedback")  # refused at start
+    s = parse_settings(Settings, config.plugins.get("feedback", {}), key="plugins.feedback")  # refused at start
+    _links.clear()
+    key = s.key()  # a tracking_key naming a missing secret is refused at start too
+    if key:
+        _links.update(base=s.public_url, key=key, days=s.link_days)
+
+
+@hookimpl
+def order_links(order):
+    if not _links or not order.id:
+        return None
+    from .links import link
+
+    return {"order_page": link(_links["base"], _links["key"], order.id, _links["days"])}
 
 
 @hookimpl
@@ -43,8 +59,15 @@ def register_commands(cli):
 @hookimpl
 def register_routes(app, hub):
     from .routes import register
+    from .settings import settings
 
     register(app, hub)
+    s = settings(hub)
+    key = s.key()
+    if key:  # the customers' tracking page, public: signed links are its only key
+        from . import tracking
+
+        tracking.register(app, hub, s, key)
 
 
 @hookimpl

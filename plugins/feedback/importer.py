@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,7 +23,7 @@ import orjson
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from orderhub.extend import Feedback, FeedbackKind, FeedbackReceived, core_tables, get_logger
+from orderhub.extend import FEEDBACK_CATEGORIES, Feedback, FeedbackKind, FeedbackReceived, core_tables, get_logger
 
 from . import priority as prio
 from . import store, training
@@ -46,6 +46,14 @@ class Row(BaseModel):
     text: str | None = Field(default=None, max_length=5000)
     author: str | None = Field(default=None, max_length=320)
     sku: list[str] = Field(default_factory=list)
+    category: str | None = None  # the sender's own choice (the tracking page's form): kept as it is
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str | None) -> str | None:
+        if value is not None and value not in FEEDBACK_CATEGORIES:
+            raise ValueError(f"one of {', '.join(FEEDBACK_CATEGORIES)}")
+        return value
 
     @field_validator("*", mode="before")
     @classmethod
@@ -134,6 +142,8 @@ async def _chunk(conn: Any, s: Settings, rows: list[dict[str, Any]], offset: int
     found = classifier.classify([(r.text, r.rating) for r, _ in fresh])
     stored = []
     for (r, raw), c in zip(fresh, found):
+        if r.category:
+            c = replace(c, category=r.category, by="customer")
         order = await _order(conn, r)
         fb = Feedback(source=source, external_id=r.id, kind=r.kind, store=order.get("store") or r.store,
                       channel=order.get("channel") or r.channel, order_id=order.get("id"), order_ref=r.order_ref,

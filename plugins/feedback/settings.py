@@ -3,6 +3,9 @@
     [plugins.feedback]
     high_value = "200"                # an order at or above this (in any currency) raises a priority
     respond_within = { urgent = "4h", high = "24h", normal = "3d", low = "7d" }   # the SLA per priority
+    tracking_key = "env:ORDERHUB_TRACKING_KEY"   # signs the customers' tracking links (env: or file:)
+    public_url = "https://track.example.com"     # where customers reach the daemon's /t/ pages
+    link_days = 60                               # how long a link works
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ class Settings(BaseModel):
     high_value: Decimal | None = Field(default=None, gt=0)
     respond_within: dict[str, float] = Field(default_factory=lambda: {k: parse_duration(v)
                                                                       for k, v in DEFAULT_SLA.items()})
+    tracking_key: str | None = None
+    public_url: str = "http://127.0.0.1:8080"
+    link_days: int = Field(default=60, ge=1, le=3650)
 
     @field_validator("respond_within", mode="before")
     @classmethod
@@ -38,6 +44,19 @@ class Settings(BaseModel):
 
     def sla(self, priority: str) -> timedelta:
         return timedelta(seconds=self.respond_within[priority])
+
+    def key(self) -> bytes | None:
+        """The tracking links' signing key (None: no tracking page)."""
+        if not self.tracking_key:
+            return None
+        from orderhub.extend import resolve_secret
+
+        value = resolve_secret(self.tracking_key, key="plugins.feedback.tracking_key").get_secret_value()
+        if len(value) < 16:
+            from orderhub.extend import ConfigError
+
+            raise ConfigError("plugins.feedback.tracking_key: at least 16 characters (a random secret)")
+        return value.encode()
 
 
 def settings(hub: Any) -> Settings:

@@ -27,7 +27,7 @@ items = sa.Table(
     sa.Column("language", sa.String(8)),
     sa.Column("sentiment", sa.Float),
     sa.Column("category", sa.String(32), nullable=False),
-    sa.Column("classified_by", sa.String(16), nullable=False),  # rules or model
+    sa.Column("classified_by", sa.String(16), nullable=False),  # rules, model, or customer (chosen on the form)
     sa.Column("priority", sa.String(8), nullable=False),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("cues", JSON, nullable=False),
