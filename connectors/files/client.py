@@ -39,6 +39,8 @@ class FilesConnector(Connector):
         super().__init__(*args, **kwargs)
         s: FilesSettings = self.settings  # type: ignore[assignment]
         s.path = self.base_dir / s.path
+        if s.feedback_path is not None:
+            s.feedback_path = self.base_dir / s.feedback_path
         if s.outbox is not None:
             s.outbox = self.base_dir / s.outbox
         try:
@@ -54,6 +56,8 @@ class FilesConnector(Connector):
         if not s.path.is_dir():
             what = "is not a folder" if s.path.exists() else "does not exist"
             problems.append(f"stores.{self.store}.path: {s.path} {what}")
+        if s.feedback_path is not None and not s.feedback_path.is_dir():
+            problems.append(f"stores.{self.store}.feedback_path: {s.feedback_path} is not a folder")
         if s.outbox is not None:
             existing = next(p for p in (s.outbox, *s.outbox.parents) if p.exists())
             if not existing.is_dir():
@@ -68,14 +72,14 @@ class FilesConnector(Connector):
 
     # -- intake ---------------------------------------------------------------------------
 
-    def _listing(self) -> list[tuple[int, str]]:
+    def _listing(self, folder: Path, option: str = "path") -> list[tuple[int, str]]:
         s: FilesSettings = self.settings  # type: ignore[assignment]
         try:
-            entries = list(os.scandir(s.path))
+            entries = list(os.scandir(folder))
         except FileNotFoundError:
-            raise ConfigError(f"stores.{self.store}.path: folder {s.path} does not exist", store=self.store) from None
+            raise ConfigError(f"stores.{self.store}.{option}: folder {folder} does not exist", store=self.store) from None
         except OSError as exc:
-            raise TransientError(f"cannot list {s.path}: {exc.strerror}", store=self.store) from None
+            raise TransientError(f"cannot list {folder}: {exc.strerror}", store=self.store) from None
         newest_allowed = time.time_ns() - int(s.settle * 1e9)
         out = []
         for e in entries:
@@ -95,10 +99,24 @@ class FilesConnector(Connector):
         file touched within the same clock tick is not missed) and ``{"since", "after": [ns, name]}``
         between the pages of one run.
         """
+        return self._page(self.settings.path, "path", cursor, self._read)  # type: ignore[attr-defined]
+
+    async def fetch_feedback(self, cursor: str | None) -> Page:
+        """Feedback exports in ``feedback_path``, paged like orders: a record per row (CSV) or
+        object (JSON), already in the feedback row format (:meth:`feedback_row`)."""
+        s: FilesSettings = self.settings  # type: ignore[assignment]
+        if s.feedback_path is None:
+            raise CapabilityNotSupported(f"store {self.store} has no feedback_path", store=self.store)
+        return self._page(s.feedback_path, "feedback_path", cursor, self._read_feedback)
+
+    def feedback_row(self, record: RawRecord) -> dict[str, Any]:
+        return {**record.raw, "channel": record.raw.get("channel") or self.channel_name}
+
+    def _page(self, folder: Path, option: str, cursor: str | None, read: Any) -> Page:
         s: FilesSettings = self.settings  # type: ignore[assignment]
         state = orjson.loads(cursor) if cursor else {"since": 0}
         since, after = int(state.get("since", 0)), state.get("after")
-        files = self._listing()
+        files = self._listing(folder, option)
         if after:
             todo = [f for f in files if (f[0], f[1]) > (int(after[0]), after[1])]
         else:
@@ -107,7 +125,7 @@ class FilesConnector(Connector):
         records: list[RawRecord] = []
         rejects: list[tuple[RawRecord, RecordError]] = []
         for _, name in batch:
-            self._read(name, records, rejects)
+            read(name, records, rejects)
         overlap_ns = int(s.overlap * 1e9)
         if rest:
             last = batch[-1]
@@ -118,6 +136,33 @@ class FilesConnector(Connector):
                 return Page(records=[], cursor=None, has_more=False)
             new_cursor = {"since": max(since, max(seen) - overlap_ns)}
         return Page(records=records, cursor=orjson.dumps(new_cursor).decode(), has_more=bool(rest), rejects=rejects)
+
+    def _read_feedback(self, name: str, records: list[RawRecord], rejects: list[tuple[RawRecord, RecordError]]) -> None:
+        path = Path(self.settings.feedback_path) / name  # type: ignore[attr-defined]
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise TransientError(f"cannot read {path}: {exc.strerror}", store=self.store) from None
+        try:
+            text = data.decode("utf-8-sig")
+            if name.lower().endswith(".json"):
+                doc = orjson.loads(text)
+                rows = [(f"{name}#{i}", r) for i, r in enumerate(doc if isinstance(doc, list) else [doc])]
+            else:
+                reader = csv.DictReader(io.StringIO(text, newline=""))
+                rows = [(f"{name} row {reader.line_num}", r) for r in reader]
+        except (UnicodeDecodeError, orjson.JSONDecodeError) as exc:
+            self._reject(rejects, {"file": name, "content": data.decode("utf-8", "replace")[:100_000]},
+                         f"not a readable feedback file: {exc}", name)
+            return
+        for where, row in rows:
+            if not isinstance(row, dict) or None in row:
+                self._reject(rejects, {"file": name, "content": row}, "not a feedback row (an object, as many "
+                             "values as columns)", where, code="invalid_payload")
+                continue
+            records.append(RawRecord(row, external_id=str(row.get("id") or "") or None, location=where))
 
     def _read(self, name: str, records: list[RawRecord], rejects: list[tuple[RawRecord, RecordError]]) -> None:
         path = Path(self.settings.path) / name  # type: ignore[attr-defined]

@@ -19,6 +19,8 @@ class FilesSettings(BaseModel):
     settle: float = Field(default=0.0, description="Skip files modified more recently than this (still being written).")
     timezone: str = Field(default="UTC", description="Zone for CSV timestamps written without an offset.")
     channel: str = Field(default="files", description="Channel name stamped on the orders.")
+    feedback_path: Path | None = Field(default=None, description="Folder of feedback exports (*.csv, *.json: id, "
+                                       "order_ref, channel, kind, rating, text, created_at), pulled like orders.")
 
     @field_validator("overlap", "settle", mode="before")
     @classmethod

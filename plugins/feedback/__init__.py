@@ -72,6 +72,7 @@ def register_routes(app, hub):
 
 @hookimpl
 def register_schedules(register):
-    from .jobs import escalate_job
+    from .jobs import escalate_job, pull_job
 
+    register("feedback_pull", "* * * * *", pull_job)
     register("feedback_escalate", "* * * * *", escalate_job)

@@ -56,6 +56,29 @@ def register(cli: Any) -> None:
             for q in result.quarantined:
                 typer.echo(f"  quarantined: {q['error']}", err=True)
 
+    @app.command()
+    def pull(store: Annotated[str | None, typer.Option(help="Only this store (default: every store whose "
+                                                             "connector has feedback).")] = None,
+             config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+        """Pull feedback from the stores now (the daemon does it every minute)."""
+        from orderhub.extend import CapabilityNotSupported, ConfigError, emit_rows, run_command
+
+        from . import pull as pulling
+
+        async def go(hub: Any) -> Any:
+            if store:
+                hub.store_config(store)  # a ConfigError naming the stores
+                try:
+                    return {store: await pulling.pull(hub, store)}
+                except CapabilityNotSupported as exc:
+                    raise ConfigError(f"store {store}: {exc}") from None
+            return await pulling.pull_all(hub)
+
+        done = run_command(config, go)
+        rows = [{"store": s, "new": len(r.new), "existing": r.existing, "quarantined": len(r.quarantined)}
+                for s, r in done.items()]
+        emit_rows(rows, ["store", "new", "existing", "quarantined"], as_json=as_json, title="feedback pulled")
+
     @app.command("list")
     def list_(status: Annotated[str | None, typer.Option(help="new, assigned, responded, resolved, dismissed or "
                                                              "all (default: the open ones).")] = None,

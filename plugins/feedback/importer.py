@@ -166,6 +166,13 @@ async def _chunk(conn: Any, s: Settings, rows: list[dict[str, Any]], offset: int
     return stored
 
 
+async def quarantine_row(conn: Any, source: str, raw: Any, error: str, result: Result,
+                         now: datetime | None = None) -> None:
+    """Keep a row that cannot be imported, with its reason (once per source and content)."""
+    await _quarantine(conn, source, raw if isinstance(raw, dict) else {"row": raw}, error, now or datetime.now(UTC),
+                      result)
+
+
 async def _quarantine(conn: Any, source: str, raw: dict[str, Any], error: str, now: datetime, result: Result) -> None:
     body = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS, default=str)
     external_id = raw.get("id")

@@ -86,3 +86,12 @@ quarantine = sa.Table(
     sa.Column("created_at", TS, nullable=False),
     sa.UniqueConstraint("source", "row_hash"),
 )
+
+#: How far each store's feedback has been pulled (the connector's cursor).
+cursors = sa.Table(
+    "feedback_cursors",
+    metadata,
+    sa.Column("store", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)

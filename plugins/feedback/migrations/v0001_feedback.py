@@ -1,4 +1,4 @@
-"""the feedback plugin's tables: items, their moves, ops' labels and refused rows
+"""the feedback plugin's tables: items, their moves, ops' labels, refused rows and pull cursors
 
 Revision ID: feedback_0001
 Depends on: 0011
@@ -85,6 +85,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("source", "row_hash", name="uq_feedback_quarantine_source_row_hash"))
 
 
+    op.create_table(
+        "feedback_cursors",
+        sa.Column("store", sa.String(64), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.PrimaryKeyConstraint("store", name="pk_feedback_cursors"))
+
+
 def downgrade() -> None:
-    for table in ("feedback_quarantine", "feedback_labels", "feedback_moves", "feedback_items"):
+    for table in ("feedback_cursors", "feedback_quarantine", "feedback_labels", "feedback_moves", "feedback_items"):
         op.drop_table(table)

@@ -149,7 +149,16 @@ class Connector(Account):
         raise CapabilityNotSupported(f"{self.name} cannot push tracking updates", store=self.store)
 
     async def fetch_feedback(self, cursor: str | None) -> Page:
+        """Reviews, complaints, returns and questions since ``cursor``, a page at a time, as the
+        platform sends them (the feedback plugin pulls them every minute and stores the cursor)."""
         raise CapabilityNotSupported(f"{self.name} cannot pull feedback", store=self.store)
+
+    def feedback_row(self, record: RawRecord) -> dict[str, Any]:
+        """One record of :meth:`fetch_feedback` as a feedback row: ``id`` (the platform's, stable),
+        ``kind`` (review, complaint, return or question), ``created_at`` (ISO 8601), and as known
+        ``order_ref`` (the order's number or id), ``channel``, ``rating`` (1–5), ``text``,
+        ``author`` (e-mail or name), ``sku``. Raise RecordError for a record that cannot be one."""
+        raise CapabilityNotSupported(f"{self.name} cannot read feedback", store=self.store)
 
     async def deliver(self, kind: str, order: Order | None, payload: dict[str, Any], *, key: str) -> Any:
         """Dispatch a queued push to the method for its kind."""

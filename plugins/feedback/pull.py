@@ -1,0 +1,68 @@
+"""Feedback pulled from the stores' connectors (``Connector.fetch_feedback``): page by page from
+each store's cursor, every row imported with the store as its source (so a row pulled twice is one
+item), a record the connector cannot read quarantined with its reason. The cursor moves once a
+page's rows are stored: a crash in between pulls the page again, and nothing is imported twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from orderhub.extend import CapabilityNotSupported, RecordError, get_logger
+
+from .importer import Result, import_rows, quarantine_row
+from .store import insert_ignoring
+from .tables import cursors
+
+log = get_logger()
+MAX_PAGES = 100  # a run's share; the next minute goes on from the cursor
+_unsupported: set[str] = set()
+
+
+async def pull(hub: Any, store: str) -> Result:
+    connector = hub.connector(store)
+    total = Result()
+    async with hub.engine.connect() as conn:
+        cursor = (await conn.execute(sa.select(cursors.c.value).where(cursors.c.store == store))).scalar()
+    for _ in range(MAX_PAGES):
+        page = await connector.fetch_feedback(cursor)
+        rows = []
+        async with hub.engine.begin() as conn:
+            for record, error in page.rejects:
+                await quarantine_row(conn, store, record.raw, str(error), total)
+            for record in page.records:
+                try:
+                    rows.append(connector.feedback_row(record))
+                except RecordError as exc:
+                    await quarantine_row(conn, store, record.raw, f"{record.location or ''}: {exc}", total)
+        got = await import_rows(hub, rows, source=store)
+        total.new += got.new
+        total.existing += got.existing
+        total.quarantined += got.quarantined
+        if page.cursor is not None:
+            cursor = page.cursor
+            async with hub.engine.begin() as conn:
+                values = {"store": store, "value": cursor, "updated_at": datetime.now(UTC)}
+                stmt = insert_ignoring(conn, cursors).values(values)
+                await conn.execute(stmt.on_conflict_do_update(index_elements=["store"],
+                                                              set_={"value": cursor, "updated_at": values["updated_at"]}))
+        if not page.has_more:
+            break
+    return total
+
+
+async def pull_all(hub: Any) -> dict[str, Result]:
+    """Every store whose connector has feedback; one store failing does not stop the others."""
+    done = {}
+    for store in hub.config.stores:
+        if store in _unsupported:
+            continue
+        try:
+            done[store] = await pull(hub, store)
+        except CapabilityNotSupported:
+            _unsupported.add(store)
+        except Exception as exc:  # logged with the store; the next minute tries again
+            log.warning("feedback_pull_failed", store=store, error=str(exc), error_type=type(exc).__name__)
+    return done
