@@ -470,3 +470,26 @@ def test_hook_register_emulators(tmp_path):
         assert table["base_url"].endswith("/tinyshop/tiny1") and table["credentials"]["key"].startswith("file:")
     with pytest.raises(ValueError, match="no 'nothing' shop emulator is installed"):
         Sandbox(shops={"nothing": 1}, plugins=plugins)
+
+
+async def test_hook_register_reports(tmp_path):
+    """A plugin's report is made, rendered and listed like the built-in ones."""
+    from datetime import date
+
+    from orderhub.extend import Report, ReportParams, ReportTable
+    from orderhub_plugins.reports import service
+
+    class Notes:
+        @hookimpl
+        def register_reports(self, register):
+            async def notes(conn, params, hub):
+                return Report("notes", "Notes", params, [ReportTable("rows", "Notes", ["n"], [{"n": 1}])])
+            register("notes", notes)
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Notes())
+    hub.migrate()
+    assert service.names()[:5] == ["sales", "process", "operators", "carriers", "stock"]
+    assert "notes" in service.names() and "feedback" in service.names()
+    made = await service.make(hub, "notes", ReportParams(date(2026, 12, 1), date(2026, 12, 1)))
+    assert made.as_json()["rows"] == [{"n": 1}]
+    await hub.aclose()

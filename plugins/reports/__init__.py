@@ -18,8 +18,11 @@ _daily: dict[str, str] = {}  # the daily job's cron, when one is configured
 def configure(config, hub):
     from orderhub.extend import parse_settings
 
+    from .service import collect
     from .settings import Settings
 
+    if hub is not None:
+        collect(hub)  # other plugins' reports, so the daily list may name them
     s = parse_settings(Settings, config.plugins.get("reports", {}), key="plugins.reports")  # refused at start
     _daily.clear()
     if s.daily:

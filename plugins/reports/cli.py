@@ -17,7 +17,8 @@ from orderhub import ConfigOpt, JsonOpt  # light: ``orderhub --help`` builds thi
 def register(cli: Any) -> None:
     @cli.command("report")
     def report(
-        name: Annotated[str, typer.Argument(help="sales or process.")],
+        name: Annotated[str, typer.Argument(help="sales, process, operators, carriers, stock, or a plugin's "
+                                                 "(feedback).")],
         config: ConfigOpt = None,
         store: Annotated[str | None, typer.Option(help="Only this store.")] = None,
         channel: Annotated[str | None, typer.Option(help="Only this channel (shopify, woocommerce, files, …).")] = None,
@@ -32,7 +33,7 @@ def register(cli: Any) -> None:
         chart: Annotated[Path | None, typer.Option(help="Write the chart here (.png or .svg).")] = None,
         html: Annotated[Path | None, typer.Option(help="Write one self-contained HTML page here.")] = None,
     ) -> None:
-        """A report from what orderhub recorded: sales, process. Money per currency, never summed across currencies."""
+        """A report from what orderhub recorded. Money per currency, never summed across currencies."""
         from orderhub.extend import ConfigError, emit_rows, run_command
 
         from . import charts, page, service

@@ -14,7 +14,7 @@ from .periods import BY, zone
 from .settings import Settings
 
 
-def _reports() -> dict[str, Callable[..., Awaitable[Report]]]:
+def _builtin() -> dict[str, Callable[..., Awaitable[Report]]]:
     from .carriers import carriers
     from .operators import operators
     from .process import process
@@ -24,8 +24,24 @@ def _reports() -> dict[str, Callable[..., Awaitable[Report]]]:
     return {"sales": sales, "process": process, "operators": operators, "carriers": carriers, "stock": stock}
 
 
+_plugins: dict[str, Callable[..., Awaitable[Report]]] = {}
+
+
+def collect(hub: Any) -> None:
+    """The reports other plugins add (``register_reports``): after the built-ins, by name."""
+    found: dict[str, Callable[..., Awaitable[Report]]] = {}
+
+    def register(name: str, build: Callable[..., Awaitable[Report]]) -> None:
+        if name in _builtin() or name in found:
+            raise ConfigError(f"a plugin registers the report {name!r} twice, or over a built-in one")
+        found[name] = build
+    hub.plugins.hook.register_reports(register=register)
+    _plugins.clear()
+    _plugins.update(sorted(found.items()))
+
+
 def names() -> list[str]:
-    return list(_reports())
+    return [*_builtin(), *_plugins]
 
 
 def params(*, first: date | None = None, last: date | None = None, by: str = "day", tz: str = "UTC",
@@ -51,12 +67,17 @@ def settings(hub: Any) -> Settings:
 
 
 async def make(hub: Any, name: str, p: Params) -> Report:
-    build = _reports().get(name)
-    if build is None:
+    if not _plugins:
+        collect(hub)
+    build = _builtin().get(name)
+    plugin_build = _plugins.get(name)
+    if build is None and plugin_build is None:
         raise ConfigError(f"no report named {name!r}; the reports are: {', '.join(names())}")
     for store in filter(None, [p.store]):
         hub.store_config(store)  # a ConfigError naming the configured stores
     async with hub.engine.begin() as conn:
         await facts.refresh(conn)
     async with hub.engine.connect() as conn:
+        if plugin_build is not None:
+            return await plugin_build(conn, p, hub)
         return await build(conn, p, settings(hub))

@@ -78,6 +78,15 @@ from orderhub.chain.steps import Reason, Step, StepContext, StepResult
 from orderhub.shipping.tracking import StatusTable, merge
 from orderhub.validation import parse_settings
 from orderhub.notices import FeedbackEscalated, FeedbackReceived
+from orderhub.reporting import BY as PERIODS_BY
+from orderhub.reporting import Chart as ReportChart
+from orderhub.reporting import Params as ReportParams
+from orderhub.reporting import Period as ReportPeriod
+from orderhub.reporting import Report
+from orderhub.reporting import Table as ReportTable
+from orderhub.reporting import periods as report_periods
+from orderhub.reporting import window as report_window
+from orderhub.reporting import zone as report_zone
 
 __all__ = [
     "Address",
@@ -114,6 +123,7 @@ __all__ = [
     "OrderStatus",
     "OrderhubError",
     "Outbox",
+    "PERIODS_BY",
     "Page",
     "Parcel",
     "Payment",
@@ -124,6 +134,11 @@ __all__ = [
     "RawRecord",
     "Reason",
     "RecordError",
+    "Report",
+    "ReportChart",
+    "ReportParams",
+    "ReportPeriod",
+    "ReportTable",
     "Requirements",
     "Reservation",
     "ReserveResult",
@@ -169,6 +184,9 @@ __all__ = [
     "parse_retry_after",
     "parse_settings",
     "plugin_metadata",
+    "report_periods",
+    "report_window",
+    "report_zone",
     "resolve_secret",
     "run_command",
     "send_mail",

@@ -142,6 +142,14 @@ def on_shipment_milestone(order: Order, shipment: Shipment, milestone: str, outb
 
 
 @hookspec
+def register_reports(register: Callable[..., None]) -> None:
+    """Add reports to ``orderhub report NAME``, ``/api/v1/reports/{name}`` and the daily report:
+    ``register(name, build)``, ``build`` an ``async def build(conn, params, hub) -> Report``
+    (``orderhub.extend.Report``; ``params`` a ReportParams, ``conn`` a read connection). The
+    reports plugin renders it as a table, JSON, CSV, a chart and in the HTML page."""
+
+
+@hookspec
 def order_links(order: Order) -> dict[str, str] | None:
     """Links about ``order`` to put in messages to its customer, by name (the feedback plugin
     gives ``order_page``: its signed tracking page). No I/O: called while a message is built."""
