@@ -76,3 +76,10 @@ def register_schedules(register):
 
     register("feedback_pull", "* * * * *", pull_job)
     register("feedback_escalate", "* * * * *", escalate_job)
+
+
+@hookimpl
+def register_reports(register):
+    from .report import feedback_report
+
+    register("feedback", feedback_report)
