@@ -1,5 +1,5 @@
 """WooCommerce REST API v3 emulator: the paths, Basic auth, page/per_page pagination with
-``X-WP-Total``/``X-WP-TotalPages``, order updates, order notes and product stock that
+``X-WP-Total``/``X-WP-TotalPages``, order updates, order notes, product stock and product reviews that
 https://woocommerce.github.io/woocommerce-rest-api-docs/ documents. WooCommerce itself sends no
 rate-limit headers; the sandbox's limit is a configurable requests-per-second with 429 + Retry-After."""
 
@@ -11,7 +11,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -109,6 +109,34 @@ def woocommerce_order(seed: int, i: int, *, currency: str = "USD", malformed_sha
         order["line_items"] = []
     return order
 
+#: What the sandbox's customers write: (rating, text), English and Chinese, kind and glad.
+REVIEW_TEXTS = (
+    (5, "Lovely quality, exactly as pictured. Thank you!"), (4, "Good value, shipping was quick."),
+    (1, "Arrived broken, the box was crushed."), (2, "Still waiting, the parcel is two weeks late."),
+    (1, "Wrong colour sent, I ordered the blue one."), (5, "非常满意，质量很好！"), (1, "收到就坏了，包装破损。"),
+    (2, "物流太慢了，等了十天。"), (3, "It's fine, a bit smaller than I expected."),
+    (1, "I was charged twice and never got a refund."),
+)
+
+
+def woocommerce_review(seed: int, n: int, order: dict[str, Any]) -> dict[str, Any]:
+    """Review ``n`` as ``GET /wp-json/wc/v3/products/reviews`` returns it (fields as
+    https://developer.woocommerce.com/docs/apis/rest-api/v3/product-reviews/ lists them): by the
+    customer of ``order``, of its first product, a day or more after it was placed."""
+    r = random.Random(seed * 7919 + n)
+    rating, text = r.choice(REVIEW_TEXTS)
+    item = order["line_items"][0] if order["line_items"] else {"product_id": 100, "name": "Item"}
+    created_gmt = (datetime.fromisoformat(order["date_created_gmt"]) + timedelta(days=1 + r.randint(0, 9),
+                                                                                minutes=n % 60))
+    return {"id": 700 + n, "date_created": (created_gmt - timedelta(hours=3)).isoformat(timespec="seconds"),
+            "date_created_gmt": created_gmt.isoformat(timespec="seconds"), "product_id": item["product_id"],
+            "product_name": item["name"], "product_permalink": f"https://sandbox.example/product/{item['product_id']}/",
+            "status": "approved", "reviewer": f"{order['billing']['first_name']} {order['billing']['last_name'][:1]}.",
+            "reviewer_email": order["billing"]["email"], "review": f"<p>{text}</p>\n", "rating": rating,
+            "verified": True, "reviewer_avatar_urls": {"24": "", "48": "", "96": ""},
+            "_links": {"self": [{"href": f"https://sandbox.example/wp-json/wc/v3/products/reviews/{700 + n}"}]}}
+
+
 @dataclass
 class WooShop(Shop):
     kind: ClassVar[str] = "woocommerce"
@@ -183,11 +211,15 @@ class WooShop(Shop):
                 return Response.json(self.notes.get(i, []))
             if req.method == "POST":
                 return self.add_note(i, req.json() or {})
+        if req.method == "GET" and rest == "/products/reviews":
+            return self.list_reviews(req)
         if req.method == "GET" and rest == "/products":
             sku = req.arg("sku")
+            include = {int(x) for x in (req.arg("include") or "").split(",") if x.strip().isdigit()}
             return Response.json([{"id": 100 + n, "sku": s, "name": t, "manage_stock": True,
                                    "stock_quantity": self.stock.get(100 + n, 0)}
-                                  for n, (s, t, _v, _p, _g) in enumerate(PRODUCTS) if sku in (None, s)])
+                                  for n, (s, t, _v, _p, _g) in enumerate(PRODUCTS)
+                                  if sku in (None, s) and (not include or 100 + n in include)])
         if req.method == "PUT" and (m := re.fullmatch(r"/products/(\d+)", rest)):
             body = req.json() or {}
             if not isinstance(body.get("stock_quantity"), int):
@@ -197,6 +229,20 @@ class WooShop(Shop):
             self.record_push("stock", product_id=int(m[1]), stock_quantity=body["stock_quantity"])
             return Response.json({"id": int(m[1]), "stock_quantity": body["stock_quantity"], "manage_stock": True})
         return Response.json({"code": "rest_no_route", "message": "No route was found", "data": {"status": 404}}, 404)
+
+    def reviews(self) -> list[dict[str, Any]]:
+        """One review for every fifth order, oldest first (WooCommerce's ``orderby=date_gmt``)."""
+        out = [woocommerce_review(self.seed, n, self.order(i)) for n, i in enumerate(range(0, self.count, 5))]
+        return sorted(out, key=lambda rv: (rv["date_created_gmt"], rv["id"]))
+
+    def list_reviews(self, req: Request) -> Response:
+        per_page = min(int(req.arg("per_page", "10") or 10), MAX_PER_PAGE)
+        page = max(1, int(req.arg("page", "1") or 1))
+        after = (req.arg("after") or "").replace("Z", "").split("+")[0]
+        selected = [rv for rv in self.reviews() if not after or rv["date_created_gmt"] > after]
+        chunk = selected[(page - 1) * per_page : page * per_page]
+        return Response.json(chunk, headers={"X-WP-Total": str(len(selected)),
+                                             "X-WP-TotalPages": str(max(1, math.ceil(len(selected) / per_page)))})
 
     def _invalid_id(self) -> Response:
         return Response.json({"code": "woocommerce_rest_shop_order_invalid_id", "message": "Invalid ID.",

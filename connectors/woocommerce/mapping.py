@@ -8,6 +8,9 @@ Reference: https://woocommerce.github.io/woocommerce-rest-api-docs/#order-proper
 
 from __future__ import annotations
 
+import html
+import re
+
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -150,3 +153,25 @@ def status_note(payload: dict[str, Any], ref: str) -> str | None:
     if words is None:
         return None
     return f"Your parcel {payload.get('tracking_number') or ''} {words}. (ref {ref})".replace("  ", " ")
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def feedback_from_review(review: dict[str, Any], *, sku: str | None, channel: str) -> dict[str, Any]:
+    """A product review (``GET /wp-json/wc/v3/products/reviews``:
+    https://developer.woocommerce.com/docs/apis/rest-api/v3/product-reviews/) as a feedback row:
+    the review's HTML as text, a rating of 0 (none given) as none, the reviewer's e-mail as the
+    author (the plugin links the review to that customer's order of the product)."""
+    rid = review.get("id")
+    if not isinstance(rid, int):
+        raise RecordError("a review without a numeric id", code="invalid_field")
+    created = review.get("date_created_gmt")
+    if not isinstance(created, str) or not created[:4].isdigit():
+        raise RecordError(f"review {rid}: date_created_gmt {created!r} is not a date", code="invalid_field")
+    text = html.unescape(_TAG.sub(" ", str(review.get("review") or ""))).strip()
+    rating = review.get("rating")
+    return {"id": f"review-{rid}", "kind": "review", "channel": channel, "created_at": created + "Z",
+            "rating": rating if isinstance(rating, int) and 1 <= rating <= 5 else None,
+            "text": " ".join(text.split()) or None, "author": review.get("reviewer_email") or review.get("reviewer"),
+            "sku": [sku] if sku else []}

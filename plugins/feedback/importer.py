@@ -14,7 +14,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -185,23 +185,43 @@ async def _quarantine(conn: Any, source: str, raw: dict[str, Any], error: str, n
     log.warning("feedback_row_quarantined", source=source, external_id=external_id, error=error)
 
 
+#: A review names no order: its author's order of the product is looked for this far back.
+LINK_WINDOW = timedelta(days=180)
+
+
 async def _order(conn: Any, r: Row) -> dict[str, Any]:
     """The order a row names (its external id, number or orderhub id; in its channel when it
-    names one): id, store, channel, total, SKUs and the customer's e-mail. Empty when none or
-    several match."""
-    if not r.order_ref:
-        return {}
+    names one) or, for a row from a store that names none (a product review), the latest order
+    of that store by the author's e-mail holding one of the row's SKUs within ``LINK_WINDOW``:
+    id, store, channel, total, SKUs and the customer's e-mail. Empty when none or several match."""
     o = core_tables.orders
-    q = sa.select(o.c.id, o.c.store, o.c.channel, o.c.data).where(
-        sa.or_(o.c.external_id == r.order_ref, o.c.number == r.order_ref, o.c.id == r.order_ref))
-    if r.channel:
-        q = q.where(o.c.channel == r.channel)
-    if r.store:
-        q = q.where(o.c.store == r.store)
-    found = (await conn.execute(q.limit(2))).all()
-    if len(found) != 1:
+    if r.order_ref:
+        q = sa.select(o.c.id, o.c.store, o.c.channel, o.c.data).where(
+            sa.or_(o.c.external_id == r.order_ref, o.c.number == r.order_ref, o.c.id == r.order_ref))
+        if r.channel:
+            q = q.where(o.c.channel == r.channel)
+        if r.store:
+            q = q.where(o.c.store == r.store)
+        found = (await conn.execute(q.limit(2))).all()
+        if len(found) != 1:
+            return {}
+        return _order_facts(*found[0])
+    if not (r.store and r.sku and r.author and "@" in r.author):
         return {}
-    oid, st, channel, data = found[0]
+    email = sa.func.lower(o.c.data["customer"]["email"].as_string())
+    candidates = await conn.execute(
+        sa.select(o.c.id, o.c.store, o.c.channel, o.c.data)
+        .where(o.c.store == r.store, o.c.modified_at >= r.created_at - LINK_WINDOW,
+               o.c.created_at <= r.created_at, email == r.author.lower())
+        .order_by(o.c.created_at.desc()).limit(50))
+    for row in candidates:
+        facts = _order_facts(*row)
+        if set(r.sku) & set(facts["skus"]):
+            return facts
+    return {}
+
+
+def _order_facts(oid: str, st: str, channel: str, data: Any) -> dict[str, Any]:
     data = data if isinstance(data, dict) else orjson.loads(data)
     try:
         total = Decimal(str((data.get("totals") or {}).get("total")))

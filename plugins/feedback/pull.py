@@ -34,7 +34,7 @@ async def pull(hub: Any, store: str) -> Result:
                 await quarantine_row(conn, store, record.raw, str(error), total)
             for record in page.records:
                 try:
-                    rows.append(connector.feedback_row(record))
+                    rows.append({"store": store, **connector.feedback_row(record)})
                 except RecordError as exc:
                     await quarantine_row(conn, store, record.raw, f"{record.location or ''}: {exc}", total)
         got = await import_rows(hub, rows, source=store)
