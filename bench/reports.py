@@ -93,7 +93,9 @@ def rows(n: int, dialect: str, chunk: int = 20_000):
         for step in ("validate", "reserve", "hold_rules"):
             s.append((oid, "shop", step, _ts(created + timedelta(seconds=2), dialect), rng.random() * 3, "continue"))
         stamp = _ts(created, dialect)
-        o.append((oid, "shop", "files", f"E{i}", status, 1, "h", data, stamp, stamp, stamp, stamp, 0, False))
+        # modified when last moved, as the hub stamps it: the refresh reads what changed since
+        o.append((oid, "shop", "files", f"E{i}", status, 1, "h", data, stamp, stamp, stamp,
+                  _ts(max(at, created + timedelta(seconds=2)), dialect), 0, False))
         if len(o) == chunk:
             yield o, e, s
             o, e, s = [], [], []
