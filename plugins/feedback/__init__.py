@@ -83,3 +83,10 @@ def register_reports(register):
     from .report import feedback_report
 
     register("feedback", feedback_report)
+
+
+@hookimpl(tryfirst=True)  # before the reports plugin writes its page, so the feedback is in it
+def demo_finished(hub, folder):
+    from .demo import demo_lines
+
+    return demo_lines(hub, folder)

@@ -74,7 +74,7 @@ def test_moves_show_and_train_from_the_command_line(tmp_path, orderhub):
     labels = tmp_path / "labels.csv"
     labels.write_text("text,category\nThe strap snapped,quality\n表带断了,quality\n", encoding="utf-8")
     trained = orderhub("feedback", "train", str(labels), "--operator", "ana", "-c", str(cfg))
-    assert trained.returncode == 0 and trained.stdout.startswith("2 labels added; the classifier is trained on 482")
+    assert trained.returncode == 0 and trained.stdout.startswith("2 labels added; the classifier is trained on 1082")
     labels.write_text("text,category\nx,sarcasm\n", encoding="utf-8")
     wrong = orderhub("feedback", "train", str(labels), "--operator", "ana", "-c", str(cfg))
     assert wrong.returncode == 2 and "unknown category 'sarcasm'" in wrong.stderr
