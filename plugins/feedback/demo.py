@@ -12,16 +12,16 @@ from .pull import pull_all
 
 
 async def demo_lines(hub: Any, folder: Path) -> list[str]:
-    pulled = await pull_all(hub)
+    await pull_all(hub)  # what the daemon's minute job has not pulled yet
     async with hub.engine.connect() as conn:
         queue = await store.listing(conn, limit=10_000)
     if not queue:
         return []
-    sources = ", ".join(sorted(s for s, r in pulled.items() if r.new or r.existing))
+    sources = ", ".join(sorted({q["source"] for q in queue}))
     levels = Counter(q["priority"] for q in queue)
     kinds = Counter(q["category"] for q in queue)
     top = queue[0]
-    return [f"feedback: {len(queue)} reviews from {sources or 'the stores'} classified and queued "
+    return [f"feedback: {len(queue)} items from {sources} classified and queued "
             f"({', '.join(f'{levels[p]} {p}' for p in ('urgent', 'high', 'normal', 'low') if levels[p])}); "
             f"most: {', '.join(f'{c} {n}' for c, n in kinds.most_common(3))}",
             f"first in the queue: #{top['id']} {top['priority']} {top['category']}: "

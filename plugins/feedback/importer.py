@@ -173,15 +173,28 @@ async def quarantine_row(conn: Any, source: str, raw: Any, error: str, result: R
                       result)
 
 
+def _storable(value: Any) -> Any:
+    """A row as JSON can keep it: keys as text, integers beyond 64 bits and other types as text."""
+    if isinstance(value, dict):
+        return {str(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, float | str):
+        return value
+    if isinstance(value, int):
+        return value if -(2**63) <= value < 2**63 else str(value)
+    return str(value)
+
+
 async def _quarantine(conn: Any, source: str, raw: dict[str, Any], error: str, now: datetime, result: Result) -> None:
-    body = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS, default=str)
+    body = orjson.dumps(_storable(raw), option=orjson.OPT_SORT_KEYS)
     external_id = raw.get("id")
     stmt = store.insert_ignoring(conn, quarantine).values(
         source=source, external_id=str(external_id)[:128] if external_id not in (None, "") else None,
         row_hash=hashlib.sha256(body).hexdigest(), row=orjson.loads(body), error=error, created_at=now,
     ).on_conflict_do_nothing(index_elements=["source", "row_hash"])
     await conn.execute(stmt)
-    result.quarantined.append({"id": external_id, "error": error})
+    result.quarantined.append({"id": None if external_id is None else str(external_id)[:128], "error": error})
     log.warning("feedback_row_quarantined", source=source, external_id=external_id, error=error)
 
 

@@ -99,7 +99,8 @@ def register_commands(cli: Any) -> None:
 def demo_finished(hub: Any, folder: Any) -> Any:
     """``orderhub demo`` has synced the sandbox into ``folder`` (a ``Path``): show what the plugin
     makes of it. Return the lines to print under the demo's summary (or an awaitable of them), and
-    write any file beside its data (a report page, an export)."""
+    write any file beside its data (a report page, an export). The sandbox shops still serve
+    while it runs (the stores' connectors reach them)."""
 
 
 # -- notifications --------------------------------------------------------------------------

@@ -172,7 +172,10 @@ def test_demo_is_the_main_job(tmp_path, cli):
     assert any(line.startswith("sales, ") and "orders" in line for line in out["plugins"]), out["plugins"]
     assert any(line.startswith("process: first-pass yield 0.") for line in out["plugins"]), out["plugins"]
     page = (tmp_path / "demo" / "report.html").read_text()
-    assert page.count("<svg") == 5 and "Sales by period and currency" in page
+    assert page.count("<svg") == 6 and "Sales by period and currency" in page  # five built-in, and feedback's
+    # the feedback plugin's part (issue #18): the sandbox WooCommerce shop's reviews pulled and queued
+    assert any(line.startswith("feedback: ") and "woo1" in line for line in out["plugins"]), out["plugins"]
+    assert "Feedback per week, by category" in page
 
     # the operator's first moves on what the chain held: approve one and reject one of every hold
     # reason, let the chain go on, and the stored state is still sound (issue #13's "done when")

@@ -259,6 +259,8 @@ def demo(
         asyncio.run(_demo_stock(hub, orders))
         results, url = _run_daemon_until_synced(open_hub(folder / "orderhub.toml"),
                                                 show_progress=console.is_terminal and not as_json)
+        # plugins look while the shops still serve: one may read more of them (the shops' reviews)
+        shown = _plugins_on_the_demo(open_hub(folder / "orderhub.toml"), folder)
         traffic = {name: shop.summary() for name, shop in sb.shops.items()}
     hub2 = open_hub(folder / "orderhub.toml")
 
@@ -269,7 +271,6 @@ def demo(
             await hub2.aclose()
 
     data = asyncio.run(collect())
-    shown = _plugins_on_the_demo(open_hub(folder / "orderhub.toml"), folder)
     if as_json:
         print_json({"sync": [_flatten(r) for r in results.values()], "summary": data, "sandbox": traffic,
                     "plugins": shown})
