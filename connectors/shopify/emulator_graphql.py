@@ -131,8 +131,27 @@ def order_node(o: dict[str, Any], i: int) -> dict[str, Any]:
             "facts": [{"description": "Billing and shipping countries differ" if risky else
                        "Payment was processed by a verified gateway",
                        "sentiment": "NEGATIVE" if risky else "POSITIVE"}]}]},
-        "returns": {"nodes": []},
+        "returns": {"nodes": _returns(o, i)},
     }
+
+
+#: Why sandbox customers send things back: Shopify's ReturnReason values, with what they wrote.
+RETURN_REASONS = (("DEFECTIVE", "Stopped working after two days."), ("WRONG_ITEM", "This is not the colour I ordered."),
+                  ("SIZE_TOO_SMALL", "Runs small, I need a size up."), ("NOT_AS_DESCRIBED", "质量和描述的不一样。"),
+                  ("UNWANTED", None), ("OTHER", "Arrived broken, the box was crushed."))
+
+
+def _returns(o: dict[str, Any], i: int) -> list[dict[str, Any]]:
+    """A return for every eleventh order, of its first line: Order.returns as the Admin GraphQL API
+    has it (``Return``: id, name, status; ``ReturnLineItem``: quantity, returnReason,
+    returnReasonNote, customerNote, fulfillmentLineItem.lineItem.sku)."""
+    if i % 11 != 3 or not o.get("line_items"):
+        return []
+    reason, note = RETURN_REASONS[i % len(RETURN_REASONS)]
+    return [{"id": f"gid://shopify/Return/{7_000_000 + i}", "name": f"{o.get('name')}-R1", "status": "OPEN",
+             "returnLineItems": {"nodes": [{
+                 "quantity": 1, "returnReason": reason, "returnReasonNote": note or "", "customerNote": None,
+                 "fulfillmentLineItem": {"lineItem": {"sku": o["line_items"][0].get("sku")}}}]}}]
 
 
 @dataclass

@@ -54,7 +54,10 @@ async def pull(hub: Any, store: str) -> Result:
 
 
 async def pull_all(hub: Any) -> dict[str, Result]:
-    """Every store whose connector has feedback; one store failing does not stop the others."""
+    """Every store whose connector has feedback, and the returns on the orders changed since the
+    last pass (:mod:`.returns`, under ``"returns"``); one store failing does not stop the others."""
+    from .returns import import_returns
+
     done = {}
     for store in hub.config.stores:
         if store in _unsupported:
@@ -65,4 +68,5 @@ async def pull_all(hub: Any) -> dict[str, Result]:
             _unsupported.add(store)
         except Exception as exc:  # logged with the store; the next minute tries again
             log.warning("feedback_pull_failed", store=store, error=str(exc), error_type=type(exc).__name__)
+    done["returns"] = await import_returns(hub)
     return done

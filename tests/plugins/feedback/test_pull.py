@@ -25,7 +25,7 @@ async def test_a_files_store_feedback_is_pulled_once_and_bad_rows_are_kept(tmp_p
                                 "H3,,,rant,1,?,2026-12-01T11:00:00Z\n", encoding="utf-8")
     (desk / "b.json").write_bytes(b"\xff{ not json")
     first = (await pull_all(hub))
-    assert set(first) == {"shop"}  # "plain" has no feedback: skipped, not an error
+    assert set(first) == {"shop", "returns"}  # "plain" has no feedback: skipped, not an error
     got = first["shop"]
     assert (len(got.new), got.existing, len(got.quarantined)) == (2, 0, 2)
     assert {q["error"].split(":")[0] for q in got.quarantined} == {"row 3", "b.json"}
@@ -44,4 +44,41 @@ async def test_a_files_store_feedback_is_pulled_once_and_bad_rows_are_kept(tmp_p
     assert sorted(i["external_id"] for i in items) == ["H1", "H2", "H4"]
     assert {i["source"] for i in items} == {"shop"} and {i["channel"] for i in items} == {"files"}
     assert any(r["row"].get("kind") == "rant" for r in refused)
+    await hub.aclose()
+
+
+async def test_returns_on_orders_become_items_once_with_the_channels_reason(tmp_path):
+    """Shopify's Order.returns (returnReason, the customer's note, the line's SKU), as the
+    canonical order keeps them: each return line an item of kind return."""
+    from datetime import UTC, datetime, timedelta
+
+    from orderhub.db.schema import orders
+    from orderhub_plugins.feedback.returns import import_returns
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [])
+    hub.migrate()
+    t = datetime.now(UTC) - timedelta(hours=1)
+
+    def order(oid, returns):
+        return {"id": oid, "store": "shop", "channel": "shopify", "external_id": oid, "status": "shipped", "version": 1,
+                "payload_hash": "h", "data": {"currency": "EUR", "returns": returns, "line_items": [],
+                                              "totals": {"total": "10.00"}},
+                "created_at": t, "updated_at": t, "ingested_at": t, "modified_at": t}
+    async with hub.engine.begin() as conn:
+        await conn.execute(orders.insert(), [
+            order("o1", [{"external_id": "71", "status": "open", "lines": [
+                {"sku": "MUG", "quantity": 1, "reason": "defective", "note": "The handle came off."},
+                {"sku": "CUP", "quantity": 1, "reason": "size_too_small", "note": None}]}]),
+            order("o2", [{"external_id": "72", "status": "open", "lines": [
+                {"sku": "LAMP", "quantity": 1, "reason": "other", "note": "包裹破损，灯罩碎了。"}]}]),
+            order("o3", [])])
+    first = await import_returns(hub)
+    again = await import_returns(hub)
+    assert (len(first.new), len(again.new)) == (3, 0)
+    async with hub.engine.connect() as conn:
+        items = {i["external_id"]: i for i in await store.listing(conn, status="all")}
+    assert (items["return-71-0"]["category"], items["return-71-0"]["classified_by"]) == ("quality", "customer")
+    assert items["return-71-1"]["text"] == "size too small" and items["return-71-1"]["skus"] == ["CUP"]
+    assert items["return-72-0"]["category"] == "damaged" and items["return-72-0"]["language"] == "zh"
+    assert {i["kind"] for i in items.values()} == {"return"} and items["return-72-0"]["order_id"] == "o2"
     await hub.aclose()
