@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import orjson
 
 from orderhub.extend import (
+    CapabilityNotSupported,
     Connector,
     Limiter,
     NoLimit,
@@ -26,6 +27,7 @@ from .settings import WooCommerceSettings
 from .units import ORDER_TOPICS
 
 API = "/wp-json/wc/v3"
+WP = "/wp-json/wp/v2"  # WordPress's own API: comments, which replies to reviews are
 
 
 def _gmt(value: str) -> datetime:
@@ -121,6 +123,34 @@ class WooCommerceConnector(Connector):
                     self._skus[product["id"]] = product.get("sku") or None
             for pid in ids:
                 self._skus.setdefault(pid, None)
+
+    def replies_to_feedback(self) -> bool:
+        """Replies are WordPress comments: they need a WordPress user's application password
+        (``credentials.wp_user`` and ``wp_app_password``), which the WooCommerce keys are not."""
+        return "wp_user" in self.secrets and "wp_app_password" in self.secrets
+
+    async def push_feedback_reply(self, payload: dict[str, Any], *, key: str) -> Any:
+        """A reply under a product review: a comment whose ``parent`` is the review, on its
+        product (``POST /wp-json/wp/v2/comments``). The review's replies are read first, and one
+        with the same text is the reply already posted (a repeat after a lost response)."""
+        if not self.replies_to_feedback():
+            raise CapabilityNotSupported(f"stores.{self.store}.credentials: wp_user and wp_app_password are needed "
+                                         "to reply to reviews", store=self.store)
+        review_id = mapping.review_id(payload["external_id"])
+        api = self.api()
+        _, review = await api.get_json(f"{API}/products/reviews/{review_id}", headers=self._headers())
+        wp = base64.b64encode(f"{self.secret('wp_user')}:{self.secret('wp_app_password')}".encode()).decode()
+        headers = {"Authorization": f"Basic {wp}", "Accept": "application/json"}
+        _, replies = await api.get_json(f"{WP}/comments", params={"parent": review_id, "per_page": 100,
+                                                                  "context": "edit"}, headers=headers)
+        text = str(payload["text"]).strip()
+        for reply in replies if isinstance(replies, list) else []:
+            content = reply.get("content") or {}
+            if text == str(content.get("raw") or "").strip():
+                return {"comment_id": reply.get("id"), "already": True}
+        created = await api.post(f"{WP}/comments", headers=headers, json={
+            "post": review.get("product_id"), "parent": review_id, "content": text})
+        return {"comment_id": orjson.loads(created.content).get("id")}
 
     def feedback_row(self, record: RawRecord) -> dict[str, Any]:
         return mapping.feedback_from_review(record.raw, sku=self._skus.get(record.raw.get("product_id")),

@@ -20,6 +20,7 @@ from orderhub.sandbox.server import Request, Response
 from orderhub.sandbox.shops import Shop
 
 BASE = "/wp-json/wc/v3"
+WP = "/wp-json/wp/v2"
 MAX_PER_PAGE = 100
 
 
@@ -149,6 +150,9 @@ class WooShop(Shop):
     currency: str = "USD"
     _window: list[float] = field(default_factory=list)
     notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    wp_user: str = "shop-manager"
+    wp_app_password: str = "abcd efgh ijkl mnop qrst uvwx"
+    replies: list[dict[str, Any]] = field(default_factory=list)
     stock: dict[int, int] = field(default_factory=dict)
 
     def order(self, i: int) -> dict[str, Any]:
@@ -174,6 +178,12 @@ class WooShop(Shop):
 
     def authenticate(self, req: Request) -> Response | None:
         auth = req.headers.get("authorization", "")
+        if WP in req.path:  # WordPress's own API takes a user's application password, not the WooCommerce keys
+            expected = "Basic " + base64.b64encode(f"{self.wp_user}:{self.wp_app_password}".encode()).decode()
+            if auth != expected:
+                return Response.json({"code": "rest_not_logged_in", "message": "You are not currently logged in.",
+                                      "data": {"status": 401}}, 401)
+            return None
         expected = "Basic " + base64.b64encode(f"{self.consumer_key}:{self.consumer_secret}".encode()).decode()
         if auth != expected:
             return Response.json({"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.",
@@ -190,6 +200,8 @@ class WooShop(Shop):
         return None
 
     async def route(self, req: Request, path: str) -> Response:
+        if path.startswith(WP + "/comments"):
+            return self.comments(req)
         if not path.startswith(BASE):
             return Response.json({"code": "rest_no_route", "message": "No route was found", "data": {"status": 404}}, 404)
         rest = path[len(BASE):]
@@ -213,6 +225,12 @@ class WooShop(Shop):
                 return self.add_note(i, req.json() or {})
         if req.method == "GET" and rest == "/products/reviews":
             return self.list_reviews(req)
+        if req.method == "GET" and (m := re.fullmatch(r"/products/reviews/(\d+)", rest)):
+            found = next((rv for rv in self.reviews() if rv["id"] == int(m[1])), None)
+            if found is None:
+                return Response.json({"code": "woocommerce_rest_review_invalid_id", "message": "Invalid review ID.",
+                                      "data": {"status": 404}}, 404)
+            return Response.json(found)
         if req.method == "GET" and rest == "/products":
             sku = req.arg("sku")
             include = {int(x) for x in (req.arg("include") or "").split(",") if x.strip().isdigit()}
@@ -234,6 +252,25 @@ class WooShop(Shop):
         """One review for every fifth order, oldest first (WooCommerce's ``orderby=date_gmt``)."""
         out = [woocommerce_review(self.seed, n, self.order(i)) for n, i in enumerate(range(0, self.count, 5))]
         return sorted(out, key=lambda rv: (rv["date_created_gmt"], rv["id"]))
+
+    def comments(self, req: Request) -> Response:
+        """``/wp-json/wp/v2/comments``: replies under reviews (a comment with ``parent``), listed by
+        ``parent`` and created with ``post``, ``parent`` and ``content``, as WordPress has them."""
+        if req.method == "GET":
+            parent = int(req.arg("parent", "0") or 0)
+            return Response.json([c for c in self.replies if not parent or c["parent"] == parent])
+        body = req.json() or {}
+        reviews = {rv["id"]: rv for rv in self.reviews()}
+        parent = body.get("parent")
+        if parent not in reviews or body.get("post") != reviews[parent]["product_id"] or not str(body.get("content") or "").strip():
+            return Response.json({"code": "rest_comment_invalid_post_id", "message": "Sorry, you are not allowed to "
+                                  "create this comment without a post.", "data": {"status": 403}}, 403)
+        reply = {"id": 800_000 + len(self.replies), "post": body["post"], "parent": parent, "author_name": self.wp_user,
+                 "date_gmt": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), "status": "approved",
+                 "content": {"raw": str(body["content"]), "rendered": f"<p>{body['content']}</p>\n"}}
+        self.replies.append(reply)
+        self.record_push("reply", review_id=parent, text=reply["content"]["raw"])
+        return Response.json(reply, 201)
 
     def list_reviews(self, req: Request) -> Response:
         per_page = min(int(req.arg("per_page", "10") or 10), MAX_PER_PAGE)
@@ -300,5 +337,7 @@ class WooShop(Shop):
         return {"connector": "woocommerce", "base_url": base_url,
                 "credentials": {"consumer_key": secret(f"{self.name}.consumer_key", self.consumer_key),
                                 "consumer_secret": secret(f"{self.name}.consumer_secret", self.consumer_secret),
+                                "wp_user": secret(f"{self.name}.wp_user", self.wp_user),
+                                "wp_app_password": secret(f"{self.name}.wp_app_password", self.wp_app_password),
                                 "webhook_secret": secret(f"{self.name}.webhook_secret", self.webhook_secret)},
                 "rate_limit": self.rate or None}

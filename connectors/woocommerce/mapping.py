@@ -175,3 +175,11 @@ def feedback_from_review(review: dict[str, Any], *, sku: str | None, channel: st
             "rating": rating if isinstance(rating, int) and 1 <= rating <= 5 else None,
             "text": " ".join(text.split()) or None, "author": review.get("reviewer_email") or review.get("reviewer"),
             "sku": [sku] if sku else []}
+
+
+def review_id(external_id: str) -> int:
+    """The review's id in a feedback item's id (``review-22`` → 22)."""
+    head, _, number = str(external_id).partition("-")
+    if head != "review" or not number.isdigit():
+        raise RecordError(f"{external_id!r} is not a WooCommerce review", code="invalid_field")
+    return int(number)

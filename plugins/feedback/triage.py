@@ -2,7 +2,8 @@
 recorded with the operator and the time; and the deadline to respond, escalated once when missed.
 
     assign   new, assigned, responded → assigned    (the operator takes it, or hands it to ``to``)
-    respond  new, assigned            → responded   (the reply is kept; ``text`` required)
+    respond  new, assigned            → responded   (the reply is kept, and posted on the channel
+                                                   where its connector can: a durable push)
     resolve  new, assigned, responded → resolved    (``text``: the reason)
     dismiss  new, assigned, responded → dismissed   (``text``: the reason)
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from orderhub.extend import FeedbackEscalated, RecordError, get_logger
+from orderhub.extend import FeedbackEscalated, RecordError, StepData, get_logger
 
 from . import store
 from .tables import items, moves
@@ -63,7 +64,8 @@ async def act(hub: Any, item_id: int, action: str, operator: str, *, text: str |
     allowed, to_status = ACTIONS[action]
     now = datetime.now(UTC)
     async with hub.engine.begin() as conn:
-        item = (await conn.execute(sa.select(items.c.status).where(items.c.id == item_id).with_for_update())).first()
+        item = (await conn.execute(sa.select(items.c.status, items.c.source, items.c.external_id)
+                                   .where(items.c.id == item_id).with_for_update())).first()
         if item is None:
             raise NotFound(f"no feedback item {item_id}")
         if item.status not in allowed:
@@ -79,6 +81,10 @@ async def act(hub: Any, item_id: int, action: str, operator: str, *, text: str |
         if action == "respond":  # whoever responds holds it, unless someone does already
             await conn.execute(items.update().where(items.c.id == item_id, items.c.assignee.is_(None))
                                .values(assignee=operator))
+            if _replies(hub, item.source):  # posted on the channel too: a durable push, after the commit
+                await StepData(conn, hub=hub, actor=operator).queue_push(
+                    store=item.source, kind="feedback_reply", target="channel", key=f"feedback:{item_id}:reply",
+                    payload={"external_id": item.external_id, "text": text, "item": item_id})
         await conn.execute(moves.insert().values(item_id=item_id, from_status=item.status, to_status=to_status,
                                                  operator=operator, at=now, note=text if action != "assign" else
                                                  f"assigned to {values['assignee']}"))
@@ -86,6 +92,17 @@ async def act(hub: Any, item_id: int, action: str, operator: str, *, text: str |
     log.info("feedback_moved", item=item_id, action=action, operator=operator, to_status=to_status)
     assert after is not None
     return after
+
+
+def _replies(hub: Any, source: str) -> bool:
+    """Whether the item came from a store whose connector posts replies (WooCommerce reviews)."""
+    if source not in hub.config.stores:
+        return False
+    try:
+        return bool(hub.connector(source).replies_to_feedback())
+    except Exception:  # a store whose connector cannot be built now: the reply stays recorded here
+        log.warning("feedback_reply_not_pushed", store=source, exc_info=True)
+        return False
 
 
 async def escalate_due(hub: Any, now: datetime | None = None) -> list[int]:

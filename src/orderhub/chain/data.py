@@ -132,6 +132,17 @@ class StepData:
 
     # -- the plugin's own tables ------------------------------------------------------------
 
+    async def queue_push(self, *, store: str, kind: str, target: str, payload: dict[str, Any], key: str,
+                         order_id: str | None = None) -> bool:
+        """A durable push in this transaction, delivered after the commit with retries (at least
+        once; ``key`` goes with it, and the same key is queued once): ``target`` "channel" (the
+        store's connector, :meth:`Connector.deliver`) or "plugin:<name>" (``deliver_push``).
+        Whether it was queued (False: that key was already)."""
+        from orderhub.db.pushes import queue_push
+
+        return await queue_push(self.conn, key=key, store=store, kind=kind, target=target, payload=payload,
+                                order_id=order_id)
+
     async def insert_new(self, table: sa.Table, values: dict[str, Any] | list[dict[str, Any]], *keys: str) -> None:
         """Insert a row (or a list of rows, in one statement) unless one with the same ``keys``
         exists (``ON CONFLICT DO NOTHING``)."""

@@ -153,6 +153,17 @@ class Connector(Account):
         platform sends them (the feedback plugin pulls them every minute and stores the cursor)."""
         raise CapabilityNotSupported(f"{self.name} cannot pull feedback", store=self.store)
 
+    def replies_to_feedback(self) -> bool:
+        """Whether :meth:`push_feedback_reply` can post a reply to this store's feedback (the
+        feedback plugin queues one when an operator responds)."""
+        return False
+
+    async def push_feedback_reply(self, payload: dict[str, Any], *, key: str) -> Any:
+        """Post an operator's reply under a feedback item of this store: ``payload`` has
+        ``external_id`` (the item's, as :meth:`feedback_row` gave it) and ``text``. Read back
+        before writing, so a repeat after a lost response posts once."""
+        raise CapabilityNotSupported(f"{self.name} cannot reply to feedback", store=self.store)
+
     def feedback_row(self, record: RawRecord) -> dict[str, Any]:
         """One record of :meth:`fetch_feedback` as a feedback row: ``id`` (the platform's, stable),
         ``kind`` (review, complaint, return or question), ``created_at`` (ISO 8601), and as known
@@ -170,5 +181,7 @@ class Connector(Account):
             return await self.push_stock(payload, key=key)
         if kind == "tracking" and order is not None:
             return await self.push_tracking(order, payload, key=key)
+        if kind == "feedback_reply":
+            return await self.push_feedback_reply(payload, key=key)
         raise CapabilityNotSupported(f"{self.name} has no push of kind {kind!r}", store=self.store)
 

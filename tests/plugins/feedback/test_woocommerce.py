@@ -62,3 +62,27 @@ def test_a_review_maps_to_a_row_and_a_broken_one_is_refused():
                    "rating": None, "text": "Arrived & broken", "author": "ana@example.com", "sku": ["MUG-1"]}
     with pytest.raises(RecordError, match="date_created_gmt"):
         feedback_from_review({**review, "date_created_gmt": None}, sku=None, channel="woocommerce")
+
+
+async def test_a_reply_is_posted_under_the_review_once(tmp_path, woo):
+    """An operator's reply to a review goes back as a WordPress comment under it (parent = the
+    review, post = its product: https://developer.wordpress.org/rest-api/reference/comments/),
+    by a durable push; a repeat after a lost answer finds it and posts nothing more."""
+    from orderhub.outbox.delivery import deliver_due
+    from orderhub_plugins.feedback.triage import act
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], stores={"woo1": woo.store_config()})
+    hub.migrate()
+    await pull(hub, "woo1")
+    async with hub.engine.connect() as conn:
+        item = (await store.listing(conn))[0]
+    await act(hub, item["id"], "respond", "ana", text="So sorry! A replacement is on its way.")
+    assert (await deliver_due(hub, "woo1")).delivered == 1
+    replies = woo.shop.replies
+    assert [(r["parent"], r["content"]["raw"]) for r in replies] == [
+        (int(item["external_id"].split("-")[1]), "So sorry! A replacement is on its way.")]
+    connector = hub.connector("woo1")
+    again = await connector.push_feedback_reply({"external_id": item["external_id"],
+                                                 "text": "So sorry! A replacement is on its way."}, key="k")
+    assert again["already"] and len(woo.shop.replies) == 1
+    await hub.aclose()
