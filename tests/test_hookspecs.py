@@ -493,3 +493,40 @@ async def test_hook_register_reports(tmp_path):
     made = await service.make(hub, "notes", ReportParams(date(2026, 12, 1), date(2026, 12, 1)))
     assert made.as_json()["rows"] == [{"n": 1}]
     await hub.aclose()
+
+
+async def test_hook_register_store_tasks(tmp_path):
+    """A plugin's per-store task runs in the store's sync workflow, after its pushes; one that
+    fails is logged and the sync completes."""
+    import json as _json
+
+    from orderhub.runtime.process import Runtime
+
+    ran = []
+
+    class Tasks:
+        @hookimpl
+        def register_store_tasks(self, register):
+            async def count(hub, store):
+                ran.append(store)
+                return {"seen": 1}
+
+            async def broken(hub, store):
+                raise RuntimeError("boom")
+            register("count", count)
+            register("broken", broken)
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "o.json").write_text(_json.dumps([]))
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Tasks(),
+                   stores={"shop": {"connector": "files", "path": str(inbox), "chain": []}})
+    hub.migrate()
+    assert set(hub.plugins.store_tasks()) >= {"count", "broken"}
+    rt = Runtime(hub)
+    await rt.start()
+    try:
+        result = (await rt.sync_once(["shop"]))["shop"]
+    finally:
+        await rt.stop()
+    assert ran == ["shop"] and result["result"] == "complete" and result["tasks"]["count"] == {"seen": 1}

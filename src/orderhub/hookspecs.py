@@ -83,6 +83,15 @@ def register_schedules(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_store_tasks(register: Callable[..., None]) -> None:
+    """Work for one store in its own turn: ``register(name, task)``, ``task`` an ``async def
+    task(hub, store) -> dict | None``, run at the end of each of the store's syncs, after its pushes,
+    as a step of the store's sync workflow — so never while another worker syncs that store, and it
+    may call the store's connector (the feedback plugin pulls reviews so). Its counts are logged
+    with the store; a task that raises is logged and the sync goes on."""
+
+
+@hookspec
 def register_emulators(register: Callable[..., None]) -> None:
     """Register loopback emulators for ``orderhub sandbox`` and tests: ``register(EmulatorClass)``,
     a subclass of ``orderhub.sandbox.Shop`` (a marketplace) or ``orderhub.sandbox.CarrierDesk`` (a

@@ -154,6 +154,18 @@ class PluginManager:
         self.hook.register_schedules(register=register)
         return found
 
+    def store_tasks(self) -> dict[str, Any]:
+        """Each plugin's per-store task by name: ``async task(hub, store) -> dict | None``."""
+        found: dict[str, Any] = {}
+
+        def register(name: str, task: Any) -> None:
+            if name in found:
+                self.registry.conflicts.append(f"store tasks: {name!r} registered twice")
+                return
+            found[name] = task
+        self.hook.register_store_tasks(register=register)
+        return found
+
     def plugins(self) -> list[PluginInfo]:
         out = []
         for name, plugin in self.pm.list_name_plugin():

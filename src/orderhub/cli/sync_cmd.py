@@ -29,7 +29,7 @@ def emit_sync(rows: list[dict[str, Any]]) -> None:
 
 def _flatten(res: dict[str, Any]) -> dict[str, Any]:
     chain, pushes = res.get("chain", {}), res.get("pushes", {})
-    return {**{k: v for k, v in res.items() if k not in ("chain", "pushes")},
+    return {**{k: v for k, v in res.items() if k not in ("chain", "pushes", "tasks")},
             "completed": chain.get("completed", 0), "held": chain.get("held", 0),
             "retry_later": chain.get("retry_later", 0), "pushed": pushes.get("delivered", 0)}
 

@@ -164,6 +164,28 @@ async def track_shipments(store: str) -> dict[str, Any]:
     return result
 
 
+@DBOS.step(name="orderhub.store_tasks")
+async def store_tasks(store: str) -> dict[str, Any]:
+    """The plugins' per-store tasks (``register_store_tasks``), one after the other; one that
+    fails is logged with the store and the others still run."""
+    hub = _rt().hub
+    done: dict[str, Any] = {}
+    for name, task in hub.plugins.store_tasks().items():
+        try:
+            result = await task(hub, store)
+        except TransientError as exc:
+            log.warning("store_task_failed", store=store, task=name, error=f"{exc.code}: {exc.message}")
+            continue
+        except Exception:
+            log.exception("store_task_failed", store=store, task=name)
+            continue
+        if result:
+            done[name] = result
+            log.info("store_task_done", store=store, task=name, **{k: v for k, v in result.items()
+                                                                   if isinstance(v, int | float | str)})
+    return done
+
+
 # -- the workflow ---------------------------------------------------------------------------
 
 
@@ -199,10 +221,12 @@ async def sync_store_workflow(store: str) -> dict[str, Any]:
             result, error = "partial", f"{exc.code}: {exc.message}"
             log.warning("sync_partial", store=store, error=error)
         delivered = await _pushes_and_tracking(store, chain)
+        tasks = await store_tasks(store)
     except ConfigError as exc:  # settings, a secret, a folder: nothing more can succeed until fixed
         return {**totals, "chain": chain, **await _pause(store, exc)}
     await set_store_state(store, result=result, error=error)
-    return {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
+    out = {**totals, "chain": chain, "pushes": delivered, "result": result, "error": error}
+    return {**out, "tasks": tasks} if tasks else out
 
 
 async def _chain_backlog(store: str) -> dict[str, Any]:
