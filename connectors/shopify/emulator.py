@@ -25,6 +25,21 @@ API = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})(?P<rest>/.*)$")
 MAX_LIMIT = 250
 
 
+REFUND_NOTES = ("Customer says the mug arrived chipped.", "Late delivery, shipping refunded as goodwill.",
+                "顾客说少发了一件，退款处理。")
+
+
+def _refunds(oid: int, i: int, b: dict[str, Any]) -> list[dict[str, Any]]:
+    """A refund with a staff note for every thirteenth order, and no money moved (a goodwill or
+    restock record: the order's totals stay as they are)."""
+    if i % 13 != 5:
+        return []
+    at = (b["created"] + timedelta(days=2)).isoformat()
+    return [{"id": oid * 10 + 3, "order_id": oid, "created_at": at, "processed_at": at,
+             "note": REFUND_NOTES[i % len(REFUND_NOTES)], "restock": False, "user_id": 799407056,
+             "refund_line_items": [], "transactions": [], "order_adjustments": [], "duties": []}]
+
+
 def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: float = 0.0,
                   id_base: int = 5_100_000_000_000) -> dict[str, Any]:
     """Order ``i`` as Shopify's REST Admin API (2025-01) returns it in ``GET /orders.json``."""
@@ -127,7 +142,7 @@ def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: 
         "discount_applications": ([{"target_type": "line_item", "type": "discount_code", "value": str(b["discount"]),
                                     "value_type": "fixed_amount", "allocation_method": "across",
                                     "target_selection": "all", "code": "WELCOME5"}] if b["discount"] else []),
-        "fulfillments": [], "line_items": line_items, "payment_terms": None, "refunds": [],
+        "fulfillments": [], "line_items": line_items, "payment_terms": None, "refunds": _refunds(oid, i, b),
         "shipping_address": dict(address),
         "shipping_lines": [{"id": oid * 10 + 9, "carrier_identifier": None, "code": "Standard",
                             "discounted_price": str(b["shipping"]), "discounted_price_set": money_set(str(b["shipping"]), currency),

@@ -132,6 +132,8 @@ def order_node(o: dict[str, Any], i: int) -> dict[str, Any]:
                        "Payment was processed by a verified gateway",
                        "sentiment": "NEGATIVE" if risky else "POSITIVE"}]}]},
         "returns": {"nodes": _returns(o, i)},
+        "refunds": [{"id": f"gid://shopify/Refund/{r['id']}", "note": r.get("note"), "createdAt": _utc(r.get("created_at"))}
+                    for r in o.get("refunds") or []],
     }
 
 

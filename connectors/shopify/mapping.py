@@ -181,6 +181,8 @@ def order_from_shopify(raw: dict[str, Any], *, store: str, channel: str = "shopi
                     "amount": total, "gateway_reference": raw.get("confirmation_number")},
         "requirements": _requirements(notes, lines, raw.get("note")),
         "tags": [t.strip() for t in (raw.get("tags") or "").split(",") if t.strip()],
+        "refunds": [{"external_id": str(r.get("id")), "note": r.get("note") or None, "created_at": r.get("created_at")}
+                    for r in raw.get("refunds") or [] if isinstance(r, dict) and r.get("id") is not None],
     }
     return Order.model_validate(data)
 
@@ -337,6 +339,9 @@ def order_from_graphql(node: dict[str, Any], *, store: str, channel: str = "shop
         "requirements": _requirements(notes, lines, node.get("note")),
         "tags": [t.strip() for t in node.get("tags") or [] if isinstance(t, str) and t.strip()],
         "returns": _returns(node.get("returns")),
+        "refunds": [{"external_id": legacy_id(r.get("id"), f"refunds[{n}].id"), "note": r.get("note") or None,
+                     "created_at": r.get("createdAt")}
+                    for n, r in enumerate(node.get("refunds") or []) if isinstance(r, dict)],
         "channel_risk": _risk(node.get("risk")),
     }
     return Order.model_validate(data)

@@ -75,6 +75,7 @@ def _order_fields(*, bulk: bool) -> str:
     }}
   }}
   transactions(first: 5) {{ kind status gateway amountSet {{ {_MONEY} }} }}
+  refunds(first: 5) {{ id note createdAt }}
   risk {{ recommendation assessments {{ riskLevel provider {{ title }} facts {{ description sentiment }} }} }}
 {"" if bulk else _RETURNS}"""
 

@@ -72,10 +72,17 @@ def register_routes(app, hub):
 
 @hookimpl
 def register_schedules(register):
-    from .jobs import escalate_job, pull_job
+    from .jobs import escalate_job, returns_job
 
-    register("feedback_pull", "* * * * *", pull_job)
+    register("feedback_returns", "* * * * *", returns_job)
     register("feedback_escalate", "* * * * *", escalate_job)
+
+
+@hookimpl
+def register_store_tasks(register):
+    from .pull import store_task
+
+    register("feedback", store_task)
 
 
 @hookimpl

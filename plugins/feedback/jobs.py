@@ -1,12 +1,13 @@
-"""The daemon's feedback jobs, once a minute across workers: feedback pulled from every store whose
-connector has it, and items past their deadline to respond escalated."""
+"""The daemon's feedback jobs, once a minute across workers: returns and refund notes read from the
+orders changed since (no store is called: the stores' own feedback is pulled in their turn, at the
+end of each sync), and items past their deadline to respond escalated."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from .pull import pull_all
+from .returns import import_returns
 from .triage import escalate_due
 
 
@@ -14,5 +15,5 @@ async def escalate_job(hub: Any, scheduled_at: datetime) -> None:
     await escalate_due(hub)
 
 
-async def pull_job(hub: Any, scheduled_at: datetime) -> None:
-    await pull_all(hub)
+async def returns_job(hub: Any, scheduled_at: datetime) -> None:
+    await import_returns(hub)

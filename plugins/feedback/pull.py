@@ -1,4 +1,5 @@
-"""Feedback pulled from the stores' connectors (``Connector.fetch_feedback``): page by page from
+"""Feedback pulled from the stores' connectors (``Connector.fetch_feedback``), at the end of each
+store's sync (:func:`store_task`) or all at once (``orderhub feedback pull``): page by page from
 each store's cursor, every row imported with the store as its source (so a row pulled twice is one
 item), a record the connector cannot read quarantined with its reason. The cursor moves once a
 page's rows are stored: a crash in between pulls the page again, and nothing is imported twice."""
@@ -51,6 +52,19 @@ async def pull(hub: Any, store: str) -> Result:
         if not page.has_more:
             break
     return total
+
+
+async def store_task(hub: Any, store: str) -> dict[str, int] | None:
+    """The feedback of one store, pulled at the end of its sync (``register_store_tasks``: in the
+    store's turn, so never beside another worker's requests to it)."""
+    if store in _unsupported:
+        return None
+    try:
+        got = await pull(hub, store)
+    except CapabilityNotSupported:
+        _unsupported.add(store)
+        return None
+    return {"new": len(got.new), "existing": got.existing, "quarantined": len(got.quarantined)}
 
 
 async def pull_all(hub: Any) -> dict[str, Result]:

@@ -190,6 +190,14 @@ class OrderReturn(_Model):
     lines: list[ReturnLine] = Field(default_factory=list)
 
 
+class OrderRefund(_Model):
+    """A refund on the channel, with the note staff wrote for it (kept for the feedback import)."""
+
+    external_id: str
+    note: str | None = None
+    created_at: UTCDateTime | None = None
+
+
 class RiskFact(_Model):
     description: str
     sentiment: str | None = None
@@ -239,6 +247,7 @@ class Order(_Model):
     requirements: Requirements = Field(default_factory=Requirements)
     tags: list[str] = Field(default_factory=list)
     returns: list[OrderReturn] = Field(default_factory=list)
+    refunds: list[OrderRefund] = Field(default_factory=list)
     channel_risk: ChannelRisk | None = None
 
     def model_post_init(self, __context: Any) -> None:

@@ -48,8 +48,9 @@ async def test_a_files_store_feedback_is_pulled_once_and_bad_rows_are_kept(tmp_p
 
 
 async def test_returns_on_orders_become_items_once_with_the_channels_reason(tmp_path):
-    """Shopify's Order.returns (returnReason, the customer's note, the line's SKU), as the
-    canonical order keeps them: each return line an item of kind return."""
+    """Shopify's Order.returns (returnReason, the customer's note, the line's SKU) and refunds with
+    a note, as the canonical order keeps them: each return line an item of kind return, each
+    refund note a complaint."""
     from datetime import UTC, datetime, timedelta
 
     from orderhub.db.schema import orders
@@ -59,10 +60,10 @@ async def test_returns_on_orders_become_items_once_with_the_channels_reason(tmp_
     hub.migrate()
     t = datetime.now(UTC) - timedelta(hours=1)
 
-    def order(oid, returns):
+    def order(oid, returns, refunds=()):
         return {"id": oid, "store": "shop", "channel": "shopify", "external_id": oid, "status": "shipped", "version": 1,
-                "payload_hash": "h", "data": {"currency": "EUR", "returns": returns, "line_items": [],
-                                              "totals": {"total": "10.00"}},
+                "payload_hash": "h", "data": {"currency": "EUR", "returns": returns, "refunds": list(refunds),
+                                              "line_items": [], "totals": {"total": "10.00"}},
                 "created_at": t, "updated_at": t, "ingested_at": t, "modified_at": t}
     async with hub.engine.begin() as conn:
         await conn.execute(orders.insert(), [
@@ -70,15 +71,20 @@ async def test_returns_on_orders_become_items_once_with_the_channels_reason(tmp_
                 {"sku": "MUG", "quantity": 1, "reason": "defective", "note": "The handle came off."},
                 {"sku": "CUP", "quantity": 1, "reason": "size_too_small", "note": None}]}]),
             order("o2", [{"external_id": "72", "status": "open", "lines": [
-                {"sku": "LAMP", "quantity": 1, "reason": "other", "note": "包裹破损，灯罩碎了。"}]}]),
+                {"sku": "LAMP", "quantity": 1, "reason": "other", "note": "包裹破损，灯罩碎了。"}]}],
+                  refunds=[{"external_id": "509562969", "note": "it broke during shipping",
+                            "created_at": "2008-01-11T15:00:00+00:00"}, {"external_id": "9", "note": None}]),
             order("o3", [])])
     first = await import_returns(hub)
     again = await import_returns(hub)
-    assert (len(first.new), len(again.new)) == (3, 0)
+    assert (len(first.new), len(again.new)) == (4, 0)  # three return lines, one refund with a note
     async with hub.engine.connect() as conn:
         items = {i["external_id"]: i for i in await store.listing(conn, status="all")}
     assert (items["return-71-0"]["category"], items["return-71-0"]["classified_by"]) == ("quality", "customer")
     assert items["return-71-1"]["text"] == "size too small" and items["return-71-1"]["skus"] == ["CUP"]
     assert items["return-72-0"]["category"] == "damaged" and items["return-72-0"]["language"] == "zh"
-    assert {i["kind"] for i in items.values()} == {"return"} and items["return-72-0"]["order_id"] == "o2"
+    assert items["return-72-0"]["order_id"] == "o2" and items["return-71-0"]["kind"] == "return"
+    refund = items["refund-509562969"]  # Shopify's documented example refund, with its note
+    assert (refund["kind"], refund["text"], refund["order_id"]) == ("complaint", "it broke during shipping", "o2")
+    assert refund["created_at"].year == 2008 and refund["classified_by"] in ("rules", "model")
     await hub.aclose()
