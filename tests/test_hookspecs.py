@@ -530,3 +530,28 @@ async def test_hook_register_store_tasks(tmp_path):
     finally:
         await rt.stop()
     assert ran == ["shop"] and result["result"] == "complete" and result["tasks"]["count"] == {"seen": 1}
+
+
+async def test_hook_order_timeline(tmp_path):
+    """A plugin's entries about an order join its timeline, oldest first; one that fails is left out."""
+    class Notes:
+        @hookimpl
+        def order_timeline(self, conn, order_id):
+            async def entries():
+                return [{"at": datetime(2026, 12, 2, tzinfo=UTC), "kind": "note", "text": f"second on {order_id}"},
+                        {"at": datetime(2026, 12, 1, tzinfo=UTC), "kind": "note", "text": "first"}]
+            return entries()
+
+    class Broken:
+        @hookimpl
+        def order_timeline(self, conn, order_id):
+            raise RuntimeError("boom")
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Notes())
+    hub.plugins.pm.register(Broken(), name="broken")
+    hub.migrate()
+    async with hub.engine.connect() as conn:
+        got = await hub.plugin_timeline(conn, "ord_1")
+    mine = [e["text"] for e in got if e["kind"] == "note"]
+    assert mine == ["first", "second on ord_1"]
+    await hub.aclose()

@@ -160,6 +160,13 @@ def register_reports(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def order_timeline(conn: Any, order_id: str) -> Any:
+    """What a plugin keeps about an order, for its timeline (``orders show``, ``GET
+    /api/v1/orders/{ref}``): a list (or an awaitable of one) of ``{"at": datetime, "kind": str,
+    "text": str}`` and any more keys, read with ``conn`` (a read connection)."""
+
+
+@hookspec
 def order_links(order: Order) -> dict[str, str] | None:
     """Links about ``order`` to put in messages to its customer, by name (the feedback plugin
     gives ``order_page``: its signed tracking page). No I/O: called while a message is built."""

@@ -197,6 +197,22 @@ class Hub:
             self._chains[store] = links
         return self._chains[store]
 
+    async def plugin_timeline(self, conn: Any, order_id: str) -> list[dict[str, Any]]:
+        """Every plugin's entries about an order (``order_timeline`` hook), oldest first; a
+        plugin that fails is logged and left out."""
+        entries: list[dict[str, Any]] = []
+        for impl in self.plugins.hook.order_timeline.get_hookimpls():
+            try:
+                found = impl.function(conn=conn, order_id=order_id)
+                if inspect.isawaitable(found):
+                    found = await found
+            except Exception:
+                log.exception("hook_failed", hook="order_timeline", plugin=impl.plugin_name)
+                continue
+            name = impl.plugin_name.rsplit(".", 1)[-1]  # an entry point's name, or a module's last part
+            entries += [{"plugin": name, **e} for e in found or []]
+        return sorted(entries, key=lambda e: str(e.get("at") or ""))
+
     def order_links(self, order: Any) -> dict[str, str]:
         """Every plugin's links about ``order`` for its customer (``order_links`` hook), merged."""
         links: dict[str, str] = {}

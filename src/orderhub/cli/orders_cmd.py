@@ -49,7 +49,8 @@ def show(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, e
             return {"order": row["data"] | {"status": row["status"]}, "version": row["version"],
                     "versions": await order_store.order_versions_of(conn, row["id"]),
                     "events": await order_store.order_events_of(conn, row["id"]),
-                    "pushes": await list_pushes(conn, order_id=row["id"])}
+                    "pushes": await list_pushes(conn, order_id=row["id"]),
+                    "timeline": await hub.plugin_timeline(conn, row["id"])}
     doc = run_with_hub(config, go)
     if doc is None:
         fail(f"no order matches {ref!r}")
@@ -61,6 +62,8 @@ def show(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, e
     emit(doc["events"], ["at", "kind", "from_status", "to_status", "actor", "reason"], as_json=False, title="events")
     if doc["pushes"]:
         emit(doc["pushes"], ["id", "kind", "target", "status", "attempts", "last_error"], as_json=False, title="pushes")
+    if doc["timeline"]:
+        emit(doc["timeline"], ["at", "plugin", "kind", "text"], as_json=False, title="from plugins")
 
 
 def _number(order: dict) -> str:

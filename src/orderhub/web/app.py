@@ -177,7 +177,8 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
             return {"order": row["data"] | {"status": row["status"]}, "version": row["version"],
                     "events": await order_store.order_events_of(conn, row["id"]),
                     "pushes": await push_store.list_pushes(conn, order_id=row["id"]),
-                    "reservations": await inv.reservations_of(conn, row["id"])}
+                    "reservations": await inv.reservations_of(conn, row["id"]),
+                    "timeline": await hub.plugin_timeline(conn, row["id"])}
 
     @app.get("/api/v1/review", tags=["review"], dependencies=[api])
     async def list_review(response: Response, store: str | None = None, reason: str | None = None,
