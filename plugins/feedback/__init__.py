@@ -97,3 +97,10 @@ def demo_finished(hub, folder):
     from .demo import demo_lines
 
     return demo_lines(hub, folder)
+
+
+@hookimpl
+def order_timeline(conn, order_id):
+    from .store import timeline
+
+    return timeline(conn, order_id)

@@ -98,3 +98,14 @@ async def refused(conn: Any, limit: int = 500) -> list[dict[str, Any]]:
                                           quarantine.c.error, quarantine.c.created_at, quarantine.c.row)
                                 .order_by(quarantine.c.id.desc()).limit(limit))
     return [{**plain(r), "created_at": as_utc(r.created_at)} for r in result]
+
+
+async def timeline(conn: Any, order_id: str) -> list[dict[str, Any]]:
+    """The order's feedback, for its timeline: each item when it was written, what it is and where
+    it stands."""
+    result = await conn.execute(sa.select(items.c.id, items.c.created_at, items.c.kind, items.c.category,
+                                          items.c.priority, items.c.status, items.c.text, items.c.source)
+                                .where(items.c.order_id == order_id).order_by(items.c.created_at, items.c.id))
+    return [{"at": as_utc(r.created_at), "kind": f"feedback {r.kind}",
+             "text": f"#{r.id} {r.category}, {r.priority}, {r.status} ({r.source}): {(r.text or '')[:120]}",
+             "feedback_id": r.id} for r in result]

@@ -83,6 +83,9 @@ async def test_rows_are_linked_classified_scored_and_stored_once(hub):
     assert [r["external_id"] for r in queue][0] == "R1" and queue[-1]["external_id"] == "R3"  # most urgent first
     async with hub.engine.connect() as conn:
         refused = await store.refused(conn)
+        timeline = await hub.plugin_timeline(conn, "ord_2")  # the order's timeline shows its feedback
+    assert [(e["plugin"], e["kind"]) for e in timeline] == [("feedback", "feedback complaint")] * 2
+    assert "not_received" in timeline[0]["text"] and timeline[0]["at"] < timeline[1]["at"]
     assert sorted(r["error"].split(":")[0] for r in refused) == ["row 5", "row 6"]
     row6 = next(r for r in refused if r["error"].startswith("row 6"))
     assert {"id", "rating", "created_at"} <= set(row6["error"].replace(";", " ").replace(":", " ").split())
