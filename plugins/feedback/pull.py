@@ -11,9 +11,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from orderhub.extend import CapabilityNotSupported, RecordError, get_logger
+from orderhub.extend import CapabilityNotSupported, RecordError, as_utc, get_logger
 
 from .importer import Result, import_rows, quarantine_row
+from .settings import settings
 from .store import insert_ignoring
 from .tables import cursors
 
@@ -26,7 +27,7 @@ async def pull(hub: Any, store: str) -> Result:
     connector = hub.connector(store)
     total = Result()
     async with hub.engine.connect() as conn:
-        cursor = (await conn.execute(sa.select(cursors.c.value).where(cursors.c.store == store))).scalar()
+        cursor = (await conn.execute(sa.select(cursors.c.value).where(cursors.c.store == store))).scalar() or None
     for _ in range(MAX_PAGES):
         page = await connector.fetch_feedback(cursor)
         rows = []
@@ -42,22 +43,33 @@ async def pull(hub: Any, store: str) -> Result:
         total.new += got.new
         total.existing += got.existing
         total.quarantined += got.quarantined
-        if page.cursor is not None:
-            cursor = page.cursor
-            async with hub.engine.begin() as conn:
-                values = {"store": store, "value": cursor, "updated_at": datetime.now(UTC)}
-                stmt = insert_ignoring(conn, cursors).values(values)
-                await conn.execute(stmt.on_conflict_do_update(index_elements=["store"],
-                                                              set_={"value": cursor, "updated_at": values["updated_at"]}))
+        cursor = page.cursor if page.cursor is not None else cursor
+        await _save(hub, store, cursor)  # also when nothing was new: when it last looked
         if not page.has_more:
             break
     return total
 
 
+async def _save(hub: Any, store: str, cursor: str | None) -> None:
+    async with hub.engine.begin() as conn:
+        values = {"store": store, "value": cursor or "", "updated_at": datetime.now(UTC)}
+        stmt = insert_ignoring(conn, cursors).values(values)
+        await conn.execute(stmt.on_conflict_do_update(index_elements=["store"], set_={
+            "value": values["value"], "updated_at": values["updated_at"]}))
+
+
+async def due(hub: Any, store: str, every: float) -> bool:
+    """Whether ``store``'s feedback was last pulled at least ``every`` seconds ago (by any worker)."""
+    async with hub.engine.connect() as conn:
+        last = (await conn.execute(sa.select(cursors.c.updated_at).where(cursors.c.store == store))).scalar()
+    return last is None or (datetime.now(UTC) - as_utc(last)).total_seconds() >= every
+
+
 async def store_task(hub: Any, store: str) -> dict[str, int] | None:
     """The feedback of one store, pulled at the end of its sync (``register_store_tasks``: in the
-    store's turn, so never beside another worker's requests to it)."""
-    if store in _unsupported:
+    store's turn, so never beside another worker's requests to it), at most every ``pull_every``
+    (reviews are not orders: a few minutes late is soon enough, and each look costs requests)."""
+    if store in _unsupported or not await due(hub, store, settings(hub).pull_every):
         return None
     try:
         got = await pull(hub, store)

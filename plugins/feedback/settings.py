@@ -6,6 +6,7 @@
     tracking_key = "env:ORDERHUB_TRACKING_KEY"   # signs the customers' tracking links (env: or file:)
     public_url = "https://track.example.com"     # where customers reach the daemon's /t/ pages
     link_days = 60                               # how long a link works
+    pull_every = "5m"                            # a store's feedback pulled at the end of its syncs, this often
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ class Settings(BaseModel):
     tracking_key: str | None = None
     public_url: str = "http://127.0.0.1:8080"
     link_days: int = Field(default=60, ge=1, le=3650)
+    pull_every: float = 300.0  # seconds between two pulls of a store's feedback, at the end of its syncs
+
+    @field_validator("pull_every", mode="before")
+    @classmethod
+    def _every(cls, value: Any) -> Any:
+        return parse_duration(value)
 
     @field_validator("respond_within", mode="before")
     @classmethod

@@ -29,6 +29,12 @@ async def test_a_files_store_feedback_is_pulled_once_and_bad_rows_are_kept(tmp_p
     got = first["shop"]
     assert (len(got.new), got.existing, len(got.quarantined)) == (2, 0, 2)
     assert {q["error"].split(":")[0] for q in got.quarantined} == {"row 3", "b.json"}
+    from orderhub_plugins.feedback.pull import store_task
+
+    assert await store_task(hub, "shop") is None  # pulled moments ago: the sync's task waits pull_every
+    assert await store_task(hub, "plain") is None  # no feedback_path: nothing to pull, ever
+    hub.config.plugins["feedback"] = {"pull_every": "0s"}
+    assert (await store_task(hub, "shop"))["new"] == 0
     again = await pull(hub, "shop")
     assert len(again.new) == 0  # files within the connector's overlap are read again: the same items
     time.sleep(0.01)
