@@ -555,3 +555,20 @@ async def test_hook_order_timeline(tmp_path):
     mine = [e["text"] for e in got if e["kind"] == "note"]
     assert mine == ["first", "second on ord_1"]
     await hub.aclose()
+
+
+async def test_hook_plugin_gauges(tmp_path):
+    """A plugin's gauges are read from the database at each refresh and served on /metrics."""
+    class Gauges:
+        @hookimpl
+        def plugin_gauges(self, conn):
+            return [{"name": "orderhub_test_things", "help": "Things", "labels": {"kind": "a"}, "value": 3},
+                    {"name": "orderhub_test_things", "help": "Things", "labels": {"kind": "b"}, "value": 4}]
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Gauges())
+    hub.migrate()
+    await hub.metrics.refresh()
+    text = hub.metrics.render().decode()
+    assert 'orderhub_test_things{kind="a"} 3.0' in text and 'orderhub_test_things{kind="b"} 4.0' in text
+    assert 'orderhub_feedback_open{priority="urgent"} 0.0' in text  # the feedback plugin's
+    await hub.aclose()

@@ -160,6 +160,13 @@ def register_reports(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def plugin_gauges(conn: Any) -> Any:
+    """Gauges for ``/metrics``, read with ``conn`` each time it is scraped: a list (or an awaitable
+    of one) of ``{"name": "orderhub_<plugin>_…", "help": str, "labels": {label: value}, "value":
+    float}`` (the feedback plugin's open and overdue items by priority). Same name, same labels."""
+
+
+@hookspec
 def order_timeline(conn: Any, order_id: str) -> Any:
     """What a plugin keeps about an order, for its timeline (``orders show``, ``GET
     /api/v1/orders/{ref}``): a list (or an awaitable of one) of ``{"at": datetime, "kind": str,

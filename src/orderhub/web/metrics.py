@@ -2,7 +2,8 @@
 
 Counters and histograms are fed by the runtime as work completes; the HTTP adapter's per-store
 figures (requests, retries, 429s, time waited on rate limits, circuit state) are read at scrape time;
-queue depths, oldest pending work and cursor lag are refreshed from the database by the daemon.
+queue depths, oldest pending work, cursor lag and the plugins' gauges (``plugin_gauges``: the
+feedback queue) are refreshed from the database by the daemon.
 Each hub has its own registry, so tests and several hubs in one process never collide.
 """
 
@@ -18,12 +19,14 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from orderhub.db.common import as_utc
 from orderhub.db.schema import cursors, orders, pushes, store_state
+from orderhub.logging import get_logger
 from orderhub.notices import Notice, OrderStateChanged
 
 if TYPE_CHECKING:
     from orderhub.hub import Hub
 
 CIRCUIT = {"closed": 0, "half_open": 1, "open": 2}
+log = get_logger()
 
 
 class Metrics:
@@ -58,6 +61,7 @@ class Metrics:
                                 registry=r)
         self.paused = Gauge("orderhub_store_paused", "1 while a store is paused", ["store"], registry=r)
         r.register(_HttpCollector(hub))
+        self._gauges: dict[str, Gauge] = {}  # the plugins', made when first reported
 
     def observe_chain(self, store: str, summary: dict[str, Any], durations: list[tuple[str, float]]) -> None:
         for step, seconds in durations:
@@ -81,6 +85,7 @@ class Metrics:
             lags = (await conn.execute(sa.select(cursors.c.store, sa.func.max(cursors.c.updated_at))
                                        .group_by(cursors.c.store))).all()
             paused = (await conn.execute(sa.select(store_state.c.store, store_state.c.paused))).all()
+            await self._plugin_gauges(conn)
         for store in self.hub.config.stores:
             for queue, rows in (("chain", chain), ("pushes", due)):
                 row = next((x for x in rows if x[0] == store), None)
@@ -91,6 +96,25 @@ class Metrics:
             if lag is not None:
                 self.cursor_lag.labels(store).set((now - lag).total_seconds())
             self.paused.labels(store).set(1 if any(x[0] == store and x[1] for x in paused) else 0)
+
+    async def _plugin_gauges(self, conn: Any) -> None:
+        """The plugins' gauges (``plugin_gauges``); a plugin that fails is logged and skipped."""
+        import inspect
+
+        for impl in self.hub.plugins.hook.plugin_gauges.get_hookimpls():
+            try:
+                found = impl.function(conn=conn)
+                if inspect.isawaitable(found):
+                    found = await found
+                for g in found or []:
+                    labels = dict(g.get("labels") or {})
+                    gauge = self._gauges.get(g["name"])
+                    if gauge is None:
+                        gauge = self._gauges[g["name"]] = Gauge(g["name"], g.get("help") or g["name"], sorted(labels),
+                                                                registry=self.registry)
+                    (gauge.labels(**labels) if labels else gauge).set(float(g["value"]))
+            except Exception:
+                log.exception("plugin_gauges_failed", plugin=impl.plugin_name)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
