@@ -104,3 +104,10 @@ def order_timeline(conn, order_id):
     from .store import timeline
 
     return timeline(conn, order_id)
+
+
+@hookimpl
+def plugin_gauges(conn):
+    from .store import gauges
+
+    return gauges(conn)

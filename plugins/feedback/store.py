@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -109,3 +109,21 @@ async def timeline(conn: Any, order_id: str) -> list[dict[str, Any]]:
     return [{"at": as_utc(r.created_at), "kind": f"feedback {r.kind}",
              "text": f"#{r.id} {r.category}, {r.priority}, {r.status} ({r.source}): {(r.text or '')[:120]}",
              "feedback_id": r.id} for r in result]
+
+
+async def gauges(conn: Any) -> list[dict[str, Any]]:
+    """For ``/metrics``: open items and those past their deadline to respond, by priority."""
+    now = datetime.now(UTC)
+    result = await conn.execute(sa.select(items.c.priority, sa.func.count(),
+                                          sa.func.count().filter(items.c.status.in_(("new", "assigned")),
+                                                                 items.c.due_at < now))
+                                .where(items.c.status.in_(OPEN)).group_by(items.c.priority))
+    found = {p: (n, late) for p, n, late in result}
+    out = []
+    for p in FEEDBACK_PRIORITIES:
+        n, late = found.get(p, (0, 0))
+        out.append({"name": "orderhub_feedback_open", "help": "Feedback items not resolved or dismissed",
+                    "labels": {"priority": p}, "value": n})
+        out.append({"name": "orderhub_feedback_overdue", "help": "Feedback items past their deadline to respond",
+                    "labels": {"priority": p}, "value": late})
+    return out

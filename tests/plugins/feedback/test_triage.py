@@ -80,5 +80,9 @@ async def test_an_item_past_its_deadline_is_escalated_once(hub):
     assert await escalate_due(hub) == []
     assert [(x, p) for x, p, _ in hub.pager.paged] == [("A", "urgent")]
     assert hub.pager.paged[0][2] == start + timedelta(hours=1)
+    await hub.metrics.refresh()  # what the operator's dashboard shows: the queue and what is late
+    metrics = hub.metrics.render().decode()
+    assert 'orderhub_feedback_overdue{priority="urgent"} 1.0' in metrics
+    assert 'orderhub_feedback_open{priority="low"} 1.0' in metrics
     await act(hub, b, "respond", "ana", text="Thank you!")
     assert await escalate_due(hub, datetime.now(UTC) + timedelta(days=30)) == []  # responded: not due
