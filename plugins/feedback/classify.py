@@ -158,7 +158,7 @@ class Model:
         self.size = len(texts)
         self.pipeline = make_pipeline(
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
-            LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced"))
+            LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced", solver="saga"))
         self.pipeline.fit(texts, cats)
         self.classes = list(self.pipeline.classes_)
 

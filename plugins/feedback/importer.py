@@ -10,6 +10,7 @@ offset).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -139,7 +140,7 @@ async def _chunk(conn: Any, s: Settings, rows: list[dict[str, Any]], offset: int
     if not fresh:
         return []
     classifier = await training.current(conn)
-    found = classifier.classify([(r.text, r.rating) for r, _ in fresh])
+    found = await asyncio.to_thread(classifier.classify, [(r.text, r.rating) for r, _ in fresh])  # CPU: off the loop
     stored = []
     for (r, raw), c in zip(fresh, found):
         if r.category:

@@ -4,6 +4,7 @@ next import by the labels' count and newest id."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import UTC, datetime
@@ -27,7 +28,9 @@ async def current(conn: Any) -> Classifier:
     if key not in _trained:
         extra = [(t, c) for t, c in await conn.execute(sa.select(labels.c.text, labels.c.category))]
         _trained.clear()
-        _trained[key] = Classifier.trained(extra)
+        # in a thread: training takes seconds of CPU, which on the event loop would stall the
+        # worker's syncs, heartbeats and leases (another worker would take its stores over)
+        _trained[key] = await asyncio.to_thread(Classifier.trained, extra)
         log.info("feedback_classifier_trained", labelled=_trained[key].model.size if _trained[key].model else 0,
                  ops_labels=len(extra))
     return _trained[key]
