@@ -24,7 +24,8 @@ import orjson
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from orderhub.extend import FEEDBACK_CATEGORIES, Feedback, FeedbackKind, FeedbackReceived, core_tables, get_logger
+from orderhub.extend import (FEEDBACK_CATEGORIES, Feedback, FeedbackKind, FeedbackReceived, core_tables, dialect_insert,
+                             get_logger)
 
 from . import priority as prio
 from . import store, training
@@ -84,6 +85,11 @@ class Result:
     new: list[int] = field(default_factory=list)
     existing: int = 0
     quarantined: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, other: Result) -> None:
+        self.new += other.new
+        self.existing += other.existing
+        self.quarantined += other.quarantined
 
     def as_json(self) -> dict[str, Any]:
         return {"new": len(self.new), "existing": self.existing, "quarantined": len(self.quarantined),
@@ -190,7 +196,7 @@ def _storable(value: Any) -> Any:
 async def _quarantine(conn: Any, source: str, raw: dict[str, Any], error: str, now: datetime, result: Result) -> None:
     body = orjson.dumps(_storable(raw), option=orjson.OPT_SORT_KEYS)
     external_id = raw.get("id")
-    stmt = store.insert_ignoring(conn, quarantine).values(
+    stmt = dialect_insert(conn, quarantine).values(
         source=source, external_id=str(external_id)[:128] if external_id not in (None, "") else None,
         row_hash=hashlib.sha256(body).hexdigest(), row=orjson.loads(body), error=error, created_at=now,
     ).on_conflict_do_nothing(index_elements=["source", "row_hash"])

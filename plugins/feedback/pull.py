@@ -9,14 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
-from orderhub.extend import CapabilityNotSupported, RecordError, as_utc, get_logger
+from orderhub.extend import CapabilityNotSupported, RecordError, get_logger
 
 from .importer import Result, import_rows, quarantine_row
 from .settings import settings
-from .store import insert_ignoring
-from .tables import cursors
+from .store import cursor as store_cursor
+from .store import save_cursor
 
 log = get_logger()
 MAX_PAGES = 100  # a run's share; the next minute goes on from the cursor
@@ -27,7 +25,7 @@ async def pull(hub: Any, store: str) -> Result:
     connector = hub.connector(store)
     total = Result()
     async with hub.engine.connect() as conn:
-        cursor = (await conn.execute(sa.select(cursors.c.value).where(cursors.c.store == store))).scalar() or None
+        cursor, _ = await store_cursor(conn, store)
     for _ in range(MAX_PAGES):
         page = await connector.fetch_feedback(cursor)
         rows = []
@@ -39,30 +37,19 @@ async def pull(hub: Any, store: str) -> Result:
                     rows.append({"store": store, **connector.feedback_row(record)})
                 except RecordError as exc:
                     await quarantine_row(conn, store, record.raw, f"{record.location or ''}: {exc}", total)
-        got = await import_rows(hub, rows, source=store)
-        total.new += got.new
-        total.existing += got.existing
-        total.quarantined += got.quarantined
+        total.add(await import_rows(hub, rows, source=store))
         cursor = page.cursor if page.cursor is not None else cursor
-        await _save(hub, store, cursor)  # also when nothing was new: when it last looked
+        await save_cursor(hub, store, cursor)  # also when nothing was new: when it last looked
         if not page.has_more:
             break
     return total
 
 
-async def _save(hub: Any, store: str, cursor: str | None) -> None:
-    async with hub.engine.begin() as conn:
-        values = {"store": store, "value": cursor or "", "updated_at": datetime.now(UTC)}
-        stmt = insert_ignoring(conn, cursors).values(values)
-        await conn.execute(stmt.on_conflict_do_update(index_elements=["store"], set_={
-            "value": values["value"], "updated_at": values["updated_at"]}))
-
-
 async def due(hub: Any, store: str, every: float) -> bool:
     """Whether ``store``'s feedback was last pulled at least ``every`` seconds ago (by any worker)."""
     async with hub.engine.connect() as conn:
-        last = (await conn.execute(sa.select(cursors.c.updated_at).where(cursors.c.store == store))).scalar()
-    return last is None or (datetime.now(UTC) - as_utc(last)).total_seconds() >= every
+        _, last = await store_cursor(conn, store)
+    return last is None or (datetime.now(UTC) - last).total_seconds() >= every
 
 
 async def store_task(hub: Any, store: str) -> dict[str, int] | None:

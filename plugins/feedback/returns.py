@@ -20,8 +20,7 @@ import sqlalchemy as sa
 from orderhub.extend import as_utc, core_tables
 
 from .importer import Result, import_rows
-from .store import insert_ignoring
-from .tables import cursors
+from .store import cursor, save_cursor
 
 CURSOR = "orders:returns"  # its row in feedback_cursors, beside the stores'
 OVERLAP = timedelta(minutes=10)  # a writer that stamped modified_at earlier and committed late
@@ -51,7 +50,7 @@ def rows_of(order_id: str, store: str, channel: str, returns: list[dict[str, Any
 async def import_returns(hub: Any) -> Result:
     o = core_tables.orders
     async with hub.engine.connect() as conn:
-        seen = (await conn.execute(sa.select(cursors.c.value).where(cursors.c.store == CURSOR))).scalar()
+        seen, _ = await cursor(conn, CURSOR)
         since = datetime.fromisoformat(seen) - OVERLAP if seen else datetime(1970, 1, 1, tzinfo=UTC)
         changed = (await conn.execute(sa.select(o.c.id, o.c.store, o.c.channel, o.c.modified_at, o.c.data["returns"],
                                                 o.c.data["refunds"])
@@ -65,14 +64,7 @@ async def import_returns(hub: Any) -> Result:
             rows += rows_of(oid, store, channel, returns or [], modified, refunds or [])
     result = Result()
     for store in sorted({r["store"] for r in rows}):
-        got = await import_rows(hub, [r for r in rows if r["store"] == store], source=store)
-        result.new += got.new
-        result.existing += got.existing
-        result.quarantined += got.quarantined
+        result.add(await import_rows(hub, [r for r in rows if r["store"] == store], source=store))
     if newest is not None:
-        async with hub.engine.begin() as conn:
-            value = {"store": CURSOR, "value": newest.isoformat(), "updated_at": datetime.now(UTC)}
-            stmt = insert_ignoring(conn, cursors).values(value)
-            await conn.execute(stmt.on_conflict_do_update(index_elements=["store"], set_={
-                "value": value["value"], "updated_at": value["updated_at"]}))
+        await save_cursor(hub, CURSOR, newest.isoformat())
     return result

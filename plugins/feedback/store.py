@@ -6,21 +6,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from orderhub.extend import FEEDBACK_PRIORITIES, Feedback, as_utc
+from orderhub.extend import FEEDBACK_PRIORITIES, Feedback, as_utc, dialect_insert
 
-from .tables import items, moves, quarantine
+from .tables import cursors, items, moves, quarantine
 
 #: The queue's order: the most urgent first, then the highest score, then the oldest.
 RANK = sa.case({p: i for i, p in enumerate(FEEDBACK_PRIORITIES)}, value=items.c.priority, else_=len(FEEDBACK_PRIORITIES))
 STATUSES = ("new", "assigned", "responded", "resolved", "dismissed")
 OPEN = STATUSES[:3]
 TIMES = ("created_at", "received_at", "due_at", "escalated_at", "responded_at", "closed_at", "updated_at")
-
-
-def insert_ignoring(conn: Any, table: sa.Table) -> Any:
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 async def add(conn: Any, fb: Feedback, *, by: str, due_at: datetime, now: datetime) -> int | None:
@@ -31,7 +26,7 @@ async def add(conn: Any, fb: Feedback, *, by: str, due_at: datetime, now: dateti
               "sentiment": fb.sentiment, "category": fb.category, "classified_by": by, "priority": fb.priority,
               "score": fb.score, "cues": fb.cues, "status": "new", "created_at": fb.created_at, "received_at": now,
               "due_at": due_at, "updated_at": now}
-    stmt = insert_ignoring(conn, items).values(values).on_conflict_do_nothing(
+    stmt = dialect_insert(conn, items).values(values).on_conflict_do_nothing(
         index_elements=["source", "external_id"]).returning(items.c.id)
     item_id = (await conn.execute(stmt)).scalar()
     if item_id is not None:
@@ -127,3 +122,18 @@ async def gauges(conn: Any) -> list[dict[str, Any]]:
         out.append({"name": "orderhub_feedback_overdue", "help": "Feedback items past their deadline to respond",
                     "labels": {"priority": p}, "value": late})
     return out
+
+
+async def cursor(conn: Any, name: str) -> tuple[str | None, datetime | None]:
+    """A pull's cursor (a store's, or the returns pass's) and when it was last saved."""
+    found = (await conn.execute(sa.select(cursors.c.value, cursors.c.updated_at)
+                                .where(cursors.c.store == name))).first()
+    return (found.value or None, as_utc(found.updated_at)) if found else (None, None)
+
+
+async def save_cursor(hub: Any, name: str, value: str | None) -> None:
+    async with hub.engine.begin() as conn:
+        now = datetime.now(UTC)
+        stmt = dialect_insert(conn, cursors).values(store=name, value=value or "", updated_at=now)
+        await conn.execute(stmt.on_conflict_do_update(index_elements=["store"],
+                                                      set_={"value": value or "", "updated_at": now}))

@@ -15,9 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from orderhub.extend import core_tables
+from orderhub.extend import core_tables, dialect_insert
 
 from . import rollups
 from .money import minor_sql, scale_sql
@@ -130,7 +129,7 @@ async def refresh(conn: Any) -> int:
     earlier = sa.select(fresh.c.customer).where(fresh.c.customer.is_not(None), sa.exists().where(
         order_facts.c.customer == fresh.c.customer, order_facts.c.customer_first_at > fresh.c.created_at))
     customers = sa.union(moved_first, earlier)
-    await conn.execute(_insert(conn, dirty_orders).from_select(
+    await conn.execute(dialect_insert(conn, dirty_orders).from_select(
         ["order_id"], sa.select(order_facts.c.order_id).where(order_facts.c.customer.in_(customers)))
         .on_conflict_do_nothing(index_elements=["order_id"]))
     await _analyze(conn, dirty_orders)
@@ -171,13 +170,9 @@ async def refresh(conn: Any) -> int:
     return written
 
 
-def _insert(conn: Any, table: sa.Table) -> Any:
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
-
-
 async def _mark(conn: Any, slots: Any) -> None:
     """Add ``slots`` (a one-column SELECT) to the dirty quarter hours."""
-    await conn.execute(_insert(conn, dirty_slots).from_select(["slot"], slots.distinct())
+    await conn.execute(dialect_insert(conn, dirty_slots).from_select(["slot"], slots.distinct())
                        .on_conflict_do_nothing(index_elements=["slot"]))
 
 

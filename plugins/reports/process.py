@@ -32,7 +32,7 @@ from orderhub.extend import core_tables
 
 from .model import Chart, Params, Report, Table
 from .periods import SLOT, Fold, periods, window, zone
-from .rollups import MOVES, PAIRS, Span, flow_counts
+from .rollups import MOVES, PAIRS, Span, flow_counts, stage_spans
 from .settings import Settings
 from .stats import bucket_sql, duration_text, percentiles, seconds_between, share
 from .tables import FLOW_FIGURES, flow_days, move_slots, order_flow, sales_slots, stage_days, step_days
@@ -130,14 +130,9 @@ async def _steps(conn: Any, scope: _Scope) -> Table:
 
 async def _stages(conn: Any, scope: _Scope, dialect: str) -> Table:
     d = stage_days
-    parts = [sa.select(d.c.pair, d.c.seconds, d.c.orders).where(scope.span.days(d.c.day), *scope.where(d))]
-    for i, (a, b) in enumerate(PAIRS):
-        start, end = fl.c[f"{a}_at"], fl.c[f"{b}_at"]
-        secs = bucket_sql(seconds_between(dialect, start, end), integer=True)
-        parts.append(sa.select(sa.literal_column(str(i)).label("pair"), secs.label("seconds"), sa.literal(1))
-                     .where(scope.span.edge_slots(fl.c.slot), start.is_not(None), end.is_not(None),
-                            *scope.where(fl)))
-    u = sa.union_all(*parts).subquery("spans")
+    edges = stage_spans(dialect, scope.span.edge_slots(fl.c.slot), *scope.where(fl))  # the ends, from the orders
+    u = sa.union_all(sa.select(d.c.pair, d.c.seconds, d.c.orders).where(scope.span.days(d.c.day), *scope.where(d)),
+                     sa.select(edges.c.pair, edges.c.seconds, sa.literal(1))).subquery("spans")
     spread: dict[int, list[tuple[float, int]]] = {}
     for pair, v, n in await conn.execute(sa.select(u.c.pair, u.c.seconds, sa.func.sum(u.c.orders))
                                          .group_by(u.c.pair, u.c.seconds)):

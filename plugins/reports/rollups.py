@@ -20,9 +20,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from orderhub.extend import core_tables
+from orderhub.extend import core_tables, dialect_insert
 
 from .periods import SLOT, slot_sql
 from .stats import bucket_sql, seconds_between
@@ -134,7 +133,6 @@ async def add_facts(conn: Any, sign: int) -> None:
     """Add (``sign`` 1) or take off (−1) the facts of the dirty orders, in every sum kept by
     difference; with −1, rows left at zero are deleted."""
     dialect = conn.dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert
     dirty = sa.select(dirty_orders.c.order_id)
     sums = ((sales_slots, _sales().where(order_facts.c.order_id.in_(dirty)), "orders"),
             (place_days, _places().where(order_facts.c.order_id.in_(dirty)), "orders"),
@@ -147,7 +145,7 @@ async def add_facts(conn: Any, sign: int) -> None:
         delta = select.subquery("delta")
         signed = sa.select(*(col if name in keys or name == "title" else col * sign
                              for col, name in zip(delta.c, names))).where(sa.true())  # SQLite: a WHERE before ON
-        stmt = insert(table).from_select(names, signed)
+        stmt = dialect_insert(conn, table).from_select(names, signed)
         updates = {name: table.c[name] + stmt.excluded[name] for name in names if name not in keys and name != "title"}
         if "title" in names:
             updates["title"] = sa.func.coalesce(stmt.excluded.title, table.c.title)

@@ -26,6 +26,7 @@ from orderhub.mail import SmtpSettings, send_mail
 from orderhub.intake.connector import Connector, Page, RawRecord, WebhookDelivery
 from orderhub.chain.data import ReserveResult, StepData, as_utc, plugin_metadata
 from orderhub.readmodel import core_tables
+from orderhub.db.common import dialect_insert
 from orderhub.cli.kit import ConfigOpt, JsonOpt, emit_rows, run_command
 from orderhub.errors import (
     CapabilityNotSupported,
@@ -173,6 +174,7 @@ __all__ = [
     "cm",
     "core_tables",
     "decimal_json",
+    "dialect_insert",
     "emit_rows",
     "expires_in",
     "get_logger",

@@ -47,10 +47,15 @@ def hash_json(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def dialect_insert(conn: Any, table: sa.Table) -> Any:
+    """``INSERT`` in the connection's dialect, which has ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` (the same on SQLite and PostgreSQL)."""
+    return (postgresql if dialect_name(conn) == "postgresql" else sqlite).insert(table)
+
+
 def insert_ignoring_conflicts(conn: Any, table: sa.Table, *index_elements: str) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING`` in the connection's dialect."""
-    dialect = postgresql if dialect_name(conn) == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(index_elements) or None)
+    return dialect_insert(conn, table).on_conflict_do_nothing(index_elements=list(index_elements) or None)
 
 
 async def inserted(conn: Any, stmt: Any, table: sa.Table) -> bool:
