@@ -52,7 +52,7 @@ def tracking_from(body: dict[str, Any], number: str) -> TrackingResult:
         events = [_event(sh["status"])]
     merged = merge(S.PENDING, [], events)
     eta = sh.get("estimatedTimeOfDelivery")
-    return TrackingResult(number=sh.get("id") or number, status=merged.status, events=merged.events,
+    return TrackingResult(number=sh.get("id") or number, status=merged.headline, events=merged.events,
                           estimated_delivery=_when(eta) if eta else None)
 
 

@@ -174,7 +174,7 @@ def tracking_from(body: dict[str, Any]) -> list[TrackingResult]:
                                    _when(e["date"]), _where(e.get("scanLocation")))
                       for e in tr.get("scanEvents") or [] if e.get("date")]
             merged = merge(S.PENDING, [], events)
-            status = merged.status
+            status = merged.headline
             latest = tr.get("latestStatusDetail") or {}
             if latest.get("code") and (not events or status is not S.DELIVERED):
                 status = STATUS.status(_code(latest.get("code"), latest.get("derivedCode")), latest.get("description"))

@@ -161,7 +161,7 @@ def tracking_from(body: dict[str, Any], number: str) -> TrackingResult:
         st = a.get("status") or {}
         events.append(STATUS.event(st.get("type"), st.get("description"), _when(a), _where(a)))
     merged = merge(S.PENDING, [], events)
-    status = merged.status
+    status = merged.headline
     if not events and pkg.get("currentStatus"):
         cur = pkg["currentStatus"]
         status = STATUS.status(cur.get("type"), cur.get("description"))

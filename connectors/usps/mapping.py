@@ -58,7 +58,7 @@ def tracking_from(body: dict[str, Any], number: str) -> TrackingResult:
             ev.status = STATUS.status("", e.get("eventType"))
         events.append(ev)
     merged = merge(S.PENDING, [], events)
-    status = merged.status if events else CATEGORY.status(body.get("statusCategory"))
+    status = merged.headline if events else CATEGORY.status(body.get("statusCategory"))
     eta = body.get("expectedDeliveryTimeStamp") or (body.get("deliveryDateExpectation") or {}).get("expectedDeliveryDate")
     return TrackingResult(number=body.get("trackingNumber") or number, status=status, events=merged.events,
                           estimated_delivery=_when(eta) if eta else None)

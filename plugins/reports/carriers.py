@@ -42,7 +42,8 @@ async def carriers(conn: Any, params: Params, settings: Any = None) -> Report:
         sa.select(sh.c.carrier, sh.c.service, sa.func.count(), sa.func.count().filter(sh.c.shipped_at.is_not(None)),
                   sa.func.count().filter(delivered), sa.func.count().filter(promised),
                   sa.func.count().filter(promised, sh.c.delivered_at <= sh.c.promised_at),
-                  sa.func.count().filter(sa.or_(sh.c.status == "exception", sh.c.delayed_at.is_not(None))),
+                  sa.func.count().filter(sa.or_(sh.c.status == "exception", sh.c.exception_at.is_not(None),
+                                                    sh.c.delayed_at.is_not(None))),
                   sa.func.count().filter(o.c.status == "returned"))
         .select_from(source).where(*where).group_by(sh.c.carrier, sh.c.service))
     rows: dict[tuple[str, str], dict[str, Any]] = {}

@@ -336,6 +336,8 @@ class Shipment(_Model):
     promised_at: UTCDateTime | None = None
     shipped_at: UTCDateTime | None = None
     delivered_at: UTCDateTime | None = None
+    #: When the open delivery problem was scanned (``status`` stays where the parcel got to).
+    exception_at: UTCDateTime | None = None
 
 
 class FeedbackKind(StrEnum):

@@ -305,6 +305,8 @@ shipments = sa.Table(
     sa.Column("last_progress_at", TS),
     sa.Column("last_checked_at", TS),
     sa.Column("delayed_at", TS),
+    # A delivery problem scanned and not cleared by a later scan: a flag beside ``status``.
+    sa.Column("exception_at", TS),
     sa.Column("updated_at", TS, nullable=False),
     sa.UniqueConstraint("carrier", "tracking_number"),
     sa.Index(None, "order_id"),

@@ -22,7 +22,7 @@ def shipment_id(order_id: str) -> str:
 def _row(r: Any) -> dict[str, Any]:
     d = dict(r)
     for k in ("promised_at", "created_at", "shipped_at", "delivered_at", "last_event_at", "last_progress_at",
-              "last_checked_at", "delayed_at", "updated_at"):
+              "last_checked_at", "delayed_at", "exception_at", "updated_at"):
         d[k] = as_utc(d.get(k))
     return d
 

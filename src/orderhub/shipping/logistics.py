@@ -24,7 +24,7 @@ from orderhub.logging import get_logger
 from orderhub.models import Order, Shipment, TrackingEvent, TrackingStatus
 from orderhub.notices import TrackingUpdated
 from orderhub.outbox.requests import Outbox
-from orderhub.shipping.tracking import PROGRESS, merge
+from orderhub.shipping.tracking import PROBLEMS, PROGRESS, merge
 
 if TYPE_CHECKING:
     from orderhub.hub import Hub
@@ -48,7 +48,7 @@ def shipment_model(row: dict[str, Any]) -> Shipment:
                     parcels=plan.get("parcels") or [], status=TrackingStatus(row["status"]),
                     events=[TrackingEvent.model_validate(e) for e in row.get("events") or []],
                     promised_at=row.get("promised_at"), shipped_at=row.get("shipped_at"),
-                    delivered_at=row.get("delivered_at"))
+                    delivered_at=row.get("delivered_at"), exception_at=row.get("exception_at"))
 
 
 async def announce(conn: Any, hub: Hub, order: Order, shipment: Shipment, milestone: str) -> int:
@@ -102,8 +102,9 @@ async def record_label(conn: Any, hub: Hub, sid: str, label: Label, notices: lis
 
 async def apply_tracking(conn: Any, hub: Hub, row: dict[str, Any], result: TrackingResult, notices: list[Any],
                          *, now: datetime) -> bool:
-    """Merge a tracking answer into a shipment; on a status change, move the order, tell the
-    channel and announce the milestone. Returns whether the status changed."""
+    """Merge a tracking answer into a shipment. A status further along the route, or a problem
+    raised or cleared, moves the order, tells the channel and announces the milestone. Returns
+    whether anything of that changed."""
     known = [TrackingEvent.model_validate(e) for e in row.get("events") or []]
     current = TrackingStatus(row["status"])
     merged = merge(current, known, result.events)
@@ -113,12 +114,18 @@ async def apply_tracking(conn: Any, hub: Hub, row: dict[str, Any], result: Track
         values["last_event_at"] = merged.events[-1].occurred_at
         if any(e.status in PROGRESS for e in merged.new_events):
             values["last_progress_at"] = max(e.occurred_at for e in merged.new_events)
-    if not merged.changed:
+    was_problem = row.get("exception_at")
+    problem = merged.exception
+    raised = problem is not None and (was_problem is None or problem.occurred_at > was_problem)
+    cleared = problem is None and was_problem is not None
+    if raised or cleared:
+        values["exception_at"] = problem.occurred_at if problem else None
+    if not (merged.changed or raised or cleared):
         await ship_db.update(conn, row["id"], **values)
         return False
     status = merged.status
     values["status"] = status.value
-    if status is S.DELIVERED:
+    if merged.changed and status is S.DELIVERED:
         delivered_at = next((e.occurred_at for e in reversed(merged.events) if e.status is S.DELIVERED), now)
         values["delivered_at"] = delivered_at
         on_time = row.get("promised_at") is None or delivered_at <= row["promised_at"]
@@ -126,21 +133,34 @@ async def apply_tracking(conn: Any, hub: Hub, row: dict[str, Any], result: Track
     await ship_db.update(conn, row["id"], **values)
     order = await order_store.get_order(conn, row["order_id"])
     shipment = shipment_model({**row, **values})
-    if status in ORDER_STATE:
-        await _move(conn, order, ORDER_STATE[status], f"carrier:{row['carrier']}",
-                    f"tracking {row['tracking_number']}: {status.value}", notices)
-    if status in CHANNEL_STATUSES:
-        last = merged.events[-1] if merged.events else None
-        await queue_push(conn, key=f"{row['id']}:tracking:{status.value}", store=row["store"], kind="tracking",
-                         target="channel", order_id=order.id,
-                         payload={"status": status.value, "tracking_number": row["tracking_number"],
-                                  "carrier": row["carrier"], "shipment_id": row["id"],
-                                  "happened_at": last.occurred_at.isoformat() if last else now.isoformat(),
-                                  "message": last.description if last else None})
-    await order_store.add_event(conn, order.id, "tracking", f"carrier:{row['carrier']}",
-                                data={"from": current.value, "to": status.value, "number": row["tracking_number"]})
+    actor = f"carrier:{row['carrier']}"
+    said = []  # (status the channel and customer hear, the event it comes from)
+    if merged.changed:
+        said.append((status, next((e for e in reversed(merged.events) if e.status is status), None)))
+    if raised:
+        said.append((problem.status, problem))
+    elif cleared and status is not S.DELIVERED:
+        await _move(conn, order, OrderStatus.SHIPPED, actor,
+                    f"tracking {row['tracking_number']}: problem cleared, {status.value}", notices)
+    for shown, event in said:
+        target_state = ORDER_STATE.get(shown)
+        if target_state is not None:
+            await _move(conn, order, target_state, actor, f"tracking {row['tracking_number']}: {shown.value}", notices)
+        if shown in CHANNEL_STATUSES:
+            suffix = f":{event.occurred_at.isoformat()}" if shown in PROBLEMS and event else ""
+            await queue_push(conn, key=f"{row['id']}:tracking:{shown.value}{suffix}", store=row["store"],
+                             kind="tracking", target="channel", order_id=order.id,
+                             payload={"status": shown.value, "tracking_number": row["tracking_number"],
+                                      "carrier": row["carrier"], "shipment_id": row["id"],
+                                      "happened_at": event.occurred_at.isoformat() if event else now.isoformat(),
+                                      "message": event.description if event else None})
+    await order_store.add_event(conn, order.id, "tracking", actor,
+                                data={"from": current.value, "to": status.value, "number": row["tracking_number"],
+                                      "problem": problem.status.value if problem else None,
+                                      "problem_cleared": cleared})
     notices.append(TrackingUpdated(shipment=shipment, previous_status=current.value))
-    await announce(conn, hub, order, shipment, status.value)
+    for shown, _event in said:
+        await announce(conn, hub, order, shipment, shown.value)
     return True
 
 

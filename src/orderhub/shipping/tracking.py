@@ -5,8 +5,11 @@ optional refinements of one code by words in the carrier's text (UPS reports a f
 attempt as an ``X`` exception; its text says which), and a default for codes nobody listed.
 Every :class:`~orderhub.models.TrackingEvent` keeps the raw code and text beside the status.
 
-A shipment never moves backwards from ``delivered`` because of a late event: carriers send scans
-out of order, and a customer who was told "delivered" must not be told "in transit" afterwards.
+A shipment never moves backwards: carriers send scans late and out of order, and a customer who
+was told "out for delivery" must not be told "in transit" afterwards. Statuses are merged by their
+rank along the route; among scans of one rank the latest wins (out for delivery, a failed attempt,
+out for delivery again). A problem (``exception``, ``expired``) is not a step on the route but a
+flag beside the status: raised by a problem scan, cleared by any later scan that is not one.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ S = TrackingStatus
 
 #: Statuses a shipment does not leave on later events.
 FINAL = frozenset({S.DELIVERED})
+#: Where each status lies along the route. Statuses of one rank replace each other by time.
+RANK = {S.PENDING: 0, S.INFO_RECEIVED: 1, S.IN_TRANSIT: 2, S.OUT_FOR_DELIVERY: 3, S.ATTEMPT_FAIL: 3,
+        S.AVAILABLE_FOR_PICKUP: 3, S.DELIVERED: 4}
+#: Statuses that flag a problem beside the route status rather than replacing it.
+PROBLEMS = frozenset({S.EXCEPTION, S.EXPIRED})
 #: Statuses that mean the parcel is moving forward (for the "no progress for N days" alert).
 PROGRESS = frozenset({S.INFO_RECEIVED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.AVAILABLE_FOR_PICKUP, S.DELIVERED})
 #: Milestones customers are told about, and the order state each implies.
@@ -53,18 +61,31 @@ class StatusTable:
 @dataclass
 class Merged:
     events: list[TrackingEvent]
+    #: The furthest status along the route (never lower than the one before).
     status: TrackingStatus
+    #: Whether ``status`` differs from the one before.
     changed: bool
     new_events: list[TrackingEvent]
+    #: The problem scan still open (no ordinary scan after it), or None.
+    exception: TrackingEvent | None = None
+
+    @property
+    def headline(self) -> TrackingStatus:
+        """What to tell someone in one word: the problem while one is open, else the status."""
+        return self.exception.status if self.exception else self.status
 
 
 def _key(e: TrackingEvent) -> tuple[str, str, str]:
     return (e.occurred_at.isoformat(), e.raw_code or "", e.description or "")
 
 
+def _rank(status: TrackingStatus) -> int:
+    return RANK.get(status, -1)
+
+
 def merge(current: TrackingStatus, known: Iterable[TrackingEvent], incoming: Iterable[TrackingEvent]) -> Merged:
-    """Add new events (deduplicated by time, code and text) and work out the shipment's status:
-    the status of its latest event — except that ``delivered`` is never left."""
+    """Add new events (deduplicated by time, code and text) and work out the shipment's status by
+    rank (never below ``current``), and whether a problem is open."""
     seen = {_key(e) for e in known}
     events = list(known)
     new = []
@@ -75,10 +96,16 @@ def merge(current: TrackingStatus, known: Iterable[TrackingEvent], incoming: Ite
             events.append(e)
             new.append(e)
     events.sort(key=lambda e: e.occurred_at)
-    status = events[-1].status if events else current
-    if current in FINAL:
-        status = current
-    elif any(e.status in FINAL for e in events) and status not in FINAL:
-        # A delivery scan followed by a stray later scan (a depot's late upload): still delivered.
-        status = S.DELIVERED
-    return Merged(events=events, status=status, changed=status != current, new_events=new)
+    status = current if current not in PROBLEMS else S.PENDING  # a row from before problems were flags
+    for e in events:  # oldest first: a later scan of the same rank replaces, a lower one never does
+        if e.status not in PROBLEMS and _rank(e.status) >= _rank(status):
+            status = e.status
+    exception = None
+    if status not in FINAL:
+        for e in reversed(events):
+            if e.status in PROBLEMS:
+                exception = e
+            break
+    if current in PROBLEMS and status is S.PENDING:
+        status = current  # nothing but problems known: keep what was stored
+    return Merged(events=events, status=status, changed=status != current, new_events=new, exception=exception)
