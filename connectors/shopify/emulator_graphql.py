@@ -91,11 +91,16 @@ def order_node(o: dict[str, Any], i: int) -> dict[str, Any]:
     customer = o.get("customer")
     refunds = [t for r in o.get("refunds") or [] for t in r.get("transactions") or []]
     captured = o.get("financial_status") in ("paid", "partially_refunded", "refunded")
-    transactions = ([{"kind": "SALE", "status": "SUCCESS", "gateway": "shopify_payments", "amountSet": m(o.get("total_price"))}]
-                    if captured else [])
-    transactions += [{"kind": "REFUND", "status": str(t.get("status", "")).upper(), "gateway": t.get("gateway"),
-                      "amountSet": m(t.get("amount"))} for t in refunds if t.get("kind") == "refund"]
     risky = i % 53 == 7
+    paid = o.get("payment_details") or {}
+    card = {"avsResultCode": paid.get("avs_result_code"), "cvvResultCode": paid.get("cvv_result_code"),
+            "bin": paid.get("credit_card_bin"), "number": paid.get("credit_card_number"),
+            "expirationMonth": None, "expirationYear": None, "company": paid.get("credit_card_company")}
+    transactions = ([{"kind": "SALE", "status": "SUCCESS", "gateway": "shopify_payments",
+                      "amountSet": m(o.get("total_price")), "paymentDetails": card}] if captured else [])
+    transactions += [{"kind": "REFUND", "status": str(t.get("status", "")).upper(), "gateway": t.get("gateway"),
+                      "amountSet": m(t.get("amount")), "paymentDetails": None}
+                     for t in refunds if t.get("kind") == "refund"]
     return {
         "id": f"gid://shopify/Order/{o['id']}", "legacyResourceId": str(o["id"]), "name": o.get("name"),
         "confirmationNumber": o.get("confirmation_number"), "createdAt": _utc(o.get("created_at")),

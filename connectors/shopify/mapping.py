@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from orderhub.extend import Order, OrderStatus, PaymentStatus, RecordError, money
+from orderhub.extend import Order, OrderStatus, PaymentStatus, RecordError, card_fingerprint, money
 
 from .units import FINANCIAL_STATUS, FULFILLMENT_STATUS, RISK_RANK, weight_grams
 
@@ -178,7 +178,9 @@ def order_from_shopify(raw: dict[str, Any], *, store: str, channel: str = "shopi
                                                                 else Decimal("0")),
                    "tax_included": bool(raw.get("taxes_included"))},
         "payment": {"status": status, "method": (raw.get("payment_gateway_names") or [None])[0],
-                    "amount": total, "gateway_reference": raw.get("confirmation_number")},
+                    "amount": total, "gateway_reference": raw.get("confirmation_number"),
+                    **_card_checks(raw.get("payment_details"), "avs_result_code", "cvv_result_code",
+                                   ("credit_card_bin", "credit_card_number", "credit_card_company"))},
         "requirements": _requirements(notes, lines, raw.get("note")),
         "tags": [t.strip() for t in (raw.get("tags") or "").split(",") if t.strip()],
         "refunds": [{"external_id": str(r.get("id")), "note": r.get("note") or None, "created_at": r.get("created_at")}
@@ -285,6 +287,26 @@ def _discounts(node: dict[str, Any], items: list[dict[str, Any]]) -> list[dict[s
             for app in _nodes(node.get("discountApplications")) if app.get("code")]
 
 
+def _sale_details(transactions: Any) -> dict[str, Any] | None:
+    """The card details of the order's first successful sale or authorization (``OrderTransaction.
+    paymentDetails``, a ``CardPaymentDetails`` for a card)."""
+    for t in transactions or []:
+        if (isinstance(t, dict) and t.get("kind") in ("SALE", "AUTHORIZATION") and t.get("status") == "SUCCESS"
+                and isinstance(t.get("paymentDetails"), dict)):
+            return t["paymentDetails"]
+    return None
+
+
+def _card_checks(details: Any, avs: str, cvv: str, card: tuple[str, ...]) -> dict[str, Any]:
+    """The AVS and CVV letters and a fingerprint of the card as the channel shows it (REST's
+    ``payment_details``, GraphQL's ``CardPaymentDetails``); nothing when there are no details."""
+    if not isinstance(details, dict):
+        return {}
+    return {"avs_result": (details.get(avs) or "").strip().upper() or None,
+            "cvv_result": (details.get(cvv) or "").strip().upper() or None,
+            "card_fingerprint": card_fingerprint(*(details.get(k) for k in card))}
+
+
 def order_from_graphql(node: dict[str, Any], *, store: str, channel: str = "shopify") -> Order:
     """A GraphQL Admin API ``Order`` node as ``queries.ORDER_FIELDS`` selects it: the same canonical
     order ``order_from_shopify`` makes of the REST payload."""
@@ -335,7 +357,9 @@ def order_from_graphql(node: dict[str, Any], *, store: str, channel: str = "shop
                                                                         else Decimal("0")),
                    "tax_included": bool(node.get("taxesIncluded"))},
         "payment": {"status": status, "method": (node.get("paymentGatewayNames") or [None])[0],
-                    "amount": total, "gateway_reference": node.get("confirmationNumber")},
+                    "amount": total, "gateway_reference": node.get("confirmationNumber"),
+                    **_card_checks(_sale_details(node.get("transactions")), "avsResultCode", "cvvResultCode",
+                                   ("bin", "number", "company"))},
         "requirements": _requirements(notes, lines, node.get("note")),
         "tags": [t.strip() for t in node.get("tags") or [] if isinstance(t, str) and t.strip()],
         "returns": _returns(node.get("returns")),

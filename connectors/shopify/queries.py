@@ -74,7 +74,10 @@ def _order_fields(*, bulk: bool) -> str:
       discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} discountApplication {{ index }} }}
     }}
   }}
-  transactions(first: 5) {{ kind status gateway amountSet {{ {_MONEY} }} }}
+  transactions(first: 5) {{
+    kind status gateway amountSet {{ {_MONEY} }}
+    paymentDetails {{ ... on CardPaymentDetails {{ avsResultCode cvvResultCode bin number expirationMonth expirationYear company }} }}
+  }}
   refunds(first: 5) {{ id note createdAt }}
   risk {{ recommendation assessments {{ riskLevel provider {{ title }} facts {{ description sentiment }} }} }}
 {"" if bulk else _RETURNS}"""

@@ -73,6 +73,7 @@ from orderhub.models import (
     Totals,
     TrackingEvent,
     TrackingStatus,
+    card_fingerprint,
 )
 from orderhub.outbox.requests import Outbox, PushRequest
 from orderhub.shipping.plan import Plan
@@ -170,6 +171,7 @@ __all__ = [
     "amount",
     "as_utc",
     "base64_hmac",
+    "card_fingerprint",
     "choose",
     "cm",
     "core_tables",

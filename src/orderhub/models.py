@@ -156,6 +156,12 @@ class Payment(_Model):
     method: str | None = None
     amount: Amount | None = None
     gateway_reference: str | None = None
+    #: The card network's address and security-code checks, as single letters (``Y``, ``N``, ``M``, …).
+    avs_result: str | None = None
+    cvv_result: str | None = None
+    #: A hash of what the channel shows of the card (issuer number, last digits, expiry): the
+    #: same card on two orders has the same fingerprint; the card itself is never stored.
+    card_fingerprint: str | None = None
 
 
 class DeliveryWindow(_Model):
@@ -253,6 +259,15 @@ class Order(_Model):
     def model_post_init(self, __context: Any) -> None:
         if self.id is None:
             self.id = order_id(self.store, self.external_id)
+
+
+def card_fingerprint(*parts: object) -> str | None:
+    """The fingerprint of a card from what a channel shows of it (issuer number, masked number's
+    last digits, expiry, …): None when it shows nothing."""
+    shown = [str(p).strip().lower() for p in parts if p not in (None, "")]
+    if not shown:
+        return None
+    return hashlib.sha256("\x00".join(shown).encode()).hexdigest()[:24]
 
 
 def order_id(store: str, external_id: str) -> str:

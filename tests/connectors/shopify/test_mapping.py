@@ -188,3 +188,25 @@ def test_rest_and_graphql_agree_on_the_documented_variations(change):
 def test_bad_graphql_payloads_name_the_field(changes, field):
     with pytest.raises(RecordError, match=field):
         gql(**changes)
+
+
+def test_card_checks_come_from_the_sale_transactions_card_details():
+    """GraphQL ``OrderTransaction.paymentDetails`` (``CardPaymentDetails``: avsResultCode, cvvResultCode,
+    bin, number, company — https://shopify.dev/docs/api/admin-graphql/2025-01/objects/CardPaymentDetails)
+    and REST's ``payment_details`` (avs_result_code, cvv_result_code, credit_card_bin,
+    credit_card_number, credit_card_company) give the same letters and the same card fingerprint."""
+    card = {"avsResultCode": "n", "cvvResultCode": "M", "bin": "424242", "number": "•••• •••• •••• 4242",
+            "expirationMonth": 4, "expirationYear": 2028, "company": "Visa"}
+    o = gql(transactions=[{"kind": "REFUND", "status": "SUCCESS", "amountSet": {"shopMoney": {"amount": "1.00", "currencyCode": "USD"}},
+                           "paymentDetails": None},
+                          {"kind": "SALE", "status": "SUCCESS", "amountSet": {"shopMoney": {"amount": "1.00", "currencyCode": "USD"}},
+                           "paymentDetails": card}])
+    assert (o.payment.avs_result, o.payment.cvv_result) == ("N", "M") and len(o.payment.card_fingerprint) == 24
+    raw = copy.deepcopy(DOC)
+    raw["payment_details"] = {"avs_result_code": "N", "cvv_result_code": "M", "credit_card_bin": "424242",
+                              "credit_card_number": "•••• •••• •••• 4242", "credit_card_company": "Visa"}
+    rest = mapping.order_from_shopify(raw, store="s")
+    assert rest.payment.card_fingerprint == o.payment.card_fingerprint and rest.payment.avs_result == "N"
+    assert "4242" not in rest.model_dump_json().split("payment")[1].split("}")[0], "the card is not kept"
+    failed = gql(transactions=[{"kind": "SALE", "status": "FAILURE", "paymentDetails": card}])
+    assert failed.payment.avs_result is None and failed.payment.card_fingerprint is None
