@@ -557,6 +557,36 @@ async def test_hook_order_timeline(tmp_path):
     await hub.aclose()
 
 
+async def test_hook_order_details(tmp_path, make_ingested):
+    """A plugin's sections join an order's view (orders show, the API) beside the core's own keys,
+    which no plugin can replace; one that fails is left out."""
+    from orderhub.db import orders as order_store
+    from orderhub.ops.actions import order_view
+
+    class Sections:
+        @hookimpl
+        def order_details(self, conn, order_id):
+            async def sections():
+                return {"fraud_check": {"score": 12, "summary": f"checked {order_id}"}, "events": "not mine"}
+            return sections()
+
+    class Broken:
+        @hookimpl
+        def order_details(self, conn, order_id):
+            raise RuntimeError("boom")
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Sections())
+    hub.plugins.pm.register(Broken(), name="broken")
+    hub.migrate()
+    async with hub.engine.begin() as conn:
+        (oid,) = (await order_store.upsert_orders(conn, [make_ingested("D-1")])).inserted
+    doc = await order_view(hub, oid)
+    assert doc["fraud_check"] == {"score": 12, "summary": f"checked {oid}"}
+    assert isinstance(doc["events"], list) and doc["events"][0]["kind"] == "received"
+    assert await order_view(hub, "no-such-order") is None
+    await hub.aclose()
+
+
 async def test_hook_plugin_gauges(tmp_path):
     """A plugin's gauges are read from the database at each refresh and served on /metrics."""
     class Gauges:

@@ -174,6 +174,14 @@ def order_timeline(conn: Any, order_id: str) -> Any:
 
 
 @hookspec
+def order_details(conn: Any, order_id: str) -> Any:
+    """Sections a plugin adds to an order's view (``orders show``, ``GET /api/v1/orders/{ref}``):
+    a dict (or an awaitable of one) ``{section: value}`` of JSON values, read with ``conn`` (the
+    risk plugin gives ``{"risk": {"score": …, "signals": […]}}``). A ``"summary"`` string in a
+    section's dict is what ``orders show`` prints for people; otherwise it prints the JSON."""
+
+
+@hookspec
 def order_links(order: Order) -> dict[str, str] | None:
     """Links about ``order`` to put in messages to its customer, by name (the feedback plugin
     gives ``order_page``: its signed tracking page). No I/O: called while a message is built."""

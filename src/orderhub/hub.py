@@ -197,21 +197,34 @@ class Hub:
             self._chains[store] = links
         return self._chains[store]
 
-    async def plugin_timeline(self, conn: Any, order_id: str) -> list[dict[str, Any]]:
-        """Every plugin's entries about an order (``order_timeline`` hook), oldest first; a
-        plugin that fails is logged and left out."""
-        entries: list[dict[str, Any]] = []
-        for impl in self.plugins.hook.order_timeline.get_hookimpls():
+    async def _ask_plugins(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Each plugin's answer to a read hook, awaited, with the plugin's short name (an entry
+        point's name, or a module's last part); a plugin that fails is logged and left out."""
+        answers = []
+        for impl in getattr(self.plugins.hook, hook).get_hookimpls():
             try:
-                found = impl.function(conn=conn, order_id=order_id)
+                found = impl.function(**kwargs)
                 if inspect.isawaitable(found):
                     found = await found
             except Exception:
-                log.exception("hook_failed", hook="order_timeline", plugin=impl.plugin_name)
+                log.exception("hook_failed", hook=hook, plugin=impl.plugin_name)
                 continue
-            name = impl.plugin_name.rsplit(".", 1)[-1]  # an entry point's name, or a module's last part
-            entries += [{"plugin": name, **e} for e in found or []]
+            if found:
+                answers.append((impl.plugin_name.rsplit(".", 1)[-1], found))
+        return answers
+
+    async def plugin_timeline(self, conn: Any, order_id: str) -> list[dict[str, Any]]:
+        """Every plugin's entries about an order (``order_timeline`` hook), oldest first."""
+        entries = [{"plugin": name, **e} for name, found in await self._ask_plugins(
+            "order_timeline", conn=conn, order_id=order_id) for e in found]
         return sorted(entries, key=lambda e: str(e.get("at") or ""))
+
+    async def plugin_details(self, conn: Any, order_id: str) -> dict[str, Any]:
+        """Every plugin's sections about an order (``order_details`` hook), merged by name."""
+        sections: dict[str, Any] = {}
+        for _name, found in await self._ask_plugins("order_details", conn=conn, order_id=order_id):
+            sections.update(found)
+        return sections
 
     def order_links(self, order: Any) -> dict[str, str]:
         """Every plugin's links about ``order`` for its customer (``order_links`` hook), merged."""

@@ -36,6 +36,11 @@ def plugin_metadata() -> sa.MetaData:
     return sa.MetaData(naming_convention=dict(metadata.naming_convention))
 
 
+#: One statement for all the keys, taken in the subquery's order.
+_LOCK_KEYS = sa.text("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
+                     "FROM (SELECT k FROM unnest(CAST(:keys AS text[])) AS k ORDER BY k) AS ordered")
+
+
 class StepData:
     """Operations on the hub's data inside one transaction (``conn``)."""
 
@@ -69,6 +74,12 @@ class StepData:
         rows = await self.conn.execute(sa.select(_orders_table.c.id, _orders_table.c.number, _orders_table.c.status,
                                                  _orders_table.c.created_at).where(_orders_table.c.id.in_(ids)))
         return {r.id: {"number": r.number, "status": r.status, "created_at": as_utc(r.created_at)} for r in rows}
+
+    async def find_order(self, ref: str) -> Order | None:
+        """The order ``ref`` names, as ``orders show`` reads it: a hub id, ``store:external_id``,
+        or an external id or number that only one order has. None when none (or several) match."""
+        row = await _orders.find_order(self.conn, ref)
+        return None if row is None else await _orders.get_order(self.conn, row["id"])
 
     async def known_skus(self, skus: Iterable[str]) -> set[str]:
         """The SKUs of ``skus`` that are in the catalog."""
@@ -131,6 +142,16 @@ class StepData:
         return await record_label(self.conn, self.hub, shipment_id, label, self.notices)
 
     # -- the plugin's own tables ------------------------------------------------------------
+
+    async def lock_keys(self, namespace: str, keys: Iterable[str]) -> None:
+        """Serialize work on these keys across workers until this transaction ends: a second
+        transaction locking one of them waits for the first to commit, then sees what it wrote
+        (counts over a plugin's table stay exact with several workers). PostgreSQL advisory
+        transaction locks, taken in one order (no deadlocks); a no-op on SQLite, whose writer is alone."""
+        names = sorted({f"{namespace}:{k}" for k in keys})
+        if self.conn.dialect.name != "postgresql" or not names:
+            return
+        await self.conn.execute(_LOCK_KEYS, {"keys": names})
 
     async def queue_push(self, *, store: str, kind: str, target: str, payload: dict[str, Any], key: str,
                          order_id: str | None = None) -> bool:

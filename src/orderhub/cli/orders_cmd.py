@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -37,27 +39,20 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
 @app.command()
 def show(ref: Annotated[str, typer.Argument(help="Order id, store:external_id, external id or number.")],
          config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
-    """One order: its canonical data, versions, event log and pushes."""
-    from orderhub.db import orders as order_store
-    from orderhub.db.pushes import list_pushes
+    """One order: its canonical data, versions, event log, pushes and what plugins keep about it."""
+    from orderhub.ops.actions import VIEW_KEYS, order_view
 
-    async def go(hub):
-        async with hub.engine.connect() as conn:
-            row = await order_store.find_order(conn, ref)
-            if row is None:
-                return None
-            return {"order": row["data"] | {"status": row["status"]}, "version": row["version"],
-                    "versions": await order_store.order_versions_of(conn, row["id"]),
-                    "events": await order_store.order_events_of(conn, row["id"]),
-                    "pushes": await list_pushes(conn, order_id=row["id"]),
-                    "timeline": await hub.plugin_timeline(conn, row["id"])}
-    doc = run_with_hub(config, go)
+    doc = run_with_hub(config, lambda hub: order_view(hub, ref))
     if doc is None:
         fail(f"no order matches {ref!r}")
     if as_json:
         print_json(doc)
         return
     _print_order(doc["order"], doc["version"])
+    for name, section in doc.items():
+        if name not in VIEW_KEYS:
+            text = section.get("summary") if isinstance(section, dict) else None
+            console.print(f"{name:<9} {text or json.dumps(section, default=str)}", highlight=False)
     emit(doc["versions"], ["version", "received_at", "payload_hash"], as_json=False, title="versions")
     emit(doc["events"], ["at", "kind", "from_status", "to_status", "actor", "reason"], as_json=False, title="events")
     if doc["pushes"]:
@@ -70,6 +65,11 @@ def _number(order: dict) -> str:
     """Shopify's ``name`` is already ``#1008``; a bare number gets one ``#``."""
     n = order.get("number")
     return "-" if not n else n if str(n).startswith("#") else f"#{n}"
+
+
+def _minus(amount: str) -> str:
+    """A deduction as people write it: ``-5.00``, or ``0`` when there is none."""
+    return "0" if Decimal(str(amount)) == 0 else f"-{amount}"
 
 
 def _address(a: dict | None) -> str:
@@ -96,7 +96,7 @@ def _print_order(o: dict, version: int) -> None:
                       highlight=False)
     for s in o.get("shipping_lines", []):
         console.print(f"  shipping  {s.get('title') or s.get('code') or '-'}  {s.get('price')} {cur}", highlight=False)
-    console.print(f"subtotal {t['subtotal']}  discounts -{t['discounts']}  shipping {t['shipping']}  fees {t['fees']}  "
+    console.print(f"subtotal {t['subtotal']}  discounts {_minus(t['discounts'])}  shipping {t['shipping']}  fees {t['fees']}  "
                   f"tax {t['tax']}{' (included)' if t.get('tax_included') else ''}  [bold]total {t['total']} {cur}[/bold]"
                   f"  paid {t['paid']}  refunded {t['refunded']}  payment {o['payment']['status']}", highlight=False)
     req = {k: v for k, v in (o.get("requirements") or {}).items() if v not in (None, False, [], "")}

@@ -8,6 +8,7 @@ from orderhub.intake.connector import RawRecord
 from orderhub.db import orders as order_store
 from orderhub.db import quarantine as q
 from orderhub.db import inventory, review
+from orderhub.db.pushes import list_pushes
 from orderhub.errors import RecordError
 from orderhub.intake.ingest import normalize
 
@@ -20,6 +21,29 @@ async def _resolve_order(conn: Any, ref: str) -> str:
     if row is None:
         raise RecordError(f"no order matches {ref!r}", code="not_found")
     return row["id"]
+
+
+async def order_view(hub: Hub, ref: str) -> dict[str, Any] | None:
+    """One order as ``orders show`` and ``GET /api/v1/orders/{ref}`` give it: its data, versions,
+    event log, pushes, reservations, the plugins' timeline entries and their sections (``risk``…)
+    beside them. None when nothing matches ``ref``."""
+    async with hub.engine.connect() as conn:
+        row = await order_store.find_order(conn, ref)
+        if row is None:
+            return None
+        oid = row["id"]
+        details = await hub.plugin_details(conn, oid)
+        return {"order": row["data"] | {"status": row["status"]}, "version": row["version"],
+                "versions": await order_store.order_versions_of(conn, oid),
+                "events": await order_store.order_events_of(conn, oid),
+                "pushes": await list_pushes(conn, order_id=oid),
+                "reservations": await inventory.reservations_of(conn, oid),
+                "timeline": await hub.plugin_timeline(conn, oid),
+                **{k: v for k, v in details.items() if k not in VIEW_KEYS}}
+
+
+#: The view's own keys: a plugin section of the same name is left out rather than replace one.
+VIEW_KEYS = frozenset({"order", "version", "versions", "events", "pushes", "reservations", "timeline"})
 
 
 async def approve(hub: Hub, ref: str, *, operator: str, reason: str | None) -> dict[str, Any]:

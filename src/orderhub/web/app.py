@@ -170,15 +170,10 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
 
     @app.get("/api/v1/orders/{ref}", tags=["orders"], dependencies=[api])
     async def get_order(ref: str) -> dict[str, Any]:
-        async with hub.engine.connect() as conn:
-            row = await order_store.find_order(conn, ref)
-            if row is None:
-                raise HTTPException(404, f"no order matches {ref!r}")
-            return {"order": row["data"] | {"status": row["status"]}, "version": row["version"],
-                    "events": await order_store.order_events_of(conn, row["id"]),
-                    "pushes": await push_store.list_pushes(conn, order_id=row["id"]),
-                    "reservations": await inv.reservations_of(conn, row["id"]),
-                    "timeline": await hub.plugin_timeline(conn, row["id"])}
+        doc = await operations.order_view(hub, ref)
+        if doc is None:
+            raise HTTPException(404, f"no order matches {ref!r}")
+        return doc
 
     @app.get("/api/v1/review", tags=["review"], dependencies=[api])
     async def list_review(response: Response, store: str | None = None, reason: str | None = None,
