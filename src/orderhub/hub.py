@@ -149,6 +149,19 @@ class Hub:
         async with self.engine.connect() as conn:
             yield StepData(conn, hub=self)
 
+    @contextlib.asynccontextmanager
+    async def writing(self, actor: str = "plugin") -> AsyncIterator[Any]:
+        """A :class:`orderhub.chain.data.StepData` in its own transaction, for a plugin's changes
+        outside the chain (a push being delivered, a command): committed when the block ends,
+        and the hooks its changes call for fired after the commit."""
+        from orderhub.chain.data import StepData
+
+        data = None
+        async with self.engine.begin() as conn:
+            data = StepData(conn, hub=self, actor=actor)
+            yield data
+        await self.notify(data.notices)
+
     def http_adapters(self) -> list[StoreHttp]:
         """Every HTTP adapter built so far, of stores, carrier accounts (``carrier:NAME``) and
         plugins (``plugin:NAME``): what ``/metrics`` reports."""

@@ -100,6 +100,14 @@ def test_review_and_quarantine_from_the_cli(tmp_path, cli, orderhub, sqlite_url)
 
     (qrow,) = json.loads(orderhub("quarantine", "list", "--json", "-c", str(cfg)).stdout)
     assert orderhub("quarantine", "replay", str(qrow["id"]), "-c", str(cfg)).returncode == 1  # still broken
+    # the bulk path, by error code and time: the same record, still broken; another code selects nothing
+    code = qrow["error_code"]
+    assert json.loads(orderhub("quarantine", "list", "--error-code", "no_such_code", "--json", "-c", str(cfg)).stdout) == []
+    bulk = orderhub("quarantine", "replay", "--store", "shop", "--error-code", code, "--since", "2020-01-01", "--json",
+                    "-c", str(cfg))
+    assert bulk.returncode == 1 and [r["id"] for r in json.loads(bulk.stdout)] == [qrow["id"]]
+    both = orderhub("quarantine", "replay", str(qrow["id"]), "--error-code", code, "-c", str(cfg))
+    assert both.returncode == 2 and "not both" in both.stderr
     dropped = orderhub("quarantine", "drop", str(qrow["id"]), "--operator", "maria", "--reason", "test data", "-c", str(cfg))
     assert dropped.returncode == 0
     assert json.loads(orderhub("quarantine", "list", "--json", "-c", str(cfg)).stdout) == []
@@ -151,7 +159,10 @@ def test_pause_resume_and_retry_dead_pushes(tmp_path, cli, orderhub, sqlite_url)
     dead = json.loads(orderhub("pushes", "list", "--status", "dead", "--json", "-c", str(cfg)).stdout)
     assert [d["kind"] for d in dead] == ["cancel"] and "outbox" in dead[0]["last_error"]
     cfg.write_text(cfg.read_text().replace('path = "inbox"\n', 'path = "inbox"\noutbox = "outbox"\n'))
-    assert orderhub("pushes", "retry", "--all-dead", "-c", str(cfg)).returncode == 0
+    assert "0 push(es)" in orderhub("pushes", "retry", "--target", "plugin:nothing", "-c", str(cfg)).stdout
+    retried = orderhub("pushes", "retry", "--target", "channel", "--kind", "cancel", "--since", "2020-01-01",
+                       "-c", str(cfg))
+    assert retried.returncode == 0 and "1 push(es) queued again" in retried.stdout
     assert sync(cli, cfg)["pushed"] == 1
     assert (tmp_path / "outbox" / f"{orders[0]['id']}_cancel.json").exists()
 

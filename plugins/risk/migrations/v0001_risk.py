@@ -1,7 +1,7 @@
 """the risk plugin's tables: scores, identities for velocity, outcomes, tuned weights, its cursor
 
 Revision ID: risk_0001
-Depends on: 0012
+Depends on: 0013
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 revision = "risk_0001"
 down_revision = None
 branch_labels = ("risk",)
-depends_on = "0012"
+depends_on = "0013"
 
 TS = sa.DateTime(timezone=True)
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")

@@ -134,6 +134,31 @@ class StepData:
         """:meth:`plan_shipment` for many orders, each a dict of its keyword arguments."""
         await _shipments.save_plans(self.conn, plans)
 
+    async def paused_carriers(self) -> dict[str, str]:
+        """Carrier accounts an operator paused (``orderhub carriers pause``), with the reason."""
+        return await _shipments.paused_carriers(self.conn)
+
+    async def switch_carrier(self, shipment_id: str, *, carrier: str, service: str, chosen: dict[str, Any],
+                             reason: str) -> bool:
+        """Give a shipment without a label to another carrier of its selection (``chosen``: that
+        candidate's entry), because of ``reason``; kept in the shipment's choice and the order's
+        log. False when the shipment has its label already."""
+        row = await _shipments.get(self.conn, shipment_id)
+        if row is None:
+            return False
+        record = {"from": row["carrier"], "from_service": row["service"], "to": carrier, "to_service": service,
+                  "reason": reason, "at": utcnow().isoformat()}
+        if not await _shipments.switch_carrier(self.conn, shipment_id, carrier=carrier, service=service,
+                                               chosen=chosen, record=record):
+            return False
+        await _orders.add_event(self.conn, row["order_id"], "carrier_fallback", self.actor, reason=reason, data=record)
+        return True
+
+    async def note_label_uncertain(self, shipment_id: str, carrier: str, error: str) -> None:
+        """A label request got no answer: one may exist with ``carrier``, so no other carrier may
+        be given the shipment (one parcel, one label)."""
+        await _shipments.note_uncertain(self.conn, shipment_id, carrier, error)
+
     async def record_label(self, shipment_id: str, label: Any) -> bool:
         """The label was bought: the shipment is created, the order shipped (its stock consumed),
         the tracking number queued for the channel. False if it was recorded already."""

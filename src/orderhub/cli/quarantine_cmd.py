@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -20,9 +21,15 @@ class QuarantineState(StrEnum):
     all = "all"
 
 
+Since = Annotated[datetime | None, typer.Option(help="Quarantined on or after this UTC date or time.")]
+ErrorCode = Annotated[str | None, typer.Option("--error-code", help="Only records with this error code "
+                                                                    "(quarantine list shows them).")]
+
+
 @app.command("list")
 def list_(config: ConfigOpt = None, store: StoreOpt = None,
           status: Annotated[QuarantineState, typer.Option(help="Which records.")] = QuarantineState.open,
+          since: Since = None, error_code: ErrorCode = None,
           limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 100,
           as_json: JsonOpt = False) -> None:
     """Quarantined payloads with the error and where they came from."""
@@ -32,7 +39,7 @@ def list_(config: ConfigOpt = None, store: StoreOpt = None,
         known_store(hub, store)
         async with hub.engine.connect() as conn:
             return await q.list_quarantine(conn, store=store, status=None if status == "all" else status.value,
-                                           limit=limit)
+                                           limit=limit, since=since, error_code=error_code)
     emit(run_with_hub(config, go), ["id", "store", "external_id", "location", "error_code", "error", "attempts",
                                     "status"], as_json=as_json, title="quarantine")
 
@@ -58,23 +65,25 @@ def show(qid: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="Record id."
 
 
 @app.command()
-def replay(qid: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Record id; omit with --all.")] = None,
+def replay(qid: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Record id; omit to select by "
+                                                                            "--store, --since, --error-code or --all.")] = None,
            all_: Annotated[bool, typer.Option("--all", metavar="", help="Replay every open record (of --store).")] = False,
-           store: Annotated[str | None, typer.Option()] = None, operator: str = "cli",
-           config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
-    """Map quarantined payloads again (after a fix) and store those that now pass."""
+           store: Annotated[str | None, typer.Option()] = None, since: Since = None, error_code: ErrorCode = None,
+           operator: str = "cli", config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """Map quarantined payloads again (after a fix) and store those that now pass: one record, or
+    every open one matching the filters."""
     from orderhub.ops import actions as operations
-    from orderhub.db import quarantine as q
 
-    if qid is None and not all_:
-        fail("give a record id or --all", 2)
+    bulk = all_ or store is not None or since is not None or error_code is not None
+    if (qid is None) != bulk:
+        fail("give a record id, or select records with --store, --since, --error-code or --all (not both)", 2)
 
     async def go(hub):
         if qid is not None:
             return [await operations.replay_quarantined(hub, qid, operator=operator)]
-        async with hub.engine.connect() as conn:
-            ids = [r["id"] for r in await q.list_quarantine(conn, store=store, limit=100_000)]
-        return [await operations.replay_quarantined(hub, i, operator=operator) for i in ids]
+        known_store(hub, store)
+        return await operations.replay_matching(hub, store=store, since=since, error_code=error_code,
+                                                operator=operator)
     results = run_with_hub(config, go)
     if as_json:
         print_json(results)

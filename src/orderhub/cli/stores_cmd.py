@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -78,20 +79,31 @@ def list_pushes(config: ConfigOpt = None, status: Annotated[PushState | None, ty
 
 
 @pushes.command()
-def retry(push_id: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Push id; omit with --all-dead.")] = None,
+def retry(push_id: Annotated[int | None, typer.Argument(min=1, max=MAX_ID, help="Push id; omit to select dead "
+                                                                               "pushes by the options.")] = None,
           all_dead: Annotated[bool, typer.Option("--all-dead", metavar="", help="Every dead push (of --store).")] = False,
-          store: Annotated[str | None, typer.Option()] = None, config: ConfigOpt = None) -> None:
-    """Make dead pushes due again; the next sync delivers them with their original idempotency key."""
+          store: Annotated[str | None, typer.Option()] = None,
+          target: Annotated[str | None, typer.Option(help="Only pushes to this target: channel, step:fulfil, "
+                                                          "plugin:notify, ...")] = None,
+          kind: Annotated[str | None, typer.Option(help="Only pushes of this kind: fulfilment, stock, shipment, ...")] = None,
+          since: Annotated[datetime | None, typer.Option(help="Queued on or after this UTC date or time.")] = None,
+          config: ConfigOpt = None) -> None:
+    """Make dead pushes due again, one or every one matching; the next sync delivers them with
+    their original idempotency key."""
     from orderhub.db import pushes as push_store
+    from orderhub.ops.actions import retry_dead_pushes
 
-    if push_id is None and not all_dead:
-        fail("give a push id or --all-dead", 2)
+    bulk = all_dead or any(v is not None for v in (store, target, kind, since))
+    if (push_id is None) != bulk:
+        fail("give a push id, or select dead pushes with --store, --target, --kind, --since or --all-dead "
+             "(not both)", 2)
 
     async def go(hub):
+        if push_id is None:
+            known_store(hub, store)
+            return len(await retry_dead_pushes(hub, store=store, target=target, kind=kind, since=since))
         async with hub.engine.begin() as conn:
-            ids = [push_id] if push_id is not None else [
-                r["id"] for r in await push_store.list_pushes(conn, status="dead", store=store, limit=1_000_000)]
-            return sum([await push_store.requeue(conn, i) for i in ids])
+            return int(await push_store.requeue(conn, push_id))
     n = run_with_hub(config, go)
     console.print(f"{n} push(es) queued again")
     if push_id is not None and n == 0:

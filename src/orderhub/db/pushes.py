@@ -6,7 +6,7 @@ sent with the delivery so the far side can ignore a retry. A delivered row keeps
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -71,13 +71,21 @@ async def requeue(conn: Any, push_id: int) -> bool:
 
 
 async def list_pushes(conn: Any, *, status: str | None = None, store: str | None = None,
-                      order_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+                      order_id: str | None = None, limit: int = 100, target: str | None = None,
+                      since: datetime | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    """Pushes oldest first, filtered by state, store, order, target, kind and time queued."""
     q = sa.select(pushes.c.id, pushes.c.key, pushes.c.store, pushes.c.order_id, pushes.c.kind, pushes.c.target,
                   pushes.c.status, pushes.c.attempts, pushes.c.last_error, pushes.c.created_at, pushes.c.delivered_at)
     if status:
         q = q.where(pushes.c.status == status)
     if store:
         q = q.where(pushes.c.store == store)
+    if target:
+        q = q.where(pushes.c.target == target)
+    if kind:
+        q = q.where(pushes.c.kind == kind)
+    if since:  # a time without a zone is UTC, as every stored time is
+        q = q.where(pushes.c.created_at >= as_utc(since))
     if order_id:
         q = q.where(pushes.c.order_id == order_id)
     rows = (await conn.execute(q.order_by(pushes.c.id).limit(limit))).mappings()

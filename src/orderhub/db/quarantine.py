@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +26,9 @@ async def quarantine_record(conn: Any, store: str, raw: Any, error: OrderhubErro
 
 
 async def list_quarantine(conn: Any, *, store: str | None = None, status: str | None = "open",
-                          limit: int = 100) -> list[dict[str, Any]]:
+                          limit: int = 100, since: datetime | None = None,
+                          error_code: str | None = None) -> list[dict[str, Any]]:
+    """Records oldest first, filtered by store, state, error code and time quarantined."""
     q = sa.select(quarantine.c.id, quarantine.c.store, quarantine.c.external_id, quarantine.c.error_code,
                   quarantine.c.error, quarantine.c.location, quarantine.c.attempts, quarantine.c.status,
                   quarantine.c.created_at)
@@ -33,6 +36,10 @@ async def list_quarantine(conn: Any, *, store: str | None = None, status: str | 
         q = q.where(quarantine.c.store == store)
     if status:
         q = q.where(quarantine.c.status == status)
+    if since:  # a time without a zone is UTC, as every stored time is
+        q = q.where(quarantine.c.created_at >= as_utc(since))
+    if error_code:
+        q = q.where(quarantine.c.error_code == error_code)
     rows = (await conn.execute(q.order_by(quarantine.c.id).limit(limit))).mappings()
     return [{**dict(r), "created_at": as_utc(r["created_at"])} for r in rows]
 

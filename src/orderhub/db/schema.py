@@ -321,6 +321,18 @@ carrier_usage = sa.Table(
     sa.Column("shipments", sa.Integer, nullable=False),
 )
 
+carrier_state = sa.Table(
+    "carrier_state",
+    metadata,
+    # A carrier account an operator paused: no new labels with it (the fulfil step falls back to
+    # the runner-up, select_carrier skips it); tracking of its parcels goes on.
+    sa.Column("carrier", sa.String(64), primary_key=True),
+    sa.Column("paused", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("paused_reason", sa.Text),
+    sa.Column("paused_by", sa.String(128)),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
 carrier_performance = sa.Table(
     "carrier_performance",
     metadata,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.common import as_utc, insert_ignoring_conflicts, utcnow
-from orderhub.db.schema import carrier_performance, carrier_usage, catalog, shipments
+from orderhub.db.schema import carrier_performance, carrier_state, carrier_usage, catalog, shipments
 
 OPEN_STATUSES = ("pending", "info_received", "in_transit", "out_for_delivery", "attempt_fail",
                  "available_for_pickup", "exception")
@@ -96,6 +96,34 @@ async def record_label(conn: Any, sid: str, *, tracking_number: str, tracking_ur
     return res.rowcount == 1
 
 
+async def switch_carrier(conn: Any, sid: str, *, carrier: str, service: str, chosen: dict[str, Any],
+                         record: dict[str, Any]) -> bool:
+    """Give a planned shipment (no label yet) to another carrier of its selection, the switch
+    kept in its choice (``fallbacks``). False when the shipment has a label already."""
+    row = await get(conn, sid)
+    if row is None or row["state"] != "planned":
+        return False
+    choice = dict(row["choice"])
+    choice["fallbacks"] = [*choice.get("fallbacks", []), record]
+    choice["chosen"] = chosen
+    res = await conn.execute(shipments.update().where(shipments.c.id == sid, shipments.c.state == "planned").values(
+        carrier=carrier, service=service, choice=choice, updated_at=utcnow()))
+    return res.rowcount == 1
+
+
+async def note_uncertain(conn: Any, sid: str, carrier: str, error: str) -> None:
+    """A label request to ``carrier`` ended without an answer (a timeout): a label may exist, so
+    the shipment must not be given to another carrier."""
+    row = await get(conn, sid)
+    if row is None or row["state"] != "planned":
+        return
+    choice = dict(row["choice"])
+    uncertain = dict(choice.get("uncertain", {}))
+    uncertain[carrier] = error
+    choice["uncertain"] = uncertain
+    await conn.execute(shipments.update().where(shipments.c.id == sid).values(choice=choice, updated_at=utcnow()))
+
+
 async def open_shipments(conn: Any, store: str, *, checked_before: datetime, limit: int = 500) -> list[dict[str, Any]]:
     q = (sa.select(shipments).where(shipments.c.store == store, shipments.c.state == "created",
                                     shipments.c.status.in_(OPEN_STATUSES),
@@ -149,6 +177,23 @@ async def take_capacity(conn: Any, carrier: str, day: str, capacity: int | None,
         q = q.where(carrier_usage.c.shipments + count <= capacity)
     res = await conn.execute(q.values(shipments=carrier_usage.c.shipments + count))
     return res.rowcount == 1
+
+
+# -- carriers an operator paused ---------------------------------------------------------
+
+
+async def paused_carriers(conn: Any) -> dict[str, str]:
+    """Paused carrier accounts with the reason."""
+    rows = await conn.execute(sa.select(carrier_state.c.carrier, carrier_state.c.paused_reason)
+                              .where(carrier_state.c.paused.is_(True)))
+    return {r.carrier: r.paused_reason or "paused" for r in rows}
+
+
+async def set_carrier_paused(conn: Any, carrier: str, paused: bool, *, reason: str | None, by: str) -> None:
+    values = {"paused": paused, "paused_reason": reason if paused else None, "paused_by": by, "updated_at": utcnow()}
+    res = await conn.execute(carrier_state.update().where(carrier_state.c.carrier == carrier).values(**values))
+    if res.rowcount == 0:
+        await conn.execute(carrier_state.insert().values(carrier=carrier, **values))
 
 
 # -- reliability -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from orderhub.intake.connector import RawRecord
 from orderhub.db import orders as order_store
 from orderhub.db import quarantine as q
 from orderhub.db import inventory, review
-from orderhub.db.pushes import list_pushes
+from orderhub.db.pushes import list_pushes, requeue
 from orderhub.errors import RecordError
 from orderhub.intake.ingest import normalize
 
@@ -86,6 +86,31 @@ async def decide_all(hub: Hub, decision: str, refs: list[str], *, operator: str,
         except RecordError as exc:
             skipped.append({"ref": ref, "code": exc.code, "error": exc.message})
     return {"decision": decision, "decided": decided, "skipped": skipped}
+
+
+async def replay_matching(hub: Hub, *, store: str | None = None, since: Any = None, error_code: str | None = None,
+                          operator: str = "cli", limit: int = 100_000) -> list[dict[str, Any]]:
+    """Replay every open quarantined record that matches (the bulk path after a fix or a flood):
+    each in its own transaction, a failure reported beside the others."""
+    async with hub.engine.connect() as conn:
+        ids = [r["id"] for r in await q.list_quarantine(conn, store=store, since=since, error_code=error_code,
+                                                          limit=limit)]
+    out = []
+    for qid in ids:
+        try:
+            out.append(await replay_quarantined(hub, qid, operator=operator))
+        except RecordError as exc:  # replayed or dropped meanwhile by someone else
+            out.append({"id": qid, "result": "skipped", "order_id": None, "error": exc.message})
+    return out
+
+
+async def retry_dead_pushes(hub: Hub, *, store: str | None = None, target: str | None = None, kind: str | None = None,
+                            since: Any = None) -> list[int]:
+    """Make every dead push that matches due again (original idempotency key kept); their ids."""
+    async with hub.engine.begin() as conn:
+        rows = await list_pushes(conn, status="dead", store=store, target=target, kind=kind, since=since,
+                                 limit=1_000_000)
+        return [r["id"] for r in rows if await requeue(conn, r["id"])]
 
 
 async def replay_quarantined(hub: Hub, qid: int, *, operator: str = "cli") -> dict[str, Any]:

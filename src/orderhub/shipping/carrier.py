@@ -51,6 +51,11 @@ class Carrier(Account):
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)
 
+    def circuit_open(self) -> bool:
+        """Whether the account's circuit breaker is open (too many failures in a row): calls fail
+        at once without reaching the carrier until its trial call."""
+        return self.http is not None and self.http.breaker.state == "open"
+
     def tracking_url(self, number: str) -> str | None:
         return self.tracking_url_template.format(number=number) if self.tracking_url_template else None
 

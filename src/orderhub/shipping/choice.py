@@ -7,7 +7,7 @@ with its reason — as one document that is stored with the shipment."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -40,12 +40,14 @@ class ChoiceFacts:
     catalog: dict[str, dict[str, Any]]
     used: dict[str, int]
     stats: dict[tuple[str, str], tuple[int, int]]
+    #: Carrier accounts an operator paused, with the reason: not asked.
+    paused: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     async def load(cls, conn: Any, orders: list[Order], *, now: datetime) -> ChoiceFacts:
         skus = sorted({li.sku for o in orders for li in o.line_items if li.sku})
         return cls(await ship_db.catalog_rows(conn, skus), await ship_db.usage(conn, now.date().isoformat()),
-                   await ship_db.performance(conn))
+                   await ship_db.performance(conn), await ship_db.paused_carriers(conn))
 
     def count(self, carrier: str) -> None:
         self.used[carrier] = self.used.get(carrier, 0) + 1
@@ -68,6 +70,9 @@ async def choose(hub: Any, conn: Any, order: Order, *, now: datetime,
     asks: list[tuple[str, Carrier, list[Service]]] = []
     for name in names:
         cc = hub.config.carriers[name]
+        if name in facts.paused:
+            candidates.append(Candidate(name, "*", name, rejected=f"carrier paused: {facts.paused[name]}"))
+            continue
         try:
             carrier = hub.carrier(name)
         except ConfigError as exc:

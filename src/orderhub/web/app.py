@@ -46,6 +46,22 @@ class Decision(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class ReplayFilter(BaseModel):
+    """Which open quarantined records a bulk replay takes (every filter optional)."""
+    operator: str = Field(min_length=1, max_length=128)
+    store: str | None = Field(default=None, max_length=64)
+    since: datetime | None = None
+    error_code: str | None = Field(default=None, max_length=64)
+
+
+class RetryFilter(BaseModel):
+    """Which dead pushes a bulk retry takes (every filter optional)."""
+    store: str | None = Field(default=None, max_length=64)
+    target: str | None = Field(default=None, max_length=128)
+    kind: str | None = Field(default=None, max_length=32)
+    since: datetime | None = None
+
+
 class PauseRequest(BaseModel):
     reason: str = Field(default="paused by an operator", max_length=2000)
 
@@ -209,6 +225,19 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
                               limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
         async with hub.engine.connect() as conn:
             return await q.list_quarantine(conn, store=store, status=None if status == "all" else status, limit=limit)
+
+    @app.post("/api/v1/quarantine/replay", tags=["quarantine"], dependencies=[api])
+    async def replay_matching(body: ReplayFilter) -> list[dict[str, Any]]:
+        """Replay every open record matching the filters, each on its own; the results."""
+        return await operations.replay_matching(hub, store=body.store, since=body.since, error_code=body.error_code,
+                                                operator=body.operator)
+
+    @app.post("/api/v1/pushes/retry", tags=["pushes"], dependencies=[api])
+    async def retry_pushes(body: RetryFilter) -> dict[str, Any]:
+        """Make every dead push matching the filters due again (original idempotency keys)."""
+        ids = await operations.retry_dead_pushes(hub, store=body.store, target=body.target, kind=body.kind,
+                                                 since=body.since)
+        return {"queued": len(ids), "ids": ids}
 
     @app.post("/api/v1/quarantine/{qid}/replay", tags=["quarantine"], dependencies=[api])
     async def replay(decision: Decision, qid: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
