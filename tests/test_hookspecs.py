@@ -199,6 +199,72 @@ async def test_hook_on_feedback_escalated():
     assert seen == [("r9", due)]
 
 
+async def test_hook_on_incident_opened(tmp_path):
+    """The register fires each once: opened when a condition appears, resolved when it clears."""
+    await _incident_hooks(tmp_path)
+
+
+async def test_hook_on_incident_resolved(tmp_path):
+    """(The same run as above, from the other hook's side: resolved_by says who closed it.)"""
+    await _incident_hooks(tmp_path)
+
+
+async def _incident_hooks(tmp_path):
+    from orderhub.db import stores as stores_db
+    from orderhub_plugins.incidents.register import sweep
+    from orderhub_plugins.incidents.settings import Settings
+
+    seen = []
+
+    class Pager:
+        @hookimpl
+        def on_incident_opened(self, incident):
+            seen.append(("opened", incident.kind, incident.subject, incident.status))
+
+        @hookimpl
+        def on_incident_resolved(self, incident):
+            seen.append(("resolved", incident.kind, incident.subject, incident.resolved_by))
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Pager())
+    hub.migrate()
+    async with hub.engine.begin() as conn:
+        await stores_db.set_state(conn, "shop", paused=True, paused_reason="maintenance")
+    await sweep(hub, Settings())
+    await sweep(hub, Settings())
+    async with hub.engine.begin() as conn:
+        await stores_db.set_state(conn, "shop", paused=False, paused_reason=None)
+    await sweep(hub, Settings())
+    assert seen == [("opened", "store_paused", "shop", "open"), ("resolved", "store_paused", "shop", "auto")]
+    await hub.aclose()
+
+
+async def test_hook_on_webhook_refused(tmp_path, monkeypatch):
+    """A forged delivery is refused with 401, stores nothing, and the hook hears it."""
+    monkeypatch.setenv("T_HOOK_TOKEN", "t")
+    monkeypatch.setenv("T_HOOK_SECRET", "s")
+    import httpx
+
+    from orderhub.web.app import create_app
+
+    seen = []
+
+    class Watch:
+        @hookimpl
+        def on_webhook_refused(self, store, code, error):
+            seen.append((store, code))
+
+    hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [], plugin=Watch(),
+                   stores={"shop": {"connector": "shopify", "base_url": "https://shop.example",
+                                    "credentials": {"access_token": "env:T_HOOK_TOKEN",
+                                                    "webhook_secret": "env:T_HOOK_SECRET"}}})
+    hub.migrate()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(hub)), base_url="http://hub") as api:
+        resp = await api.post("/webhooks/shop", content=b"{}", headers={"X-Shopify-Hmac-Sha256": "forged",
+                                                                         "X-Shopify-Topic": "orders/create"})
+    assert resp.status_code == 401 and seen == [("shop", "forged_webhook")]
+    await hub.aclose()
+
+
 def test_hook_order_links():
     class Pages:
         @hookimpl

@@ -54,6 +54,7 @@ from orderhub.models import (
     FeeLine,
     Feedback,
     FeedbackKind,
+    Incident,
     InventoryLevel,
     LineItem,
     Order,
@@ -80,7 +81,7 @@ from orderhub.shipping.plan import Plan
 from orderhub.chain.steps import Reason, Step, StepContext, StepResult
 from orderhub.shipping.tracking import StatusTable, merge
 from orderhub.validation import parse_settings
-from orderhub.notices import FeedbackEscalated, FeedbackReceived
+from orderhub.notices import FeedbackEscalated, FeedbackReceived, IncidentOpened, IncidentResolved
 from orderhub.reporting import BY as PERIODS_BY
 from orderhub.reporting import Chart as ReportChart
 from orderhub.reporting import Params as ReportParams
@@ -113,6 +114,9 @@ __all__ = [
     "FeedbackReceived",
     "Hub",
     "IllegalTransition",
+    "Incident",
+    "IncidentOpened",
+    "IncidentResolved",
     "InventoryLevel",
     "JsonOpt",
     "Label",

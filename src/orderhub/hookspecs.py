@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from orderhub.models import Feedback, InventoryLevel, Order, Shipment
+    from orderhub.models import Feedback, Incident, InventoryLevel, Order, Shipment
 
 hookspec = pluggy.HookspecMarker("orderhub")
 hookimpl = pluggy.HookimplMarker("orderhub")
@@ -192,6 +192,25 @@ def deliver_push(store: str, target: str, kind: str, order: Order | None, payloa
     """Deliver a push queued for ``target`` (``"plugin:<name>"``): return a receipt (or an awaitable
     of one) if the target is yours, else ``None``. Raise TransientError to be retried later; send
     ``key`` along so the far side can ignore a repeat."""
+
+
+@hookspec
+def on_webhook_refused(store: str, code: str, error: str) -> Any:
+    """A webhook delivery was refused before anything was stored: ``forged_webhook`` (its
+    signature did not verify) or a body the connector cannot read. Fired in the worker that
+    received it; a flood of these is an attack or a rotated secret."""
+
+
+@hookspec
+def on_incident_opened(incident: Incident) -> Any:
+    """An incident was opened (a store paused, a carrier failing, a rate past its threshold, …):
+    alert someone. Fired once per incident, after it is recorded."""
+
+
+@hookspec
+def on_incident_resolved(incident: Incident) -> Any:
+    """An incident was resolved: its condition cleared (``resolved_by`` ``"auto"``) or an operator
+    closed it. ``resolved_at - since`` is how long it lasted."""
 
 
 @hookspec

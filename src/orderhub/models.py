@@ -355,6 +355,24 @@ class Shipment(_Model):
     exception_at: UTCDateTime | None = None
 
 
+class Incident(_Model):
+    """An entry of the risk register: something wrong with a store, a carrier, a SKU or the hub,
+    since when, what it touches (counted), what was done, and when it cleared."""
+
+    id: int
+    kind: str
+    subject: str
+    title: str
+    status: str  # open | resolved
+    since: UTCDateTime
+    opened_at: UTCDateTime
+    resolved_at: UTCDateTime | None = None
+    resolved_by: str | None = None
+    impact: dict[str, Any] = Field(default_factory=dict)
+    actions: list[dict[str, Any]] = Field(default_factory=list)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
 class FeedbackKind(StrEnum):
     REVIEW = "review"
     COMPLAINT = "complaint"

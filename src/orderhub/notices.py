@@ -73,3 +73,23 @@ class FeedbackEscalated(Notice):
     hook: ClassVar[str] = "on_feedback_escalated"
     feedback: Any
     due_at: Any
+
+
+@dataclass(slots=True)
+class IncidentOpened(Notice):
+    hook: ClassVar[str] = "on_incident_opened"
+    incident: Any
+
+
+@dataclass(slots=True)
+class IncidentResolved(Notice):
+    hook: ClassVar[str] = "on_incident_resolved"
+    incident: Any
+
+
+@dataclass(slots=True)
+class WebhookRefused(Notice):
+    hook: ClassVar[str] = "on_webhook_refused"
+    store: str
+    code: str
+    error: str

@@ -9,10 +9,14 @@ columns keep their names and meaning across minor releases; ``orders.data`` is t
 
     orders            one row per order: store, channel, status, created_at, modified_at (every
                       change: a new version, a move), data
+    order_versions    each payload accepted for an order: version, received_at
     order_events      each order's history: at, kind, from_status, to_status, actor, reason
     step_runs         each chain step's run on an order: step, started_at, duration_ms, outcome
     reviews           the review queue: created_at, resolved_at, resolution, operator, reasons
     quarantine        payloads refused at intake: error_code, status, created_at, resolved_by
+    pushes            the outbox: store, kind, target, status, attempts, last_error, created_at
+    store_state       per store: paused (and why), the last sync's outcome
+    carrier_state     carrier accounts an operator paused
     shipments         carrier, service, status, promised_at, shipped_at, delivered_at, plan
     inventory         on_hand and reserved per SKU and location; catalog: the SKUs
     stock_movements   every change of stock: kind, deltas, actor, order_id, at
@@ -22,18 +26,23 @@ columns keep their names and meaning across minor releases; ``orders.data`` is t
 from types import SimpleNamespace
 
 from orderhub.db.schema import (
+    carrier_state,
     catalog,
     inventory,
     order_events,
+    order_versions,
     orders,
+    pushes,
     quarantine,
     reviews,
     shipments,
     step_runs,
     stock_movements,
     store_skus,
+    store_state,
 )
 
-core_tables = SimpleNamespace(catalog=catalog, inventory=inventory, order_events=order_events, orders=orders,
+core_tables = SimpleNamespace(carrier_state=carrier_state, catalog=catalog, inventory=inventory,
+                              order_events=order_events, order_versions=order_versions, orders=orders, pushes=pushes,
                               quarantine=quarantine, reviews=reviews, shipments=shipments, step_runs=step_runs,
-                              stock_movements=stock_movements, store_skus=store_skus)
+                              stock_movements=stock_movements, store_skus=store_skus, store_state=store_state)

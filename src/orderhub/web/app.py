@@ -33,6 +33,7 @@ from orderhub.db import review, stores as stores_db
 from orderhub.errors import ConfigError, OrderhubError, RecordError
 from orderhub.logging import get_logger
 from orderhub.intake.webhooks import WebhookIntake
+from orderhub.notices import WebhookRefused
 
 if TYPE_CHECKING:
     from orderhub.hub import Hub
@@ -161,6 +162,7 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
             hub.metrics.webhooks.labels(store, exc.code).inc()
             status = 401 if exc.code == "forged_webhook" else 400
             log.warning("webhook_refused", store=store, code=exc.code, error=exc.message)
+            await hub.notify([WebhookRefused(store=store, code=exc.code, error=exc.message)])
             return JSONResponse({"error": exc.code}, status_code=status)
         except OrderhubError as exc:
             return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=400)
