@@ -14,6 +14,27 @@ high-risk destinations, the channel's own assessment, and the card's AVS and CVV
 
 from orderhub import hookimpl
 
+_hub: dict[str, object] = {}
+
+
+@hookimpl
+def configure(config, hub):
+    _hub["hub"] = hub
+
+
+@hookimpl
+def on_order_state_changed(order, from_status, to_status, actor, reason):
+    """A reject with reason ``fraud…`` is an outcome at once (the sweep of the order log, run by
+    tune and the outcome listing, catches any a crash kept from here)."""
+    from .outcomes import is_fraud_reject
+
+    hub = _hub.get("hub")
+    if hub is None or not is_fraud_reject(to_status, actor, reason):
+        return None
+    from .outcomes import record_reject
+
+    return record_reject(hub, order, actor, reason)
+
 
 @hookimpl
 def register_steps(register):
@@ -50,3 +71,10 @@ def register_routes(app, hub):
     from .routes import register
 
     register(app, hub)
+
+
+@hookimpl
+def register_reports(register):
+    from .report import risk_report
+
+    register("risk", risk_report)

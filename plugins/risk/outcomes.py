@@ -21,12 +21,18 @@ OUTCOMES = ("fraud", "chargeback", "legit")
 BAD = frozenset({"fraud", "chargeback"})
 
 
-async def _save(conn: Any, rows: list[dict[str, Any]]) -> None:
+async def _save(conn: Any, rows: list[dict[str, Any]], *, replace: bool = False) -> None:
+    """Outcomes recorded; an order's existing one is replaced only by a mark (``replace``), so
+    the reject read again from the log never undoes a later 'legit'."""
     if not rows:
         return
     stmt = dialect_insert(conn, outcomes)
-    await conn.execute(stmt.on_conflict_do_update(index_elements=["order_id"], set_={
-        c: stmt.excluded[c] for c in ("outcome", "source", "actor", "note", "at")}), rows)
+    if replace:
+        stmt = stmt.on_conflict_do_update(index_elements=["order_id"], set_={
+            c: stmt.excluded[c] for c in ("outcome", "source", "actor", "note", "at")})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["order_id"])
+    await conn.execute(stmt, rows)
 
 
 async def mark(data: StepData, ref: str, outcome: str, *, actor: str, note: str | None = None,
@@ -39,8 +45,20 @@ async def mark(data: StepData, ref: str, outcome: str, *, actor: str, note: str 
         raise RecordError(f"no order matches {ref!r}", code="not_found")
     row = {"order_id": order.id, "store": order.store, "outcome": outcome, "source": source, "actor": actor,
            "note": note, "at": data.now()}
-    await _save(data.conn, [row])
+    await _save(data.conn, [row], replace=True)
     return row
+
+
+def is_fraud_reject(to_status: str, actor: str, reason: str | None) -> bool:
+    """An operator cancelled the order saying it was fraud."""
+    return (to_status == "cancelled" and actor.startswith("operator:")
+            and (reason or "").strip().lower().startswith("fraud"))
+
+
+async def record_reject(hub: Any, order: Any, actor: str, reason: str | None) -> None:
+    async with hub.engine.begin() as conn:
+        await _save(conn, [{"order_id": order.id, "store": order.store, "outcome": "fraud", "source": "review_reject",
+                            "actor": actor, "note": reason, "at": StepData.now()}])
 
 
 async def sweep(conn: Any) -> int:
@@ -58,7 +76,7 @@ async def sweep(conn: Any) -> int:
         return 0
     found = [{"order_id": r.order_id, "store": r.store, "outcome": "fraud", "source": "review_reject",
               "actor": r.actor, "note": r.reason, "at": r.at}
-             for r in rows if (r.reason or "").strip().lower().startswith("fraud")]
+             for r in rows if is_fraud_reject("cancelled", r.actor, r.reason)]
     await _save(conn, found)
     stmt = dialect_insert(conn, cursor).values(name="rejects", event_id=rows[-1].id)
     await conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"event_id": stmt.excluded.event_id}))

@@ -63,3 +63,22 @@ def test_labelled_set_scored_then_outcomes_tune_the_weights(tmp_path, cli, order
     assert applied["applied"] == 1
     thin = orderhub("risk", "tune", "--settled-days", "0", "--min-support", "5000", "-c", cfg)
     assert thin.returncode == 2 and "not enough outcomes" in thin.stderr
+
+
+def test_report_risk_counts_holds_outcomes_and_signals(tmp_path, cli, orderhub):
+    folder = tmp_path / "set"
+    assert orderhub("risk", "sample", str(folder)).returncode == 0
+    cfg = str(folder / "risk.toml")
+    assert cli("sync", "--once", "-c", cfg, timeout=300).returncode == 0
+    assert orderhub("review", "reject", "--code", "risk_high", "--operator", "ana", "--reason", "fraud", "--yes",
+                    "-c", cfg).returncode == 0
+    out = orderhub("report", "risk", "--from", "2026-09-01", "--to", "2026-12-31", "--by", "month", "--json", "-c", cfg)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert sum(r["scored"] for r in doc["rows"]) == 935
+    assert sum(r["rejected"] for r in doc["rows"]) == sum(r["held_high"] for r in doc["rows"]) == \
+        sum(r["confirmed_fraud"] for r in doc["rows"])
+    assert all(r["hold_precision"] in (None, 1.0) for r in doc["rows"]), "only fraud was rejected as fraud"
+    signals = {r["signal"]: r for r in doc["by_signal"]}
+    assert signals["channel_risk_high"]["fraud"] == signals["channel_risk_high"]["orders"] == 12
+    assert signals["po_box"]["fraud"] == 0
