@@ -229,11 +229,11 @@ async def _incident_hooks(tmp_path):
     hub.migrate()
     async with hub.engine.begin() as conn:
         await stores_db.set_state(conn, "shop", paused=True, paused_reason="maintenance")
-    await sweep(hub, Settings())
-    await sweep(hub, Settings())
+    await sweep(hub, Settings(clear_after=0))
+    await sweep(hub, Settings(clear_after=0))
     async with hub.engine.begin() as conn:
         await stores_db.set_state(conn, "shop", paused=False, paused_reason=None)
-    await sweep(hub, Settings())
+    await sweep(hub, Settings(clear_after=0))
     assert seen == [("opened", "store_paused", "shop", "open"), ("resolved", "store_paused", "shop", "auto")]
     await hub.aclose()
 

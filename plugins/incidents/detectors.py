@@ -32,8 +32,17 @@ class Condition:
     since: datetime
     details: dict[str, Any] = field(default_factory=dict)
     impact: dict[str, Any] = field(default_factory=dict)
-    #: What the hub's playbooks already did (fallbacks, an automatic pause), as the evidence shows.
+    #: What the hub's playbooks already did (fallbacks, an automatic pause), as the evidence shows;
+    #: each with a ``key`` naming it, so a later pass updates it rather than adds it again.
     actions: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for a in self.actions:
+            a.setdefault("key", f"{self.kind}:{a['what'].split(' for ')[0].split(':')[0]}")
+
+
+def _span(seconds: float) -> str:
+    return f"{int(seconds // 60)} min" if seconds >= 120 else f"{int(seconds)} s"
 
 
 async def _waiting_orders(conn: Any, store: str) -> int:
@@ -52,7 +61,8 @@ async def stores_paused(conn: Any, hub: Any, s: Settings, now: datetime) -> list
     st = T.store_state
     out = []
     for r in await conn.execute(sa.select(st.c.store, st.c.paused_reason, st.c.updated_at).where(st.c.paused.is_(True))):
-        automatic = (r.paused_reason or "").lower().startswith(("credentials", "http 401", "http 403", "unauthorized"))
+        reason = (r.paused_reason or "").lower()
+        automatic = any(w in reason for w in ("credentials rejected", "http 401", "http 403", "unauthorized"))
         out.append(Condition(
             "store_paused", r.store, f"store {r.store} is paused: {r.paused_reason or 'no reason given'}",
             as_utc(r.updated_at) or now, details={"reason": r.paused_reason},
@@ -76,14 +86,16 @@ async def carriers(conn: Any, hub: Any, s: Settings, now: datetime) -> list[Cond
                              actions=[{"at": as_utc(r.updated_at), "what": "carrier paused", "by": r.paused_by}]))
     ev = T.order_events
     o = T.orders
+    start = now - timedelta(seconds=s.window)
     moves: dict[str, list[Any]] = {}
     rows = await conn.execute(sa.select(ev.c.at, ev.c.data, o.c.store).join(o, o.c.id == ev.c.order_id).where(
-        ev.c.kind == "carrier_fallback", ev.c.at >= now - timedelta(seconds=s.window)))
+        ev.c.kind == "carrier_fallback", ev.c.at >= now - timedelta(days=1)))
     for at, data, store in rows:
         if isinstance(data, dict) and data.get("from"):
             moves.setdefault(data["from"], []).append((as_utc(at), data, store))
     for name in sorted(set(hub.config.carriers) | set(moves)):
-        got = moves.get(name, [])
+        day = moves.get(name, [])
+        got = [m for m in day if m[0] >= start]
         try:
             open_here = name in hub.config.carriers and hub.carrier(name).circuit_open()
         except Exception:  # noqa: BLE001 - a carrier that cannot be built is not failing calls
@@ -91,17 +103,17 @@ async def carriers(conn: Any, hub: Any, s: Settings, now: datetime) -> list[Cond
         if len(got) < s.carrier_fallbacks and not open_here:
             continue
         to: dict[str, int] = {}
-        for _, data, _ in got:
+        for _, data, _ in day:  # the actions: every fallback of the day, not only the window's
             to[data["to"]] = to.get(data["to"], 0) + 1
         since = min((at for at, _, _ in got), default=now)
         out.append(Condition(
             "carrier_failing", name, f"carrier {name} is failing: "
-            + (f"{len(got)} shipments given to other carriers in {int(s.window // 60)} min" if got else "circuit open"),
+            + (f"{len(got)} shipments given to other carriers in {_span(s.window)}" if got else "circuit open"),
             since, details={"circuit_open_here": open_here, "last_reason": got[-1][1].get("reason") if got else None},
             impact={"shipments_moved": len(got), "orders": len(got), "stores": len({st for _, _, st in got}),
                     "shipments_waiting": await _planned(conn, name)},
-            actions=[{"at": None, "what": f"fulfil fell back to {k} for {n} shipment(s)", "by": "hub"}
-                     for k, n in sorted(to.items())]))
+            actions=[{"at": None, "what": f"fulfil fell back to {k} for {n} shipment(s) today", "by": "hub",
+                      "key": f"fallback:{k}"} for k, n in sorted(to.items())]))
     return out
 
 
@@ -128,7 +140,7 @@ async def quarantine_rates(conn: Any, hub: Any, s: Settings, now: datetime) -> l
         total = n + good.get(store, 0)
         if n >= s.min_events and n / total >= s.quarantine_share:
             out.append(Condition("quarantine_rate", store, f"store {store}: {n} of {total} payloads quarantined in "
-                                 f"{int(s.window // 60)} min", first or now,
+                                 f"{_span(s.window)}", first or now,
                                  details={"quarantined": n, "received": total, "share": round(n / total, 3),
                                           "an_error_code": code},
                                  impact={"stores": 1, "payloads": n},
@@ -165,7 +177,7 @@ async def rate_limits(conn: Any, hub: Any, s: Settings, now: datetime) -> list[C
 async def webhooks_refused(conn: Any, hub: Any, s: Settings, now: datetime) -> list[Condition]:
     sums = await _sample_sums(conn, ("webhook_refused",), now - timedelta(seconds=s.window))
     return [Condition("webhooks_refused", store, f"store {store}: {n} webhook deliveries refused (bad signature) in "
-                      f"{int(s.window // 60)} min", first, details={"refused": n}, impact={"stores": 1, "deliveries": n},
+                      f"{_span(s.window)}", first, details={"refused": n}, impact={"stores": 1, "deliveries": n},
                       actions=[{"at": None, "what": "refused deliveries stored nothing; polling goes on", "by": "hub"}])
             for (store, _), (n, first) in sums.items() if n >= s.webhooks_refused]
 
@@ -271,5 +283,21 @@ async def _orders_waiting_for(conn: Any, sku: str) -> int:
         sa.cast(rv.c.reasons, sa.Text).like(f"%{sku}:%")))).scalar_one())
 
 
-DETECTORS = (stores_paused, carriers, quarantine_rates, rate_limits, webhooks_refused, push_failures, carrier_delays,
+async def database_trouble(conn: Any, hub: Any, s: Settings, now: datetime) -> list[Condition]:
+    """The database failed this worker in the window: errors (a lock held past the busy timeout,
+    lost connections) or pooled connections found dead (a restart). Seen by the worker that runs
+    the detectors; the others log theirs."""
+    seen = hub.database_trouble(now - timedelta(seconds=s.window))
+    if not seen["errors"]:
+        return []
+    return [Condition("database_trouble", "database", f"the database failed {seen['errors']} time(s) in "
+                      f"{_span(s.window)}: {seen['last_error']}", seen["first_at"],
+                      details={"errors": seen["errors"], "last_error": seen["last_error"],
+                               "last_at": seen["last_at"].isoformat()},
+                      impact={"errors": seen["errors"]},
+                      actions=[{"at": None, "what": "failed transactions rolled back; workflows and pushes retried "
+                                "from their last recorded step; pooled connections replaced", "by": "hub"}])]
+
+
+DETECTORS = (database_trouble, stores_paused, carriers, quarantine_rates, rate_limits, webhooks_refused, push_failures, carrier_delays,
              a_class_stockouts)

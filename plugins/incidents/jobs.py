@@ -20,6 +20,8 @@ def remember(hub: Any) -> None:
 async def detect_job(hub: Any, scheduled_at: datetime) -> None:
     s = settings(hub)
     await samples.flush(hub)
+    for store in hub.config.stores:  # this worker's adapters, between syncs too (a long sync is a storm's sign)
+        await samples.sample_store(hub, store)
     await sweep(hub, s)
     await samples.prune(hub, older_than=scheduled_at - timedelta(seconds=max(2 * s.window, 86400)))
 

@@ -55,8 +55,11 @@ def _peak(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 
 def _actions(old: list[dict[str, Any]], derived: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The operators' own entries kept, the playbooks' as the latest evidence shows them."""
-    return [a for a in old if str(a.get("by", "")).startswith("operator")] + derived
+    """Every action seen while the incident was open: one the evidence shows again (same
+    ``key``) is brought up to date, one it no longer shows (the window moved on) is kept."""
+    fresh = {a["key"]: a for a in derived if a.get("key")}
+    out = [fresh.pop(a["key"], a) if a.get("key") else a for a in old]
+    return out + [a for a in derived if not a.get("key") or a["key"] in fresh]
 
 
 async def sweep(hub: Any, s: Settings, *, now: datetime | None = None) -> dict[str, Any]:
@@ -89,7 +92,7 @@ async def sweep(hub: Any, s: Settings, *, now: datetime | None = None) -> dict[s
             opened.append(inc)
             log.warning("incident_opened", incident=new_id, kind=c.kind, subject=c.subject, title=c.title)
         for key, old in current.items():
-            if key not in found:
+            if key not in found and (now - old["last_seen_at"]).total_seconds() >= s.clear_after:
                 inc = await _resolve(conn, old, by="auto", note="the condition cleared", now=now)
                 notices.append(IncidentResolved(incident=inc))
                 resolved.append(inc)

@@ -3,6 +3,7 @@
     [plugins.incidents]
     every = "15s"                  # how often the detectors look (a durable schedule, once across workers)
     window = "15m"                 # the rates below are over this window
+    clear_after = "1m"             # a condition gone this long resolves its incident (no flapping)
     quarantine_share = 0.2         # a store's payloads quarantined, of all it sent (at least min_events)
     rate_limited_share = 0.2       # a store's requests answered 429
     push_failure_share = 0.2       # a store's pushes queued in the window that failed at least once
@@ -29,6 +30,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     every: float = 15.0
     window: float = 900.0
+    clear_after: float = 60.0
     quarantine_share: float = Field(default=0.2, gt=0, le=1)
     rate_limited_share: float = Field(default=0.2, gt=0, le=1)
     push_failure_share: float = Field(default=0.2, gt=0, le=1)
@@ -42,7 +44,7 @@ class Settings(BaseModel):
     email_to: list[str] = Field(default_factory=list)
     smtp: SmtpSettings | None = None
 
-    @field_validator("every", "window", mode="before")
+    @field_validator("every", "window", "clear_after", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)

@@ -40,5 +40,5 @@ async def gauges(conn: Any) -> list[dict[str, Any]]:
 
 
 #: Every kind the detectors open, so a gauge reads 0 rather than vanishing.
-KINDS = ("store_paused", "carrier_paused", "carrier_failing", "quarantine_rate", "rate_limited", "webhooks_refused",
+KINDS = ("database_trouble", "store_paused", "carrier_paused", "carrier_failing", "quarantine_rate", "rate_limited", "webhooks_refused",
          "push_failures", "carrier_delays", "a_sku_out_of_stock")

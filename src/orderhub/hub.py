@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+from datetime import datetime
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from orderhub.config import ChainEntry, Config
 from orderhub.secrets import resolve_secret, secret_references
 from orderhub.shipping.carrier import Carrier
 from orderhub.intake.connector import Connector
+from orderhub.db.health import DatabaseHealth
 from orderhub.db.engine import make_async_engine, migrate
 from orderhub.errors import ConfigError
 from orderhub.http import StoreHttp, tls_context
@@ -42,6 +44,9 @@ class Hub:
         self.config = config
         self.plugins = plugins or PluginManager()
         self._engine = engine
+        self._db_health = DatabaseHealth()
+        if engine is not None:
+            self._db_health.watch(engine.sync_engine)
         self._connectors: dict[str, Connector] = {}
         self._carriers: dict[str, Carrier] = {}
         self._chains: dict[str, list[ChainLink]] = {}
@@ -102,7 +107,15 @@ class Hub:
     def engine(self) -> AsyncEngine:
         if self._engine is None:
             self._engine = make_async_engine(self.config.database.url)
+            self._db_health.watch(self._engine.sync_engine)
         return self._engine
+
+    def database_trouble(self, since: datetime) -> dict[str, Any]:
+        """What this process saw go wrong with the database since then: how many errors and
+        dropped connections, the first and last, the last one's words (for the incident detector)."""
+        seen = self._db_health.since(since)
+        return {"errors": len(seen), "first_at": seen[0].at if seen else None, "last_at": seen[-1].at if seen else None,
+                "last_error": seen[-1].what if seen else None}
 
     def migrate(self) -> None:
         migrate(self.config.database.url, plugin_folders=[folder for folder, _ in self.plugins.migrations()])

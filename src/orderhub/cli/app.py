@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from orderhub import __version__
-from orderhub.cli import inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
+from orderhub.cli import drill_cmd, inventory_cmd, logistics_cmd, orders_cmd, run_cmd, quarantine_cmd, review_cmd, sandbox_cmd, stores_cmd, sync_cmd
 from orderhub.cli import context
 from orderhub.cli.context import ConfigOpt, LogLevel, JsonOpt, config_problems, fail, load_hub, run_with_hub
 from orderhub.cli.output import console, emit, print_json
@@ -34,6 +34,7 @@ app.command("sync")(sync_cmd.sync)
 app.command("run")(run_cmd.run)
 app.command("status")(run_cmd.status)
 app.command("demo")(sync_cmd.demo)
+app.command("drill")(drill_cmd.drill)
 app.command("sandbox")(sandbox_cmd.sandbox)
 app.command("rates")(logistics_cmd.rates)
 app.command("track")(logistics_cmd.track)

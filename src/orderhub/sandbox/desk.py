@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from orderhub.sandbox.server import Request, Response
-from orderhub.sandbox.shops import Shop
+from orderhub.sandbox.shops import ServiceDown, Shop
 
 #: Milestones (hours after the label) of each script.
 SCRIPTS: dict[str, list[tuple[float, str]]] = {
@@ -60,6 +60,8 @@ class CarrierDesk(Shop):
     tokens: dict[str, float] = field(default_factory=dict)
     #: Force the script of the next shipments (tests): "normal", "missed" or "exception".
     next_script: str | None = None
+    #: The label service is down (drills): creating a shipment answers 503, rating and tracking work.
+    labels_down: bool = False
     labels_created: int = 0
 
     #: milestone -> (raw code, text) in this carrier's vocabulary; set by each emulator.
@@ -69,6 +71,8 @@ class CarrierDesk(Shop):
 
     def create(self, service: str, reference: str, weight_g: int = 0) -> tuple[Parcel, bool]:
         """A new shipment, or the one already made with this reference (read-back, not a second label)."""
+        if self.labels_down:
+            raise ServiceDown("the label service is down")
         if reference and reference in self.by_reference:
             return self.parcels[self.by_reference[reference]], False
         number = self.new_number(len(self.parcels) + 1)

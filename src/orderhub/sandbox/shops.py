@@ -43,6 +43,10 @@ class Faults:
         return share > 0 and self.rng.random() < share
 
 
+class ServiceDown(Exception):
+    """Raised by an emulator's handler for a part of its service that is down: answered 503."""
+
+
 @dataclass
 class LogEntry:
     at: float
@@ -157,7 +161,10 @@ class Shop:
                 resp = Response.json({}, 200)
                 resp.drop = True
             if resp is None:
-                resp = await self.route(req, path)
+                try:
+                    resp = await self.route(req, path)
+                except ServiceDown as exc:
+                    resp = Response.json({"errors": f"Service Unavailable (sandbox: {exc})"}, 503)
                 if self.is_write(req) and resp.status < 300 and resp.applied and (
                         self.faults.drop_next_write or self.faults.hit(self.faults.drop_rate)):
                     resp.drop, self.faults.drop_next_write = True, False

@@ -15,7 +15,7 @@ from tests.helpers import make_hub
 def _config(tmp_path):
     cfg = tmp_path / "orderhub.toml"
     cfg.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/hub.db"\n[stores.shop]\nconnector = "files"\n'
-                   f'path = "{tmp_path}"\n')
+                   f'path = "{tmp_path}"\n[plugins.incidents]\nclear_after = "0s"\n')
     return str(cfg)
 
 
@@ -48,7 +48,7 @@ async def test_the_register_over_the_api(tmp_path, monkeypatch):
     hub.migrate()
     async with hub.engine.begin() as conn:
         await stores_db.set_state(conn, "shop", paused=True, paused_reason="maintenance")
-    await sweep(hub, Settings())
+    await sweep(hub, Settings(clear_after=0))
     auth = {"Authorization": "Bearer tok"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(hub)), base_url="http://hub") as api:
         assert (await api.get("/api/v1/incidents")).status_code == 401

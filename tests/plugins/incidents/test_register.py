@@ -51,7 +51,7 @@ async def kinds(hub, status="open"):
 
 
 async def test_each_condition_opens_one_incident_and_clears_it(hub, make_ingested):
-    s = Settings()
+    s = Settings(clear_after=0)
     now = utcnow()
     async with hub.engine.begin() as conn:
         (oid,) = (await upsert_orders(conn, [make_ingested("I-1")])).inserted
@@ -90,6 +90,8 @@ async def test_each_condition_opens_one_incident_and_clears_it(hub, make_ingeste
     async with hub.engine.begin() as conn:
         await stores_db.set_state(conn, "shop", paused=False, paused_reason=None)
         await ship_db.set_carrier_paused(conn, "ups", False, reason=None, by="operator:ana")
+    held = await sweep(hub, Settings(clear_after=600))
+    assert held["resolved"] == [], "a condition gone a moment ago does not resolve yet (no flapping)"
     cleared = await sweep(hub, s)
     assert {(i["kind"], i["subject"]) for i in cleared["resolved"]} == {("store_paused", "shop"), ("carrier_paused", "ups")}
     assert ("store_paused", "shop", "auto") in hub.heard.resolved
@@ -110,7 +112,7 @@ async def test_alerts_go_by_webhook_and_email_and_a_failed_one_is_sent_again(tmp
     sink.start()
     hub = make_hub(f"sqlite:///{tmp_path}/hub.db", [])
     hub.migrate()
-    s = Settings(webhook_url=receiver.url, email_to=["oncall@example.com"],
+    s = Settings(clear_after=0, webhook_url=receiver.url, email_to=["oncall@example.com"],
                  smtp={"host": "127.0.0.1", "port": sink.port, "sender": "hub@example.com"})
     try:
         async with hub.engine.begin() as conn:
