@@ -7,6 +7,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
+MAX_ID = 2**63 - 1  # the largest id a database integer holds: larger ones are a 422, not a crash
+
+
 class Move(BaseModel):
     operator: str = Field(min_length=1, max_length=128)
     text: str | None = Field(default=None, max_length=5000)  # the reply (respond) or the reason (resolve, dismiss)
@@ -19,7 +22,7 @@ class Import(BaseModel):
 
 
 def register(app: Any, hub: Any) -> None:
-    from fastapi import APIRouter, HTTPException
+    from fastapi import APIRouter, HTTPException, Path
 
     from orderhub.extend import ConfigError
 
@@ -47,7 +50,7 @@ def register(app: Any, hub: Any) -> None:
             return await store.refused(conn)
 
     @router.get("/{item_id}", summary="One item with its moves")
-    async def one(item_id: int) -> dict[str, Any]:
+    async def one(item_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
         try:
             return await _item(hub, item_id)
         except NotFound as exc:
@@ -58,7 +61,7 @@ def register(app: Any, hub: Any) -> None:
         return (await import_rows(hub, body.rows, source=body.source)).as_json()
 
     @router.post("/{item_id}/{action}", summary="assign, respond, resolve or dismiss")
-    async def move(item_id: int, action: str, body: Move) -> dict[str, Any]:
+    async def move(action: str, body: Move, item_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
         if action not in ACTIONS:
             raise HTTPException(404, f"no action {action!r}; the actions are {', '.join(ACTIONS)}")
         try:

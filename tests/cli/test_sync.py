@@ -183,7 +183,7 @@ def test_demo_is_the_main_job(tmp_path, cli):
     assert any(line.startswith("sales, ") and "orders" in line for line in out["plugins"]), out["plugins"]
     assert any(line.startswith("process: first-pass yield 0.") for line in out["plugins"]), out["plugins"]
     page = (tmp_path / "demo" / "report.html").read_text()
-    assert page.count("<svg") == 6 and "Sales by period and currency" in page  # five built-in, and feedback's
+    assert page.count("<svg") == 8 and "Sales by period and currency" in page  # five built-in, feedback, risk, incidents
     # the feedback plugin's part (issue #18): the sandbox WooCommerce shop's reviews pulled and queued
     assert any(line.startswith("feedback: ") and "woo1" in line for line in out["plugins"]), out["plugins"]
     assert "Feedback per week, by category" in page
