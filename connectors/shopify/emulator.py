@@ -40,12 +40,13 @@ def _refunds(oid: int, i: int, b: dict[str, Any]) -> list[dict[str, Any]]:
              "refund_line_items": [], "transactions": [], "order_adjustments": [], "duties": []}]
 
 
-def card_details(i: int) -> dict[str, Any]:
+def card_details(seed: int, i: int) -> dict[str, Any]:
     """The card checks of sandbox order ``i`` (REST's ``payment_details``): one order in 53 fails
-    the address and security-code checks, as the channel's risk assessment of it says."""
+    the address and security-code checks, as the channel's risk assessment of it says. Every
+    order pays with its own card (no two share one within a shop or across shops)."""
     risky = i % 53 == 7
     return {"avs_result_code": "N" if risky else "Y", "cvv_result_code": "N" if risky else "M",
-            "credit_card_bin": "424242", "credit_card_number": f"•••• •••• •••• {4000 + i % 997:04d}",
+            "credit_card_bin": f"4242{seed % 100:02d}", "credit_card_number": f"•••• •••• •••• {(7 * i + seed) % 10_000:04d}",
             "credit_card_company": "Visa"}
 
 
@@ -124,7 +125,7 @@ def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: 
         "order_status_url": f"https://sandbox.example/orders/{oid}/authenticate?key=k{seed}{i}",
         "original_total_additional_fees_set": None, "original_total_duties_set": None,
         "payment_gateway_names": ["shopify_payments"], "phone": phone_no, "po_number": None,
-        "payment_details": card_details(i) if financial in ("paid", "partially_refunded", "refunded") else None,
+        "payment_details": card_details(seed, i) if financial in ("paid", "partially_refunded", "refunded") else None,
         "presentment_currency": currency, "processed_at": b["created"].isoformat(), "reference": None,
         "referring_site": "https://www.google.com/", "source_identifier": None, "source_name": "web",
         "source_url": None, "subtotal_price": str(subtotal - b["discount"]),

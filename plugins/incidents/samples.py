@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import sqlalchemy as sa
 
 from orderhub.extend import StepData, get_logger
 

@@ -78,3 +78,10 @@ def register_reports(register):
     from .report import risk_report
 
     register("risk", risk_report)
+
+
+@hookimpl(tryfirst=True)  # before the reports plugin writes its page
+def demo_finished(hub, folder):
+    from .demo import demo_lines
+
+    return demo_lines(hub, folder)

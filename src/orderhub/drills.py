@@ -338,6 +338,13 @@ async def run(drill: Drill, folder: Path, *, db: str | None = None, timeout: flo
         running = asyncio.create_task(daemon.run())
         inject = Inject(drill, sb, hub, db)
         try:
+            # nothing of ours may hold a transaction while the engine launches: on PostgreSQL its
+            # migrations build indexes CONCURRENTLY, which wait for every open transaction
+            async def launched() -> bool:
+                return daemon.started or running.done()
+            await _until(launched, timeout=timeout, what="the daemon to start")
+            if running.done():
+                running.result()  # the daemon failed to start: say why
             await _until(lambda: _drained(hub, sb), timeout=timeout, what="the baseline orders to be processed")
             clock.mark(f"baseline: {sum(s.count for s in sb.shops.values())} orders processed")
             await inject.start()

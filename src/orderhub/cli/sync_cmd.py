@@ -166,7 +166,7 @@ def _run_daemon_until_synced(hub: Hub, *, show_progress: bool) -> tuple[dict[str
             for store, rs in runs.items()}, url
 
 
-DEMO_CHAIN = '["validate", { step = "hold_rules", max_total = "400.00", review_tags = ["vip"] }, "reserve"]'
+DEMO_CHAIN = '["validate", "risk", { step = "hold_rules", max_total = "400.00", review_tags = ["vip"] }, "reserve"]'
 
 
 async def _demo_stock(hub: Hub, orders: int) -> None:

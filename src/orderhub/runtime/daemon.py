@@ -165,6 +165,12 @@ class Daemon:
                 return host, sock.getsockname()[1]
         return host, port
 
+    @property
+    def started(self) -> bool:
+        """Whether the durable engine is up (its launch blocks the loop while it migrates its
+        tables: a caller sharing the loop waits for this before touching the database)."""
+        return self._started
+
     def stop(self) -> None:
         if not self.stopping.is_set():
             log.warning("shutting_down", grace=self.grace)

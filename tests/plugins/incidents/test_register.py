@@ -6,7 +6,6 @@ email (and are tried again when the endpoint fails), and the counts show on /met
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from orderhub import hookimpl
 from orderhub.db import shipments as ship_db
