@@ -33,7 +33,7 @@ identities = sa.Table(
     sa.Column("key", sa.String(32), primary_key=True),
     sa.Column("order_id", sa.String(40), primary_key=True),
     sa.Column("at", TS, nullable=False),
-    sa.Index(None, "kind", "key", "at"),
+    sa.Index(None, "key", "at"),  # keys are hashes of "kind:value": unique across kinds
     sa.Index(None, "order_id"),
 )
 

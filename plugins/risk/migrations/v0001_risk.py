@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("order_id", sa.String(40), nullable=False),
         sa.Column("at", TS, nullable=False),
         sa.PrimaryKeyConstraint("kind", "key", "order_id", name="pk_risk_identities"))
-    op.create_index("ix_risk_identities_kind_key_at", "risk_identities", ["kind", "key", "at"])
+    op.create_index("ix_risk_identities_key_at", "risk_identities", ["key", "at"])
     op.create_index("ix_risk_identities_order_id", "risk_identities", ["order_id"])
     op.create_table(
         "risk_outcomes",
