@@ -93,35 +93,10 @@ carriers = typer.Typer(help="Carrier accounts: state, pause, resume.", no_args_i
 @carriers.command("list")
 def list_carriers(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Every configured carrier account: enabled, paused (and why), its circuit breaker."""
-    from orderhub.db import shipments as ship_db
+    from orderhub.ops.actions import carrier_states
 
-    async def go(hub):
-        async with hub.engine.connect() as conn:
-            paused = await ship_db.paused_carriers(conn)
-        rows = []
-        for name, cc in hub.config.carriers.items():
-            try:
-                circuit = "open" if hub.carrier(name).circuit_open() else "closed"
-            except Exception as exc:  # noqa: BLE001 - a carrier that cannot be built: say why, list the rest
-                circuit = f"unusable: {exc}"
-            rows.append({"carrier": name, "connector": cc.connector, "enabled": cc.enabled,
-                         "paused": name in paused, "paused_reason": paused.get(name), "circuit": circuit})
-        return rows
-    emit(run_with_hub(config, go), ["carrier", "connector", "enabled", "paused", "paused_reason", "circuit"],
-         as_json=as_json, title="carriers")
-
-
-def _set_paused(config, carrier: str, paused: bool, reason: str | None, operator: str) -> None:
-    from orderhub.db import shipments as ship_db
-    from orderhub.errors import ConfigError
-
-    async def go(hub):
-        if carrier not in hub.config.carriers:
-            raise ConfigError(f"no carrier {carrier!r} in the config; the carriers are "
-                              f"{', '.join(sorted(hub.config.carriers)) or 'none'}")
-        async with hub.engine.begin() as conn:
-            await ship_db.set_carrier_paused(conn, carrier, paused, reason=reason, by=f"operator:{operator}")
-    run_with_hub(config, go)
+    emit(run_with_hub(config, carrier_states), ["carrier", "connector", "enabled", "paused", "paused_reason",
+                                                "circuit"], as_json=as_json, title="carriers")
 
 
 Operator = Annotated[str, typer.Option("--operator", help="Who does it (kept with the state).")]
@@ -132,12 +107,16 @@ def pause(carrier: str, reason: Annotated[str, typer.Option("--reason")] = "paus
           operator: Operator = "cli", config: ConfigOpt = None) -> None:
     """Buy no more labels with a carrier: select_carrier skips it and fulfil falls back to each
     order's runner-up. Its parcels are still tracked."""
-    _set_paused(config, carrier, True, reason, operator)
+    from orderhub.ops.actions import set_carrier_paused
+
+    run_with_hub(config, lambda hub: set_carrier_paused(hub, carrier, True, reason=reason, operator=operator))
     console.print(f"paused carrier {carrier}")
 
 
 @carriers.command()
 def resume(carrier: str, operator: Operator = "cli", config: ConfigOpt = None) -> None:
     """Use a paused carrier again."""
-    _set_paused(config, carrier, False, None, operator)
+    from orderhub.ops.actions import set_carrier_paused
+
+    run_with_hub(config, lambda hub: set_carrier_paused(hub, carrier, False, reason=None, operator=operator))
     console.print(f"resumed carrier {carrier}")

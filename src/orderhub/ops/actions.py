@@ -217,3 +217,41 @@ def _level_view(level: dict[str, Any] | None) -> dict[str, Any]:
         return {"on_hand": 0, "reserved": 0, "available": 0}
     return {"on_hand": level["on_hand"], "reserved": level["reserved"],
             "available": level["on_hand"] - level["reserved"], "low": level["low"]}
+
+
+# -- carriers ------------------------------------------------------------------------------
+
+
+async def carrier_states(hub: Hub) -> list[dict[str, Any]]:
+    """Every configured carrier account: enabled, paused (and why), its circuit breaker here."""
+    from orderhub.db import shipments as ship_db
+
+    async with hub.engine.connect() as conn:
+        paused = await ship_db.paused_carriers(conn)
+    rows = []
+    for name, cc in hub.config.carriers.items():
+        try:
+            circuit = "open" if hub.carrier(name).circuit_open() else "closed"
+        except Exception as exc:  # noqa: BLE001 - a carrier that cannot be built: say why, list the rest
+            circuit = f"unusable: {exc}"
+        rows.append({"carrier": name, "connector": cc.connector, "enabled": cc.enabled, "paused": name in paused,
+                     "paused_reason": paused.get(name), "circuit": circuit})
+    return rows
+
+
+async def set_carrier_paused(hub: Hub, carrier: str, paused: bool, *, reason: str | None,
+                             operator: str) -> dict[str, Any]:
+    """Pause a carrier account (no more labels with it: select_carrier skips it, fulfil falls
+    back to each order's runner-up) or resume it."""
+    from orderhub.db import shipments as ship_db
+    from orderhub.errors import ConfigError
+    from orderhub.logging import get_logger
+
+    if carrier not in hub.config.carriers:
+        raise ConfigError(f"no carrier {carrier!r} in the config; the carriers are "
+                          f"{', '.join(sorted(hub.config.carriers)) or 'none'}")
+    async with hub.engine.begin() as conn:
+        await ship_db.set_carrier_paused(conn, carrier, paused, reason=reason, by=f"operator:{operator}")
+    get_logger().warning("carrier_paused" if paused else "carrier_resumed", carrier=carrier, reason=reason,
+                         operator=operator)
+    return {"carrier": carrier, "paused": paused}

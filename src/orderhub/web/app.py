@@ -63,6 +63,11 @@ class RetryFilter(BaseModel):
     since: datetime | None = None
 
 
+class CarrierPause(BaseModel):
+    operator: str = Field(min_length=1, max_length=128)
+    reason: str = Field(default="paused by an operator", max_length=2000)
+
+
 class PauseRequest(BaseModel):
     reason: str = Field(default="paused by an operator", max_length=2000)
 
@@ -275,6 +280,19 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
     @app.post("/api/v1/stores/{store}/resume", tags=["stores"], dependencies=[api])
     async def resume(store: str) -> dict[str, Any]:
         return await _set_paused(store, False, None)
+
+    @app.get("/api/v1/carriers", tags=["carriers"], dependencies=[api])
+    async def list_carriers() -> list[dict[str, Any]]:
+        return await operations.carrier_states(hub)
+
+    @app.post("/api/v1/carriers/{carrier}/pause", tags=["carriers"], dependencies=[api])
+    async def pause_carrier(carrier: str, body: CarrierPause) -> dict[str, Any]:
+        """No more labels with this carrier: select_carrier skips it, fulfil falls back to the runner-up."""
+        return await operations.set_carrier_paused(hub, carrier, True, reason=body.reason, operator=body.operator)
+
+    @app.post("/api/v1/carriers/{carrier}/resume", tags=["carriers"], dependencies=[api])
+    async def resume_carrier(carrier: str, body: Decision) -> dict[str, Any]:
+        return await operations.set_carrier_paused(hub, carrier, False, reason=None, operator=body.operator)
 
     @app.get("/api/v1/stats", tags=["stats"], dependencies=[api])
     async def stats() -> dict[str, Any]:
