@@ -125,7 +125,8 @@ def shopify_order(seed: int, i: int, *, currency: str = "EUR", malformed_share: 
         "order_status_url": f"https://sandbox.example/orders/{oid}/authenticate?key=k{seed}{i}",
         "original_total_additional_fees_set": None, "original_total_duties_set": None,
         "payment_gateway_names": ["shopify_payments"], "phone": phone_no, "po_number": None,
-        "payment_details": card_details(seed, i) if financial in ("paid", "partially_refunded", "refunded") else None,
+        "payment_details": (card_details(seed, i) if financial in ("authorized", "paid", "partially_refunded", "refunded")
+                            else None),
         "presentment_currency": currency, "processed_at": b["created"].isoformat(), "reference": None,
         "referring_site": "https://www.google.com/", "source_identifier": None, "source_name": "web",
         "source_url": None, "subtotal_price": str(subtotal - b["discount"]),

@@ -96,8 +96,9 @@ def order_node(o: dict[str, Any], i: int) -> dict[str, Any]:
     card = {"avsResultCode": paid.get("avs_result_code"), "cvvResultCode": paid.get("cvv_result_code"),
             "bin": paid.get("credit_card_bin"), "number": paid.get("credit_card_number"),
             "expirationMonth": None, "expirationYear": None, "company": paid.get("credit_card_company")}
-    transactions = ([{"kind": "SALE", "status": "SUCCESS", "gateway": "shopify_payments",
-                      "amountSet": m(o.get("total_price")), "paymentDetails": card}] if captured else [])
+    kind = "SALE" if captured else "AUTHORIZATION" if o.get("financial_status") == "authorized" else None
+    transactions = ([{"kind": kind, "status": "SUCCESS", "gateway": "shopify_payments",
+                      "amountSet": m(o.get("total_price")), "paymentDetails": card}] if kind else [])
     transactions += [{"kind": "REFUND", "status": str(t.get("status", "")).upper(), "gateway": t.get("gateway"),
                       "amountSet": m(t.get("amount")), "paymentDetails": None}
                      for t in refunds if t.get("kind") == "refund"]

@@ -283,7 +283,6 @@ class Inject:
         elif name == "database_restart":
             if self.db.startswith("postgresql"):
                 self.notes.append(f"{await _cut_connections(self.hub)} database connections terminated")
-                self.saved["cut"] = True
             else:
                 self.saved["lock"] = _sqlite_locked(self.db.split("///", 1)[1], LOCK_SECONDS)
                 await self.saved["lock"].__aenter__()
