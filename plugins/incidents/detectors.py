@@ -33,12 +33,13 @@ class Condition:
     details: dict[str, Any] = field(default_factory=dict)
     impact: dict[str, Any] = field(default_factory=dict)
     #: What the hub's playbooks already did (fallbacks, an automatic pause), as the evidence shows;
-    #: each with a ``key`` naming it, so a later pass updates it rather than adds it again.
+    #: each with a ``key`` naming it, so a later pass updates it rather than adds it again (its
+    #: place in the list unless it names its own: the figures in its words change between passes).
     actions: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for a in self.actions:
-            a.setdefault("key", f"{self.kind}:{a['what'].split(' for ')[0].split(':')[0]}")
+        for i, a in enumerate(self.actions):
+            a.setdefault("key", f"{self.kind}:{i}")
 
 
 def _span(seconds: float) -> str:

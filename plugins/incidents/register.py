@@ -75,7 +75,8 @@ async def sweep(hub: Any, s: Settings, *, now: datetime | None = None) -> dict[s
             old = current.get(key)
             if old is not None:
                 await conn.execute(incidents.update().where(incidents.c.id == old["id"]).values(
-                    last_seen_at=now, impact=_peak(old["impact"], c.impact), actions=_actions(old["actions"], c.actions),
+                    last_seen_at=now, impact=_peak(old["impact"], c.impact),
+                    actions=_jsonable(_actions(old["actions"], c.actions)),
                     details={**old["details"], **_jsonable(c.details)}, title=c.title))
                 updated += 1
                 continue

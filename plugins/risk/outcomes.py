@@ -56,9 +56,9 @@ def is_fraud_reject(to_status: str, actor: str, reason: str | None) -> bool:
 
 
 async def record_reject(hub: Any, order: Any, actor: str, reason: str | None) -> None:
-    async with hub.engine.begin() as conn:
-        await _save(conn, [{"order_id": order.id, "store": order.store, "outcome": "fraud", "source": "review_reject",
-                            "actor": actor, "note": reason, "at": StepData.now()}])
+    async with hub.writing(actor=actor) as data:
+        await _save(data.conn, [{"order_id": order.id, "store": order.store, "outcome": "fraud",
+                                 "source": "review_reject", "actor": actor, "note": reason, "at": data.now()}])
 
 
 async def sweep(conn: Any) -> int:

@@ -32,8 +32,8 @@ async def details(conn: Any, order_id: str) -> dict[str, Any] | None:
 
 
 async def mark(hub: Any, ref: str, outcome: str, *, actor: str, note: str | None) -> dict[str, Any]:
-    async with hub.engine.begin() as conn:
-        return await oc.mark(StepData(conn, hub=hub), ref, outcome, actor=actor, note=note)
+    async with hub.writing(actor=actor) as data:
+        return await oc.mark(data, ref, outcome, actor=actor, note=note)
 
 
 async def list_outcomes(hub: Any, *, limit: int = 100) -> list[dict[str, Any]]:

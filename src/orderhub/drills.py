@@ -190,13 +190,13 @@ async def account(hub: Hub, sb: Sandbox) -> dict[str, Any]:
     labels = sum(d.labels_created for d in sb.carriers.values())
     if labels != len(created):
         problems.append(f"{labels} labels bought for {len(created)} shipments")
-    fulfilments = {name: sum(1 for p in shop.pushes if p.get("kind") in ("fulfillment", "fulfilment", "order_update")
-                             and p.get("via") != "graphql_read") for name, shop in sb.shops.items()}
     shipped_per_store = Counter(r.store for r in created)
-    for name in sb.shops:
-        if sb.shops[name].kind == "shopify" and fulfilments[name] != shipped_per_store.get(name, 0):
-            problems.append(f"{name}: {fulfilments[name]} fulfilments applied for {shipped_per_store.get(name, 0)} "
-                            "shipments")
+    for name, shop in sb.shops.items():
+        if shop.kind != "shopify":
+            continue
+        fulfilments = sum(1 for p in shop.pushes if p["kind"] == "fulfillment")
+        if fulfilments != shipped_per_store.get(name, 0):
+            problems.append(f"{name}: {fulfilments} fulfilments applied for {shipped_per_store.get(name, 0)} shipments")
     if len(delivered_keys) != len(set(delivered_keys)):
         problems.append("a push key delivered twice")
     early = sum(getattr(shop, "violations", 0) for shop in sb.shops.values())
@@ -301,10 +301,10 @@ class Inject:
                 shop.malformed = self.saved[shop.name]
         elif name == "credentials_revoked":
             sb.shops[self.saved["shop"]].access_token = self.saved["token"]
-            from orderhub.db import stores as stores_db
+            from orderhub.ops.actions import set_store_paused
 
-            async with self.hub.engine.begin() as conn:  # the operator's move: new credentials, then resume
-                await stores_db.set_state(conn, self.saved["shop"], paused=False, paused_reason=None)
+            # the operator's move: new credentials, then 'orderhub stores resume'
+            await set_store_paused(self.hub, self.saved["shop"], False, reason=None)
             self.notes.append(f"operator: credentials restored, 'orderhub stores resume {self.saved['shop']}'")
         elif name == "database_restart" and "lock" in self.saved:
             await self.saved["lock"].__aexit__(None, None, None)

@@ -31,13 +31,9 @@ def list_stores(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 
 
 def _set_paused(config, store: str, paused: bool, reason: str | None) -> None:
-    from orderhub.db import stores as stores_db
+    from orderhub.ops.actions import set_store_paused
 
-    async def go(hub):
-        hub.store_config(store)  # unknown store: a config error naming it
-        async with hub.engine.begin() as conn:
-            await stores_db.set_state(conn, store, paused=paused, paused_reason=reason if paused else None)
-    run_with_hub(config, go)
+    run_with_hub(config, lambda hub: set_store_paused(hub, store, paused, reason=reason))
 
 
 @stores.command()

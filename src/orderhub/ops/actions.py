@@ -219,7 +219,19 @@ def _level_view(level: dict[str, Any] | None) -> dict[str, Any]:
             "available": level["on_hand"] - level["reserved"], "low": level["low"]}
 
 
-# -- carriers ------------------------------------------------------------------------------
+# -- stores and carriers -------------------------------------------------------------------
+
+
+async def set_store_paused(hub: Hub, store: str, paused: bool, *, reason: str | None) -> dict[str, Any]:
+    """Stop syncing a store (its orders and pushes stay; nothing is lost) or sync it again."""
+    from orderhub.db import stores as stores_db
+    from orderhub.logging import get_logger
+
+    hub.store_config(store)  # an unknown store: a config error naming it
+    async with hub.engine.begin() as conn:
+        await stores_db.set_state(conn, store, paused=paused, paused_reason=reason if paused else None)
+    get_logger().warning("store_paused" if paused else "store_resumed", store=store, reason=reason)
+    return {"store": store, "paused": paused}
 
 
 async def carrier_states(hub: Hub) -> list[dict[str, Any]]:

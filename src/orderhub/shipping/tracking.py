@@ -100,12 +100,8 @@ def merge(current: TrackingStatus, known: Iterable[TrackingEvent], incoming: Ite
     for e in events:  # oldest first: a later scan of the same rank replaces, a lower one never does
         if e.status not in PROBLEMS and _rank(e.status) >= _rank(status):
             status = e.status
-    exception = None
-    if status not in FINAL:
-        for e in reversed(events):
-            if e.status in PROBLEMS:
-                exception = e
-            break
+    last = events[-1] if events else None
+    exception = last if last is not None and last.status in PROBLEMS and status not in FINAL else None
     if current in PROBLEMS and status is S.PENDING:
         status = current  # nothing but problems known: keep what was stored
     return Merged(events=events, status=status, changed=status != current, new_events=new, exception=exception)

@@ -266,20 +266,13 @@ def create_app(hub: Hub, *, on_webhook: Callable[[str], Any] | None = None,
         return [{"store": n, "connector": sc.connector, "enabled": sc.enabled,
                  **{k: v for k, v in states.get(n, {}).items() if k != "store"}} for n, sc in hub.config.stores.items()]
 
-    async def _set_paused(store: str, paused: bool, reason: str | None) -> dict[str, Any]:
-        hub.store_config(store)
-        async with hub.engine.begin() as conn:
-            await stores_db.set_state(conn, store, paused=paused, paused_reason=reason if paused else None)
-        log.warning("store_paused" if paused else "store_resumed", store=store, reason=reason)
-        return {"store": store, "paused": paused}
-
     @app.post("/api/v1/stores/{store}/pause", tags=["stores"], dependencies=[api])
     async def pause(store: str, body: PauseRequest) -> dict[str, Any]:
-        return await _set_paused(store, True, body.reason)
+        return await operations.set_store_paused(hub, store, True, reason=body.reason)
 
     @app.post("/api/v1/stores/{store}/resume", tags=["stores"], dependencies=[api])
     async def resume(store: str) -> dict[str, Any]:
-        return await _set_paused(store, False, None)
+        return await operations.set_store_paused(hub, store, False, reason=None)
 
     @app.get("/api/v1/carriers", tags=["carriers"], dependencies=[api])
     async def list_carriers() -> list[dict[str, Any]]:

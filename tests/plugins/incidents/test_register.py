@@ -82,9 +82,16 @@ async def test_each_condition_opens_one_incident_and_clears_it(hub, make_ingeste
     assert failing["impact"]["shipments_moved"] == 3 and "fell back to dhl for 3" in failing["actions"][0]["what"]
     assert failing["opened_at"] - failing["since"] >= timedelta(minutes=2), "since: the first evidence, not the pass"
 
-    # a second pass while everything holds opens nothing new
+    # a second pass while everything holds opens nothing new; more quarantined payloads update the
+    # incident's action in place (its words change, it is still one action)
+    async with hub.engine.begin() as conn:
+        await conn.execute(quarantine.insert(), [
+            {"store": "shop", "payload_hash": f"more{i}", "raw": {}, "error_code": "invalid_field", "error": "bad",
+             "created_at": now, "updated_at": now} for i in range(3)])
     again = await sweep(hub, s)
     assert again["opened"] == [] and again["still_open"] == 7
+    (action,) = (await kinds(hub))[("quarantine_rate", "shop")]["actions"]
+    assert action["what"].startswith("15 payloads held in quarantine")
     # the store resumes, the carrier too: their incidents resolve by themselves
     async with hub.engine.begin() as conn:
         await stores_db.set_state(conn, "shop", paused=False, paused_reason=None)
